@@ -9,7 +9,6 @@ var errNotBuilt = errors.New("not built yet")
 
 func runServe(ctx context.Context, env *Env, args []string) error    { return errNotBuilt }
 func runMigrate(ctx context.Context, env *Env, args []string) error  { return errNotBuilt }
-func runContent(ctx context.Context, env *Env, args []string) error  { return errNotBuilt }
 func runUser(ctx context.Context, env *Env, args []string) error     { return errNotBuilt }
 func runToken(ctx context.Context, env *Env, args []string) error    { return errNotBuilt }
 func runPractice(ctx context.Context, env *Env, args []string) error { return errNotBuilt }
