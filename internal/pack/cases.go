@@ -101,4 +101,3 @@ func (l *loader) checkCases(ex *certlab.Exam) {
 		}
 	}
 }
-
