@@ -128,3 +128,13 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+func base64RawURL(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+func decodeBase64RawURL(s string) ([]byte, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("base64url: %w", err)
+	}
+	return b, nil
+}
