@@ -1,0 +1,238 @@
+package irt
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// MaxCSVScore is the highest item score ReadResponsesCSV accepts.
+const MaxCSVScore = 100
+
+// ReadResponsesCSV reads a comma-separated response matrix, one examinee a
+// row, one item a column. Cells hold integer scores 0..MaxCSVScore; an empty
+// cell, "NA" or "." is a missing response. The first row is taken as a
+// header of item ids when any of its cells is not a valid cell value;
+// without a header the items are named item1..itemM. name labels errors.
+func ReadResponsesCSV(rd io.Reader, name string) (*Responses, error) {
+	var data []int8
+	header, m, n, err := readGrid(rd, name, isScoreCell, func(line int, fields []string) error {
+		for j, f := range fields {
+			v, ok := parseScore(f)
+			if !ok {
+				return fmt.Errorf("%s:%d: column %d: %q is not a score (want an integer 0..%d or empty)", name, line, j+1, f, MaxCSVScore)
+			}
+			data = append(data, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := &Responses{N: n, M: m, Data: data, ItemIDs: header}
+	return r, nil
+}
+
+// Choices is a matrix of chosen options: one examinee a row, one item a
+// column, option letters 'A'..'Z' with 0 for no answer.
+type Choices struct {
+	N, M    int
+	ItemIDs []string
+	Data    []byte
+}
+
+// At returns the option examinee i chose on item j (0 if none).
+func (c *Choices) At(i, j int) byte { return c.Data[i*c.M+j] }
+
+// ReadChoicesCSV reads a comma-separated matrix of chosen option letters
+// (A–Z, case-insensitive; empty, "NA" or "." for no answer), with the same
+// header detection as ReadResponsesCSV.
+func ReadChoicesCSV(rd io.Reader, name string) (*Choices, error) {
+	var data []byte
+	header, m, n, err := readGrid(rd, name, isChoiceCell, func(line int, fields []string) error {
+		for j, f := range fields {
+			v, ok := parseChoice(f)
+			if !ok {
+				return fmt.Errorf("%s:%d: column %d: %q is not an option letter A-Z", name, line, j+1, f)
+			}
+			data = append(data, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Choices{N: n, M: m, ItemIDs: header, Data: data}, nil
+}
+
+// ReadKeyCSV reads an answer key: one row per item, "item,key" (a header
+// row "item,key" is optional). It returns the item ids and key letters in
+// file order.
+func ReadKeyCSV(rd io.Reader, name string) (ids []string, keys []byte, err error) {
+	cr := csv.NewReader(rd)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.Comment = '#'
+	first := true
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != 2 {
+			return nil, nil, fmt.Errorf("%s:%d: want 2 fields (item,key), got %d", name, line, len(rec))
+		}
+		id, k := strings.TrimSpace(stripBOM(rec[0])), strings.TrimSpace(rec[1])
+		v, ok := parseChoice(k)
+		if first && (!ok || v == 0) && strings.EqualFold(k, "key") {
+			first = false
+			continue
+		}
+		first = false
+		if !ok || v == 0 {
+			return nil, nil, fmt.Errorf("%s:%d: key %q of item %q is not an option letter A-Z", name, line, k, id)
+		}
+		if id == "" {
+			return nil, nil, fmt.Errorf("%s:%d: empty item id", name, line)
+		}
+		ids = append(ids, id)
+		keys = append(keys, v)
+	}
+	if len(ids) == 0 {
+		return nil, nil, fmt.Errorf("%s: the key is empty", name)
+	}
+	return ids, keys, nil
+}
+
+// Score turns choices into 0/1 responses with the key (keys[j] for column
+// j); a missing choice stays missing.
+func (c *Choices) Score(keys []byte) (*Responses, error) {
+	if len(keys) != c.M {
+		return nil, fmt.Errorf("the key has %d items, the choices %d", len(keys), c.M)
+	}
+	r := &Responses{N: c.N, M: c.M, ItemIDs: c.ItemIDs, Data: make([]int8, len(c.Data))}
+	for k, v := range c.Data {
+		switch {
+		case v == 0:
+			r.Data[k] = Missing
+		case v == keys[k%c.M]:
+			r.Data[k] = 1
+		default:
+			r.Data[k] = 0
+		}
+	}
+	return r, nil
+}
+
+// readGrid reads a rectangular CSV grid, detecting a header row, and hands
+// each data row to store. It returns the item ids, the number of columns and
+// the number of data rows.
+func readGrid(rd io.Reader, name string, valid func(string) bool, store func(line int, fields []string) error) ([]string, int, int, error) {
+	cr := csv.NewReader(rd)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.TrimLeadingSpace = true
+	var header []string
+	m, n := -1, 0
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if m < 0 {
+			m = len(rec)
+			rec[0] = stripBOM(rec[0])
+			isHeader := false
+			for _, f := range rec {
+				if !valid(f) {
+					isHeader = true
+					break
+				}
+			}
+			if isHeader {
+				header = make([]string, m)
+				seen := make(map[string]int, m)
+				for j, f := range rec {
+					id := strings.TrimSpace(f)
+					if id == "" {
+						return nil, 0, 0, fmt.Errorf("%s:%d: column %d has an empty item id in the header", name, line, j+1)
+					}
+					if k, dup := seen[id]; dup {
+						return nil, 0, 0, fmt.Errorf("%s:%d: item id %q appears in columns %d and %d", name, line, id, k+1, j+1)
+					}
+					seen[id] = j
+					header[j] = id
+				}
+				continue
+			}
+		}
+		if len(rec) != m {
+			return nil, 0, 0, fmt.Errorf("%s:%d: %d fields, want %d like the first row", name, line, len(rec), m)
+		}
+		if err := store(line, rec); err != nil {
+			return nil, 0, 0, err
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, 0, 0, fmt.Errorf("%s: no response rows", name)
+	}
+	if header == nil {
+		header = make([]string, m)
+		for j := range header {
+			header[j] = fmt.Sprintf("item%d", j+1)
+		}
+	}
+	return header, m, n, nil
+}
+
+func stripBOM(s string) string { return strings.TrimPrefix(s, "\ufeff") }
+
+func isMissingCell(f string) bool {
+	f = strings.TrimSpace(f)
+	return f == "" || f == "." || strings.EqualFold(f, "NA")
+}
+
+func parseScore(f string) (int8, bool) {
+	if isMissingCell(f) {
+		return Missing, true
+	}
+	v, err := strconv.Atoi(strings.TrimSpace(f))
+	if err != nil || v < 0 || v > MaxCSVScore {
+		return 0, false
+	}
+	return int8(v), true
+}
+
+func isScoreCell(f string) bool { _, ok := parseScore(f); return ok }
+
+func parseChoice(f string) (byte, bool) {
+	if isMissingCell(f) {
+		return 0, true
+	}
+	f = strings.TrimSpace(f)
+	if len(f) != 1 {
+		return 0, false
+	}
+	c := f[0]
+	if c >= 'a' && c <= 'z' {
+		c -= 'a' - 'A'
+	}
+	if c < 'A' || c > 'Z' {
+		return 0, false
+	}
+	return c, true
+}
+
+func isChoiceCell(f string) bool { _, ok := parseChoice(f); return ok }
