@@ -191,4 +191,3 @@ func setIf(m map[string]any, k, v string) {
 		m[k] = v
 	}
 }
-
