@@ -1,10 +1,12 @@
 package cat
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Bank is an immutable set of items with their Sympson–Hetter exposure
@@ -13,6 +15,7 @@ type Bank struct {
 	items    []Item
 	domains  int
 	exposure []float64 // Sympson–Hetter K_i: probability of administering item i once selected
+	byA      []int     // item indices by decreasing discrimination
 }
 
 // NewBank checks the items and returns a bank over domains blueprint
@@ -35,6 +38,11 @@ func NewBank(items []Item, domains int) (*Bank, error) {
 		}
 		b.exposure[i] = 1
 	}
+	b.byA = make([]int, len(items))
+	for i := range b.byA {
+		b.byA[i] = i
+	}
+	slices.SortStableFunc(b.byA, func(x, y int) int { return cmp.Compare(items[y].A, items[x].A) })
 	return b, nil
 }
 
@@ -50,7 +58,7 @@ func (b *Bank) WithExposure(k []float64) (*Bank, error) {
 			return nil, fmt.Errorf("cat: item %d: exposure parameter %v is outside [0, 1]", i, v)
 		}
 	}
-	return &Bank{items: b.items, domains: b.domains, exposure: append([]float64(nil), k...)}, nil
+	return &Bank{items: b.items, domains: b.domains, exposure: append([]float64(nil), k...), byA: b.byA}, nil
 }
 
 // Len returns the number of items.
@@ -344,8 +352,14 @@ func (s *Session) selectItem() int {
 }
 
 // topCandidates fills s.cand with the m available items of highest
-// priority, best first (ties to the lower index), and reports whether more
-// available items exist beyond them.
+// positive priority, best first, and reports whether more such items may
+// exist beyond them. Items of domains at or above their quota have priority
+// 0 and are ranked by information alone only when no domain short of its
+// quota has items left.
+//
+// Items are scanned by decreasing discrimination and the scan stops once
+// a²/4, an upper bound of any item's information, times the largest content
+// factor cannot beat the m-th candidate.
 func (s *Session) topCandidates(m int) (more bool) {
 	if cap(s.cand) < m {
 		s.cand = make([]cand, 0, m)
@@ -354,15 +368,28 @@ func (s *Session) topCandidates(m int) (more bool) {
 	for pass := 0; pass < 2; pass++ {
 		s.cand = s.cand[:0]
 		more = false
-		for i, it := range s.bank.items {
+		maxFactor := 1.0
+		if balanced {
+			maxFactor = slices.Max(s.factor)
+		}
+		for _, i := range s.bank.byA {
 			if s.unavailable[i] {
 				continue
 			}
-			pri := Info(s.theta, it)
-			if balanced {
-				pri *= s.factor[it.Domain]
-			}
+			it := s.bank.items[i]
 			n := len(s.cand)
+			if n == m && it.A*it.A/4*maxFactor <= s.cand[n-1].priority {
+				more = true // the rest cannot enter the buffer
+				break
+			}
+			f := 1.0
+			if balanced {
+				f = s.factor[it.Domain]
+				if f == 0 {
+					continue
+				}
+			}
+			pri := Info(s.theta, it) * f
 			if n == m {
 				more = true
 				if pri <= s.cand[n-1].priority {
@@ -372,7 +399,7 @@ func (s *Session) topCandidates(m int) (more bool) {
 			} else {
 				s.cand = s.cand[:n+1]
 			}
-			// Insert keeping descending order; equal priorities keep index order.
+			// Insert keeping descending order; ties keep scan order.
 			j := n
 			for j > 0 && s.cand[j-1].priority < pri {
 				s.cand[j] = s.cand[j-1]
@@ -380,7 +407,7 @@ func (s *Session) topCandidates(m int) (more bool) {
 			}
 			s.cand[j] = cand{priority: pri, item: i}
 		}
-		if !balanced || len(s.cand) == 0 || s.cand[0].priority > 0 {
+		if !balanced || len(s.cand) > 0 {
 			return more
 		}
 		// Every domain short of its quota is used up: rank by information.

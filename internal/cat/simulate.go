@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
 )
 
 // Simulate runs a whole session for a simulated examinee of ability
@@ -49,7 +52,8 @@ type ExposureSimulation struct {
 	// simulation.
 	Tolerance float64
 	// Abilities draws a simulated examinee's ability; nil draws from the
-	// session prior.
+	// session prior. It is called from several goroutines, each with its
+	// own generator.
 	Abilities func(rng *rand.Rand) float64
 	// Seed seeds the simulation.
 	Seed uint64
@@ -94,7 +98,6 @@ func CalibrateSympsonHetter(bank *Bank, cfg Config, sim ExposureSimulation) ([]f
 	for i := range k {
 		k[i] = 1
 	}
-	rng := rand.New(rand.NewPCG(sim.Seed, 0x5e1ec7))
 	selected := make([]int, bank.Len())
 	administered := make([]int, bank.Len())
 	for iter := 0; iter < sim.Iterations; iter++ {
@@ -102,26 +105,11 @@ func CalibrateSympsonHetter(bank *Bank, cfg Config, sim ExposureSimulation) ([]f
 		if err != nil {
 			return nil, rep, err
 		}
-		clear(selected)
-		clear(administered)
-		for e := 0; e < sim.Examinees; e++ {
-			s, err := NewSession(b, cfg, rng)
-			if err != nil {
-				return nil, rep, err
-			}
-			s.selected = selected
-			if err := s.run(draw(rng)); err != nil {
-				return nil, rep, err
-			}
-			for _, it := range s.administered {
-				administered[it]++
-			}
+		if err := simulateExposure(b, cfg, sim, draw, iter, selected, administered); err != nil {
+			return nil, rep, err
 		}
 		n := float64(sim.Examinees)
-		var maxRate float64
-		for i := range administered {
-			maxRate = max(maxRate, float64(administered[i])/n)
-		}
+		maxRate := float64(slices.Max(administered)) / n
 		rep.Iterations = iter + 1
 		rep.MaxRate = append(rep.MaxRate, maxRate)
 		if maxRate <= sim.MaxRate+tol {
@@ -138,4 +126,61 @@ func CalibrateSympsonHetter(bank *Bank, cfg Config, sim ExposureSimulation) ([]f
 		}
 	}
 	return k, rep, nil
+}
+
+// simulateExposure runs sim.Examinees sessions in blocks spread over the
+// available CPUs and sets selected and administered to how often each item
+// was selected and administered. Each block has its own generator seeded
+// from the simulation seed, the iteration and the block, so the result does
+// not depend on scheduling.
+func simulateExposure(b *Bank, cfg Config, sim ExposureSimulation, draw func(*rand.Rand) float64, iter int, selected, administered []int) error {
+	const blockSize = 50
+	blocks := (sim.Examinees + blockSize - 1) / blockSize
+	workers := min(runtime.GOMAXPROCS(0), blocks)
+	type tally struct {
+		selected, administered []int
+		err                    error
+	}
+	tallies := make([]tally, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := &tallies[w]
+			t.selected = make([]int, b.Len())
+			t.administered = make([]int, b.Len())
+			for blk := w; blk < blocks; blk += workers {
+				rng := rand.New(rand.NewPCG(sim.Seed, uint64(iter)<<32|uint64(blk)))
+				for e := blk * blockSize; e < min(sim.Examinees, (blk+1)*blockSize); e++ {
+					s, err := NewSession(b, cfg, rng)
+					if err != nil {
+						t.err = err
+						return
+					}
+					s.selected = t.selected
+					if err := s.run(draw(rng)); err != nil {
+						t.err = err
+						return
+					}
+					for _, it := range s.administered {
+						t.administered[it]++
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	clear(selected)
+	clear(administered)
+	for _, t := range tallies {
+		if t.err != nil {
+			return t.err
+		}
+		for i := range selected {
+			selected[i] += t.selected[i]
+			administered[i] += t.administered[i]
+		}
+	}
+	return nil
 }
