@@ -42,7 +42,6 @@ func parseYAML(file string, data []byte) (*Node, error) {
 	return c.convert(doc.Content[0], false, 0)
 }
 
-
 type converter struct {
 	file string
 }

@@ -74,9 +74,9 @@ type token struct {
 }
 
 type lexer struct {
-	src  string
-	i    int
-	last tokKind
+	src     string
+	i       int
+	last    tokKind
 	hasLast bool
 	errExpr string
 }
