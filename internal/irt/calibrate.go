@@ -100,6 +100,7 @@ func (o *Options) withDefaults() Options {
 type calibration struct {
 	opt    Options
 	resp   *Responses
+	pat    *patterns
 	states []itemState
 	free   []int // indices of free items
 	shared bool  // Rasch: one slope for all free items
@@ -111,6 +112,7 @@ type calibration struct {
 	data   []itemData
 	ws     *mws
 	nbuf   []float64
+	rbuf   []float64
 	cycles int
 	// estLatent estimates the mean and SD of the ability distribution; it is
 	// on exactly when items are anchored (otherwise the N(0,1) prior fixes
@@ -214,6 +216,11 @@ func (c *calibration) init() error {
 	}
 	q := NormalQuadrature(opt.QuadPoints, opt.ThetaMin, opt.ThetaMax, 0, 1)
 	c.tab = newTables(c.states, q)
+	complement := c.tab.Kmax == 1
+	for _, s := range c.states {
+		complement = complement && s.model != ThreePL
+	}
+	c.pat = newPatterns(r, c.tab.Kmax, complement)
 	w := min(opt.Workers, max(1, r.N/64))
 	for k := 0; k < w; k++ {
 		c.accs = append(c.accs, newAccum(c.tab))
@@ -221,6 +228,7 @@ func (c *calibration) init() error {
 	}
 	c.data = make([]itemData, r.M)
 	c.nbuf = make([]float64, r.M*c.tab.Q)
+	c.rbuf = make([]float64, r.M*c.tab.Kmax*c.tab.Q)
 	for j := range c.data {
 		c.data[j] = itemData{nodes: q.Nodes, n: c.nbuf[j*c.tab.Q : (j+1)*c.tab.Q]}
 	}
@@ -317,7 +325,7 @@ func (c *calibration) estep(ctx context.Context) (float64, error) {
 		i0, i1 := k*n/w, (k+1)*n/w
 		acc, s := c.accs[k], c.scr[k]
 		acc.reset()
-		wg.Go(func() { t.expect(c.resp, i0, i1, acc, s) })
+		wg.Go(func() { t.expect(c.pat, i0, i1, acc, s) })
 	}
 	wg.Wait()
 	acc := c.accs[0]
@@ -328,13 +336,19 @@ func (c *calibration) estep(ctx context.Context) (float64, error) {
 	if math.IsNaN(acc.ll) || math.IsInf(acc.ll, 0) {
 		return acc.ll, errors.New("log-likelihood is not finite")
 	}
-	Q, K := t.Q, t.Kmax
+	Q, K, M := t.Q, t.Kmax, t.M
 	for j := range c.data {
 		n := c.data[j].n
 		for q := range n {
-			n[q] = acc.nAll[q] - acc.miss[j*Q+q] + acc.obs[j*Q+q]
+			n[q] = acc.nAll[q] - acc.miss[q*M+j] + acc.obs[q*M+j]
 		}
-		c.data[j].r = acc.r[j*K*Q : (j+1)*K*Q]
+		r := c.rbuf[j*K*Q : (j+1)*K*Q]
+		for x := 0; x < K; x++ {
+			for q := 0; q < Q; q++ {
+				r[x*Q+q] = acc.r[q*M*K+j*K+x] + acc.postComp[q]
+			}
+		}
+		c.data[j].r = r
 	}
 	return acc.ll, nil
 }
