@@ -180,11 +180,11 @@ type AttemptStore interface {
 	UpdateAttempt(ctx context.Context, a *Attempt, fromStatus string, fromSection int) error
 	// SaveResponse stores r unless a response with a higher or equal Seq is
 	// already stored for the same question; it returns the stored response
-	// and whether r was applied. The attempt must be open (started) with a
-	// deadline after now and the question's section equal to section, checked
-	// in the same transaction: otherwise EDEADLINE, ESECTIONCLOSED or
-	// ECONFLICT and nothing changes.
-	SaveResponse(ctx context.Context, r *Response, section int, now time.Time) (*Response, bool, error)
+	// and whether r was applied. In the same transaction it checks that the
+	// attempt is started, its deadline (if any) is after now, its open
+	// section is section and, when position >= 0, its position is position;
+	// otherwise it returns an ECONFLICT error and changes nothing.
+	SaveResponse(ctx context.Context, r *Response, section, position int, now time.Time) (*Response, bool, error)
 	Responses(ctx context.Context, attemptID int64) ([]*Response, error)
 	ItemHistory(ctx context.Context, userID int64, examID string) (map[string]*ItemHistory, error)
 }

@@ -1,0 +1,51 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/sqlite"
+	"github.com/certlab/certlab/internal/storetest"
+)
+
+// MustOpen opens a fresh, migrated database in a temporary folder.
+func MustOpen(t testing.TB) certlab.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "certlab.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) certlab.Store { return MustOpen(t) })
+}
+
+func TestSchemaCheck(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if code := certlab.ErrorCode(s.CheckSchema(ctx)); code != certlab.ESCHEMA {
+		t.Fatalf("fresh database: code %q, want %q", code, certlab.ESCHEMA)
+	}
+	n, err := s.Migrate(ctx)
+	if err != nil || n == 0 {
+		t.Fatalf("migrate: %d %v", n, err)
+	}
+	if err := s.CheckSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Migrate(ctx); n != 0 {
+		t.Fatalf("second migrate applied %d", n)
+	}
+}

@@ -1,0 +1,203 @@
+// Package sqlstore implements certlab's store interfaces once, over
+// database/sql, for the two SQL dialects certlab supports. The sqlite and
+// postgres packages open connections and choose the dialect; the queries,
+// migrations runner and transaction rules live here, so both databases
+// behave the same and one contract test suite covers both.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/certlab/certlab"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect is what differs between the SQL databases.
+type Dialect struct {
+	Name string // "sqlite" or "postgres": also the migrations folder
+	// Numbered placeholders ($1) instead of ?.
+	Numbered bool
+	// LockUsers serialises the "first user becomes admin" check.
+	LockUsers string
+	// IsUnique reports whether err is a unique-constraint violation.
+	IsUnique func(error) bool
+}
+
+// Store is the SQL implementation of certlab.Store.
+type Store struct {
+	db *sql.DB
+	d  Dialect
+}
+
+var _ certlab.Store = (*Store)(nil)
+
+// New wraps an open database. It does not migrate: call Migrate, or
+// CheckSchema to refuse a schema that is behind.
+func New(db *sql.DB, d Dialect) *Store { return &Store{db: db, d: d} }
+
+// DB returns the underlying database.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// q rewrites ? placeholders for the dialect.
+func (s *Store) q(query string) string {
+	if !s.d.Numbered {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range query {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func (s *Store) migrations() ([]migration, error) {
+	dir := "migrations/" + s.d.Name
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		v, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number", e.Name())
+		}
+		b, err := fs.ReadFile(migrations, dir+"/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// SchemaVersion returns the applied and the latest schema versions.
+func (s *Store) SchemaVersion(ctx context.Context) (applied, latest int, err error) {
+	ms, err := s.migrations()
+	if err != nil {
+		return 0, 0, err
+	}
+	latest = ms[len(ms)-1].version
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return 0, 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var v sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(v.Int64), latest, nil
+}
+
+// Migrate applies the migrations not applied yet, each in its own
+// transaction, and returns how many it applied.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	applied, _, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ms, _ := s.migrations()
+	n := 0
+	for _, m := range ms {
+		if m.version <= applied {
+			continue
+		}
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`), m.version, m.name, time.Now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return n, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// CheckSchema returns an ESCHEMA error if migrations are pending.
+func (s *Store) CheckSchema(ctx context.Context) error {
+	applied, latest, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if applied < latest {
+		return certlab.Errorf(certlab.ESCHEMA, "database schema is at version %d, this certlab needs %d: run certlab migrate", applied, latest)
+	}
+	if applied > latest {
+		return certlab.Errorf(certlab.ESCHEMA, "database schema version %d is newer than this certlab (%d): upgrade certlab", applied, latest)
+	}
+	return nil
+}
+
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func msPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func fromNullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return certlab.Errorf(certlab.ENOTFOUND, format, args...)
+	}
+	return err
+}
