@@ -2,10 +2,113 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/certlab/certlab/internal/badge"
 )
 
-// runBadge is being built; it is replaced by the real command.
+// runBadge dispatches the badge sub-commands.
 func runBadge(ctx context.Context, env *Env, args []string) error {
-	return errors.New("certlab badge: not built yet")
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(env.Stderr, badgeUsage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "verify":
+		return runBadgeVerify(ctx, env, args[1:])
+	default:
+		fmt.Fprint(env.Stderr, badgeUsage)
+		return fmt.Errorf("badge: unknown sub-command %q", args[0])
+	}
+}
+
+const badgeUsage = `usage: certlab badge verify FILE-or-URL [--public-key MULTIBASE] [--withdrawn KEY]... [--json]
+
+Verifies an Open Badges 3.0 credential (JSON with an eddsa-rdfc-2022 Data
+Integrity proof, or a VC-JWT): the proof, the issuer's key, validFrom,
+validUntil and the status list. FILE "-" reads standard input.
+
+The issuer's key is found from the proof's verification method (did:key,
+did:web, or the issuer profile URL), or given with --public-key for offline
+checks. Exit status 0 only when every check holds.
+
+flags:
+`
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// runBadgeVerify implements `certlab badge verify`.
+func runBadgeVerify(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("badge verify", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	publicKey := fs.String("public-key", "", "trust this Ed25519 Multikey (z6Mk…) as the issuer's key instead of resolving it")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	var withdrawn stringList
+	fs.Var(&withdrawn, "withdrawn", "treat this key (verification method URL or Multikey) as withdrawn; repeatable")
+	fs.Usage = func() {
+		fmt.Fprint(env.Stderr, badgeUsage)
+		fs.PrintDefaults()
+	}
+
+	// Flags may come before or after the credential argument.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(positional) != 1 {
+		fs.Usage()
+		return fmt.Errorf("badge verify: want exactly one FILE-or-URL, got %d", len(positional))
+	}
+
+	loader, err := badge.NewContextLoader()
+	if err != nil {
+		return fmt.Errorf("badge verify: %w", err)
+	}
+	client := &http.Client{Timeout: 15 * time.Second}
+	var keys badge.KeyResolver = &badge.WebResolver{Client: client}
+	if *publicKey != "" {
+		k, err := badge.ParseOperatorKey(*publicKey)
+		if err != nil {
+			return fmt.Errorf("badge verify: --public-key: %w", err)
+		}
+		keys = k
+	}
+	data, err := badge.ReadCredential(ctx, positional[0], env.Stdin, client)
+	if err != nil {
+		return fmt.Errorf("badge verify: %w", err)
+	}
+	v := &badge.Verifier{
+		Contexts:  loader,
+		Keys:      keys,
+		Status:    &badge.HTTPStatusFetcher{Client: client},
+		Withdrawn: withdrawn,
+		Now:       time.Now,
+	}
+	rep := v.Verify(ctx, data)
+	write := rep.WriteText
+	if *asJSON {
+		write = rep.WriteJSON
+	}
+	if err := write(env.Stdout); err != nil {
+		return fmt.Errorf("badge verify: write report: %w", err)
+	}
+	if !rep.OK() {
+		return errSilentFailure
+	}
+	return nil
 }

@@ -221,6 +221,8 @@ func (v *Verifier) verify(ctx context.Context, data []byte, withStatus bool) (*R
 	}
 	if keyErr != nil {
 		r.add(CheckIssuerKey, false, "%v.", keyErr)
+	} else if key.Operator {
+		r.add(CheckIssuerKey, true, "The credential was checked against %s, which you vouch is the issuer's; it is not on the list of withdrawn keys.", key.Source)
 	} else {
 		r.add(CheckIssuerKey, true, "The signing key %s was found in %s; it belongs to the issuer and has not been withdrawn.", sc.vm, key.Source)
 	}
