@@ -1,0 +1,473 @@
+package exam
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/certlab/certlab"
+)
+
+// Engine runs attempts: it is the only place that decides what a candidate
+// may see and do. The server's clock (Now) is the only clock.
+type Engine struct {
+	Store   certlab.Store
+	Catalog *certlab.Catalog
+	Now     func() time.Time
+	Logger  *slog.Logger
+	// Seed returns the seed of a new form; random when nil.
+	Seed func() int64
+}
+
+// PracticeOptions selects the items of a practice set.
+type PracticeOptions struct {
+	Domains     []string `json:"domains,omitempty"`
+	Objectives  []string `json:"objectives,omitempty"`
+	Types       []string `json:"types,omitempty"`
+	Count       int      `json:"count,omitempty"`
+	UnseenOnly  bool     `json:"unseen_only,omitempty"`
+	RetryMissed bool     `json:"retry_missed,omitempty"`
+}
+
+func (e *Engine) now() time.Time { return e.Now().UTC() }
+
+func (e *Engine) seed() int64 {
+	if e.Seed != nil {
+		return e.Seed()
+	}
+	return rand.Int64()
+}
+
+// canSee reports whether the user may read the attempt: its candidate,
+// proctors and admins.
+func canSee(u *certlab.User, a *certlab.Attempt) bool {
+	return a.UserID == u.ID || u.Role == certlab.RoleAdmin || u.Role == certlab.RoleProctor
+}
+
+// CreateAttempt assembles a form for the user: a full exam form, or a
+// practice set chosen by opts.
+func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mode string, opts PracticeOptions) (*certlab.Attempt, error) {
+	ex, err := e.Catalog.Exam(examID)
+	if err != nil {
+		return nil, err
+	}
+	seed := e.seed()
+	var form *certlab.Form
+	switch mode {
+	case certlab.ModeExam:
+		form, err = AssembleForm(ex, seed)
+	case certlab.ModePractice:
+		var hist map[string]*certlab.ItemHistory
+		if opts.UnseenOnly || opts.RetryMissed {
+			if hist, err = e.Store.ItemHistory(ctx, u.ID, ex.ID); err != nil {
+				return nil, err
+			}
+		}
+		form, err = PracticeForm(ex, opts, hist, seed)
+	default:
+		return nil, certlab.Errorf(certlab.EINVALID, "mode %q must be exam or practice", mode)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &certlab.Attempt{UserID: u.ID, ExamID: ex.ID, Mode: mode, Status: certlab.StatusCreated, Seed: seed, Form: form,
+		ExtraTimePct: u.ExtraTimePct, CreatedAt: e.now()}
+	if err := e.Store.CreateAttempt(ctx, a); err != nil {
+		return nil, err
+	}
+	e.Logger.Info("attempt created", "attempt", a.ID, "user", u.ID, "exam", ex.ID, "mode", mode, "questions", len(form.Questions()))
+	return a, nil
+}
+
+// PracticeForm picks a practice set: one general section of items that
+// match the options, seeded. Pilot items are never used for practice.
+func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certlab.ItemHistory, seed int64) (*certlab.Form, error) {
+	o := ex.Current()
+	in := func(list []string, v string) bool {
+		if len(list) == 0 {
+			return true
+		}
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	count := opts.Count
+	if count <= 0 {
+		count = 10
+	}
+	var pool []*certlab.Item
+	for _, it := range ex.Items {
+		if it.Pilot || it.Type == certlab.TypeLab {
+			continue
+		}
+		if !in(opts.Domains, domainOf(o, it)) || !in(opts.Objectives, it.Objective(o.Version)) || !in(opts.Types, it.Type) {
+			continue
+		}
+		h := hist[it.ID]
+		if opts.UnseenOnly && h != nil && h.Seen > 0 {
+			continue
+		}
+		if opts.RetryMissed && (h == nil || h.LastCorrect) {
+			continue
+		}
+		pool = append(pool, it)
+	}
+	if len(pool) == 0 {
+		return nil, certlab.Errorf(certlab.EINVALID, "no items match this practice selection")
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x7072616374696365))
+	rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	if len(pool) > count {
+		pool = pool[:count]
+	}
+	sec := &certlab.FormSection{Kind: certlab.SectionGeneral, Title: "Practice"}
+	for _, it := range pool {
+		sec.Questions = append(sec.Questions, questionsOf(o, it)...)
+	}
+	return &certlab.Form{ExamID: ex.ID, OutlineVersion: o.Version, Seed: seed, Sections: []*certlab.FormSection{sec}}, nil
+}
+
+// attempt loads an attempt the user may see, first submitting it if its
+// deadline has passed.
+func (e *Engine) attempt(ctx context.Context, u *certlab.User, id int64) (*certlab.Attempt, *certlab.Exam, error) {
+	a, err := e.Store.Attempt(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !canSee(u, a) {
+		return nil, nil, certlab.Errorf(certlab.ENOTFOUND, "attempt %d not found", id)
+	}
+	ex, err := e.Catalog.Exam(a.ExamID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Status == certlab.StatusStarted && a.Deadline != nil && !e.now().Before(*a.Deadline) {
+		if a, err = e.finish(ctx, a, ex, "deadline"); err != nil {
+			return nil, nil, err
+		}
+	}
+	return a, ex, nil
+}
+
+// Start starts the clock of a created attempt.
+func (e *Engine) Start(ctx context.Context, u *certlab.User, id int64) (*certlab.Attempt, error) {
+	a, ex, err := e.attempt(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.UserID != u.ID {
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only the candidate starts an attempt")
+	}
+	if a.Status != certlab.StatusCreated {
+		return a, nil // starting twice is harmless: the clock is already running
+	}
+	now := e.now()
+	a.Status, a.StartedAt = certlab.StatusStarted, &now
+	if a.Mode == certlab.ModeExam {
+		limit := ex.Policy.TimeLimit.Duration * time.Duration(100+a.ExtraTimePct) / 100
+		deadline := now.Add(limit)
+		a.Deadline = &deadline
+	}
+	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusCreated, 0); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// SaveResult is the answer to a response save.
+type SaveResult struct {
+	Response *certlab.Response `json:"response"`
+	Applied  bool              `json:"applied"` // false: a newer save was already stored
+	Feedback *Feedback         `json:"feedback,omitempty"`
+}
+
+// Feedback is shown right after a practice answer, never in exam mode.
+type Feedback struct {
+	Points      float64         `json:"points"`
+	MaxPoints   float64         `json:"max_points"`
+	Correct     bool            `json:"correct"`
+	Key         json.RawMessage `json:"key"`
+	Explanation string          `json:"explanation"`
+	References  []string        `json:"references"`
+}
+
+// SaveResponse autosaves one response. Saves are idempotent and ordered by
+// seq; a save after the deadline, into a completed section, or to a yes/no
+// statement already left behind is refused and changes nothing.
+func (e *Engine) SaveResponse(ctx context.Context, u *certlab.User, id int64, key string, seq int64, value json.RawMessage, marked bool) (*SaveResult, error) {
+	a, ex, err := e.attempt(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.UserID != u.ID {
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only the candidate answers")
+	}
+	if seq <= 0 {
+		return nil, certlab.Errorf(certlab.EINVALID, "seq must be a positive sequence number")
+	}
+	q, section, ok := a.Form.Question(key)
+	if !ok {
+		return nil, certlab.Errorf(certlab.ENOTFOUND, "attempt %d has no question %q", id, key)
+	}
+	it, ok := ex.Item(q.ItemID)
+	if !ok {
+		return nil, certlab.Errorf(certlab.ECONFLICT, "item %s is no longer in the bank", q.ItemID)
+	}
+	value, err = DecodeResponse(it, q.Statement, value)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOpen(a, section); err != nil {
+		return nil, err
+	}
+	position := -1
+	sec := a.Form.Sections[section]
+	if a.Mode == certlab.ModeExam && sec.Sequential() {
+		idx := indexOf(sec, key)
+		if idx < a.Position {
+			return nil, certlab.Errorf(certlab.ENOTREVISITABLE, "statement %s was answered and left: yes/no statements cannot be revisited", key)
+		}
+		if idx > a.Position {
+			return nil, certlab.Errorf(certlab.EINVALID, "statement %s is not shown yet: answer the current one and move on", key)
+		}
+		position = a.Position
+	}
+	r := &certlab.Response{AttemptID: a.ID, Key: key, Seq: seq, Value: value, Marked: marked, SavedAt: e.now()}
+	stored, applied, err := e.Store.SaveResponse(ctx, r, section, position, e.now())
+	if certlab.ErrorCode(err) == certlab.ECONFLICT {
+		// The attempt moved on between our read and the save: say why.
+		if a2, _, err2 := e.attempt(ctx, u, id); err2 == nil {
+			if err3 := checkOpen(a2, section); err3 != nil {
+				return nil, err3
+			}
+			if a2.Position != a.Position {
+				return nil, certlab.Errorf(certlab.ENOTREVISITABLE, "statement %s cannot be revisited", key)
+			}
+		}
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := &SaveResult{Response: stored, Applied: applied}
+	if a.Mode == certlab.ModePractice {
+		res.Feedback = feedback(it, q, stored.Value)
+	}
+	return res, nil
+}
+
+func feedback(it *certlab.Item, q *certlab.Question, value json.RawMessage) *Feedback {
+	f := &Feedback{MaxPoints: MaxPoints(it, q.Statement), Points: ScoreResponse(it, q.Statement, value),
+		Explanation: it.Explanation, References: it.References, Key: answerKey(it, q.Statement)}
+	f.Correct = f.Points == f.MaxPoints
+	for _, s := range it.Statements {
+		if s.ID == q.Statement && s.Explanation != "" {
+			f.Explanation = s.Explanation + "\n\n" + it.Explanation
+		}
+	}
+	return f
+}
+
+// answerKey is the key in the same JSON shape as a response.
+func answerKey(it *certlab.Item, statement string) json.RawMessage {
+	var v any
+	switch it.Type {
+	case certlab.TypeSingle:
+		v = it.Key
+	case certlab.TypeMultiple, certlab.TypeHotArea, certlab.TypeOrdering:
+		v = it.Keys
+	case certlab.TypeMatching, certlab.TypeActiveScreen:
+		v = it.KeyMap
+	case certlab.TypeYesNoSeries:
+		for _, s := range it.Statements {
+			if s.ID == statement {
+				v = s.Answer
+			}
+		}
+	}
+	b, _ := json.Marshal(v)
+	return b
+}
+
+func indexOf(s *certlab.FormSection, key string) int {
+	for i, q := range s.Questions {
+		if q.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkOpen says why a section of the attempt does not take answers.
+func checkOpen(a *certlab.Attempt, section int) error {
+	switch a.Status {
+	case certlab.StatusCreated:
+		return certlab.Errorf(certlab.ECONFLICT, "attempt %d is not started", a.ID)
+	case certlab.StatusSubmitted, certlab.StatusScored:
+		if a.SubmitReason == "deadline" {
+			return certlab.Errorf(certlab.EDEADLINE, "time is up: attempt %d was submitted at the deadline", a.ID)
+		}
+		return certlab.Errorf(certlab.ECONFLICT, "attempt %d is submitted", a.ID)
+	}
+	if section < a.Section {
+		return certlab.Errorf(certlab.ESECTIONCLOSED, "section %d is completed and cannot be reopened", section+1)
+	}
+	if section > a.Section {
+		return certlab.Errorf(certlab.ECONFLICT, "section %d is not open yet: complete section %d first", section+1, a.Section+1)
+	}
+	return nil
+}
+
+// Next moves past the current yes/no statement; it cannot be revisited.
+func (e *Engine) Next(ctx context.Context, u *certlab.User, id int64, section int) (*certlab.Attempt, error) {
+	a, _, err := e.attempt(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.UserID != u.ID {
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only the candidate moves on")
+	}
+	if err := checkOpen(a, section); err != nil {
+		return nil, err
+	}
+	sec := a.Form.Sections[section]
+	if !sec.Sequential() {
+		return nil, certlab.Errorf(certlab.EINVALID, "section %d shows all its questions at once", section+1)
+	}
+	if a.Position >= len(sec.Questions)-1 {
+		return nil, certlab.Errorf(certlab.EINVALID, "this is the last statement: complete the section")
+	}
+	a.Position++
+	if err := e.updatePosition(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (e *Engine) updatePosition(ctx context.Context, a *certlab.Attempt) error {
+	// The store's optimistic check is on status and section; a concurrent
+	// Next is harmless (both move forward).
+	return e.Store.UpdateAttempt(ctx, a, certlab.StatusStarted, a.Section)
+}
+
+// CompleteSection closes the open section; it cannot be reopened.
+// Completing the last section submits the attempt.
+func (e *Engine) CompleteSection(ctx context.Context, u *certlab.User, id int64, section int) (*certlab.Attempt, error) {
+	a, ex, err := e.attempt(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.UserID != u.ID {
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only the candidate completes sections")
+	}
+	if section < 0 || section >= len(a.Form.Sections) {
+		return nil, certlab.Errorf(certlab.ENOTFOUND, "attempt %d has no section %d", id, section+1)
+	}
+	if err := checkOpen(a, section); err != nil {
+		return nil, err
+	}
+	if section == len(a.Form.Sections)-1 {
+		return e.finish(ctx, a, ex, "candidate")
+	}
+	from := a.Section
+	a.Section, a.Position = section+1, 0
+	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusStarted, from); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Submit ends the attempt at the candidate's request and scores it.
+func (e *Engine) Submit(ctx context.Context, u *certlab.User, id int64) (*certlab.Attempt, error) {
+	a, ex, err := e.attempt(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.UserID != u.ID {
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only the candidate submits")
+	}
+	switch a.Status {
+	case certlab.StatusCreated:
+		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d is not started", id)
+	case certlab.StatusScored, certlab.StatusSubmitted:
+		return a, nil // submitting twice is harmless
+	}
+	return e.finish(ctx, a, ex, "candidate")
+}
+
+// finish submits and scores a started attempt. If another request finished
+// it first, the stored result wins.
+func (e *Engine) finish(ctx context.Context, a *certlab.Attempt, ex *certlab.Exam, reason string) (*certlab.Attempt, error) {
+	rs, err := e.Store.Responses(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	values := map[string]json.RawMessage{}
+	for _, r := range rs {
+		values[r.Key] = r.Value
+	}
+	from := a.Section
+	at := e.now()
+	if reason == "deadline" && a.Deadline != nil {
+		at = *a.Deadline
+	}
+	rep := Score(ex, a.Form, values)
+	rep.AttemptID, rep.Mode, rep.SubmittedAt, rep.SubmitReason = a.ID, a.Mode, at, reason
+	a.Status, a.SubmittedAt, a.SubmitReason, a.Report = certlab.StatusScored, &at, reason, rep
+	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusStarted, from); err != nil {
+		if certlab.ErrorCode(err) == certlab.ECONFLICT {
+			return e.Store.Attempt(ctx, a.ID)
+		}
+		return nil, err
+	}
+	e.Logger.Info("attempt scored", "attempt", a.ID, "reason", reason, "score", rep.ScaledScore, "passed", rep.Passed)
+	return a, nil
+}
+
+// SweepDeadlines submits every started attempt whose deadline has passed,
+// and returns how many it submitted. The server runs it periodically, so an
+// abandoned attempt is scored even if nobody looks at it.
+func (e *Engine) SweepDeadlines(ctx context.Context) (int, error) {
+	now := e.now()
+	late, err := e.Store.Attempts(ctx, certlab.AttemptFilter{DeadlineBefore: &now, Limit: 500})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, a := range late {
+		ex, err := e.Catalog.Exam(a.ExamID)
+		if err != nil {
+			e.Logger.Error("sweep: exam of attempt missing", "attempt", a.ID, "exam", a.ExamID)
+			continue
+		}
+		if _, err := e.finish(ctx, a, ex, "deadline"); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Report returns the score report of a scored attempt. While an exam
+// attempt is open there is no report.
+func (e *Engine) Report(ctx context.Context, u *certlab.User, id int64) (*certlab.Report, error) {
+	a, _, err := e.attempt(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status != certlab.StatusScored || a.Report == nil {
+		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d is not scored yet", id)
+	}
+	return a.Report, nil
+}
+
+// Attempts lists the user's own attempts, newest first.
+func (e *Engine) Attempts(ctx context.Context, u *certlab.User) ([]*certlab.Attempt, error) {
+	return e.Store.Attempts(ctx, certlab.AttemptFilter{UserID: &u.ID, Limit: 200})
+}
+
