@@ -89,17 +89,7 @@ func OpenBadgeDocument(b OpenBadge) (map[string]any, error) {
 	setIf(issuer, "email", b.Issuer.Email)
 	setIf(issuer, "description", b.Issuer.Description)
 
-	ach := map[string]any{
-		"id":       b.Achievement.ID,
-		"type":     []any{"Achievement"},
-		"name":     b.Achievement.Name,
-		"criteria": map[string]any{"narrative": b.Achievement.Criteria},
-	}
-	setIf(ach, "description", b.Achievement.Description)
-	setIf(ach, "achievementType", b.Achievement.Type)
-	if b.Achievement.Image != "" {
-		ach["image"] = map[string]any{"id": b.Achievement.Image, "type": "Image"}
-	}
+	ach := achievementObject(b.Achievement)
 
 	subj := map[string]any{"type": []any{"AchievementSubject"}, "achievement": ach}
 	setIf(subj, "id", b.Recipient.ID)
