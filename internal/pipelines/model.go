@@ -135,6 +135,7 @@ const (
 	StepGetPackage    StepKind = "getPackage"
 	StepPublish       StepKind = "publish"
 	StepReviewApp     StepKind = "reviewApp"
+	StepUpload        StepKind = "upload" // the older name of publish
 )
 
 // Step is one step of a job.

@@ -914,7 +914,7 @@ var stepKinds = map[string]StepKind{
 	"script": StepScript, "bash": StepBash, "pwsh": StepPwsh, "powershell": StepPowerShell,
 	"checkout": StepCheckout, "task": StepTask, "download": StepDownload,
 	"downloadBuild": StepDownloadBuild, "getPackage": StepGetPackage, "publish": StepPublish,
-	"reviewApp": StepReviewApp,
+	"reviewApp": StepReviewApp, "upload": StepUpload,
 }
 
 var commonStepProperties = map[string]bool{
@@ -934,6 +934,7 @@ var kindStepProperties = map[StepKind]map[string]bool{
 	StepDownloadBuild: {"artifact": true, "inputs": true, "path": true, "patterns": true},
 	StepGetPackage:    {"path": true},
 	StepPublish:       {"artifact": true},
+	StepUpload:        {"artifact": true},
 	StepReviewApp:     {},
 }
 
