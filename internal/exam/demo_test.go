@@ -19,7 +19,10 @@ func demoExam() *certlab.Exam {
 	}}
 	obj := func(id string) map[string][]string { return map[string][]string{"v1": {id}} }
 	opts := []certlab.Choice{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}, {ID: "c", Text: "C"}, {ID: "d", Text: "D"}}
-	add := func(it *certlab.Item) { it.Stem, it.Explanation, it.References = "Stem of "+it.ID, "Because.", []string{"https://learn.microsoft.com/x"}; ex.Items = append(ex.Items, it) }
+	add := func(it *certlab.Item) {
+		it.Stem, it.Explanation, it.References = "Stem of "+it.ID, "Because.", []string{"https://learn.microsoft.com/x"}
+		ex.Items = append(ex.Items, it)
+	}
 	for i := 0; i < 8; i++ {
 		add(&certlab.Item{ID: fmt.Sprintf("sa-%d", i), Type: certlab.TypeSingle, Objectives: obj("a.1"), Options: opts, Key: "b"})
 	}

@@ -470,4 +470,3 @@ func (e *Engine) Report(ctx context.Context, u *certlab.User, id int64) (*certla
 func (e *Engine) Attempts(ctx context.Context, u *certlab.User) ([]*certlab.Attempt, error) {
 	return e.Store.Attempts(ctx, certlab.AttemptFilter{UserID: &u.ID, Limit: 200})
 }
-
