@@ -53,6 +53,7 @@ func BenchmarkCalibrate2PL100kx200(b *testing.B) {
 	runtime.ReadMemStats(&ms)
 	ra, rb := rmseAB(res.Items, items)
 	b.ReportMetric(float64(res.Cycles), "cycles")
+	b.ReportMetric(float64(res.WarmStartCycles), "warm-cycles")
 	b.ReportMetric(ra, "rmse_a")
 	b.ReportMetric(rb, "rmse_b")
 	b.ReportMetric(res.LogLik, "loglik")
