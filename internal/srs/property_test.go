@@ -2,6 +2,7 @@ package srs
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -296,4 +297,43 @@ func FuzzParseCard(f *testing.F) {
 			t.Fatalf("review produced invalid card %+v: %v", next, err)
 		}
 	})
+}
+
+// TestLapseNeverRaisesStability checks the cap of the post-lapse stability:
+// at most S/exp(w17·w18) with short-term scheduling and at most S without.
+// A small stability with a long gap is a case where the cap binds.
+func TestLapseNeverRaisesStability(t *testing.T) {
+	w := DefaultWeights()
+	for _, tc := range []struct {
+		name      string
+		shortTerm bool
+		mem       Memory
+		elapsed   int
+		want      float64 // exact result when the cap binds; 0 to check only the bound
+	}{
+		{"short-term cap binds", true, Memory{Stability: 0.1, Difficulty: 1}, 1000, 0.1 / math.Exp(w[17]*w[18])},
+		{"long-term cap binds", false, Memory{Stability: 0.1, Difficulty: 1}, 1000, 0.1},
+		{"short-term typical", true, Memory{Stability: 30, Difficulty: 5}, 40, 0},
+		{"long-term typical", false, Memory{Stability: 30, Difficulty: 5}, 40, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := DefaultParams()
+			p.ShortTerm = tc.shortTerm
+			s := mustScheduler(t, p)
+			got, err := s.NextMemory(&tc.mem, tc.elapsed, Again)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bound := tc.mem.Stability
+			if tc.shortTerm {
+				bound /= math.Exp(w[17] * w[18])
+			}
+			if got.Stability > bound*(1+1e-12) {
+				t.Errorf("stability after a lapse %v exceeds the cap %v", got.Stability, bound)
+			}
+			if tc.want != 0 && math.Abs(got.Stability-tc.want) > 1e-12 {
+				t.Errorf("stability after a lapse %v, want the cap %v", got.Stability, tc.want)
+			}
+		})
+	}
 }
