@@ -20,6 +20,8 @@ func runBadge(ctx context.Context, env *Env, args []string) error {
 	switch args[0] {
 	case "verify":
 		return runBadgeVerify(ctx, env, args[1:])
+	case "canon":
+		return runBadgeCanon(ctx, env, args[1:])
 	default:
 		fmt.Fprint(env.Stderr, badgeUsage)
 		return fmt.Errorf("badge: unknown sub-command %q", args[0])
@@ -27,6 +29,7 @@ func runBadge(ctx context.Context, env *Env, args []string) error {
 }
 
 const badgeUsage = `usage: certlab badge verify FILE-or-URL [--public-key MULTIBASE] [--withdrawn KEY]... [--json]
+       certlab badge canon FILE-or-URL
 
 Verifies an Open Badges 3.0 credential (JSON with an eddsa-rdfc-2022 Data
 Integrity proof, or a VC-JWT): the proof, the issuer's key, validFrom,
@@ -35,6 +38,9 @@ validUntil and the status list. FILE "-" reads standard input.
 The issuer's key is found from the proof's verification method (did:key,
 did:web, or the issuer profile URL), or given with --public-key for offline
 checks. Exit status 0 only when every check holds.
+
+canon prints the RDFC-1.0 canonical N-Quads, hashes and signature input of
+a Data Integrity credential, for checking a proof by hand.
 
 flags:
 `
@@ -109,6 +115,42 @@ func runBadgeVerify(ctx context.Context, env *Env, args []string) error {
 	}
 	if !rep.OK() {
 		return errSilentFailure
+	}
+	return nil
+}
+
+// runBadgeCanon implements `certlab badge canon`: it prints what an
+// eddsa-rdfc-2022 proof signs, so the proof can be checked by hand.
+func runBadgeCanon(ctx context.Context, env *Env, args []string) error {
+	if len(args) != 1 {
+		fmt.Fprint(env.Stderr, badgeUsage)
+		return fmt.Errorf("badge canon: want exactly one FILE-or-URL, got %d arguments", len(args))
+	}
+	data, err := badge.ReadCredential(ctx, args[0], env.Stdin, &http.Client{Timeout: 15 * time.Second})
+	if err != nil {
+		return fmt.Errorf("badge canon: %w", err)
+	}
+	cred, err := badge.ParseCredential(data)
+	if err != nil {
+		return fmt.Errorf("badge canon: %s: %w", args[0], err)
+	}
+	if cred.Proof == nil {
+		return fmt.Errorf("badge canon: %s has no Data Integrity proof", args[0])
+	}
+	loader, err := badge.NewContextLoader()
+	if err != nil {
+		return fmt.Errorf("badge canon: %w", err)
+	}
+	h, err := loader.ProofHashes(cred.Document, cred.Proof.Options())
+	if err != nil {
+		return fmt.Errorf("badge canon: %s: %w", args[0], err)
+	}
+	fmt.Fprintf(env.Stdout, "# canonical document (RDFC-1.0 N-Quads, without the proof)\n%s\n", h.DocumentCanonical)
+	fmt.Fprintf(env.Stdout, "# canonical proof options (without proofValue, with the document's @context)\n%s\n", h.ProofCanonical)
+	fmt.Fprintf(env.Stdout, "documentHash  %x\nproofHash     %x\ndataToSign    %x\n", h.DocumentHash, h.ProofHash, h.DataToSign)
+	fmt.Fprintf(env.Stdout, "verificationMethod %s\nproofValue    %s\n", cred.Proof.VerificationMethod, cred.Proof.ProofValue)
+	if sig, err := badge.DecodeMultibase(cred.Proof.ProofValue); err == nil {
+		fmt.Fprintf(env.Stdout, "signature     %x\n", sig)
 	}
 	return nil
 }

@@ -124,6 +124,10 @@ type Proof struct {
 	raw                map[string]any
 }
 
+// Options returns the proof as received (including proofValue), for
+// ProofHashes.
+func (p *Proof) Options() map[string]any { return p.raw }
+
 // parseProof reads the single Data Integrity proof of doc.
 func parseProof(doc map[string]any) (*Proof, error) {
 	raw, ok := doc["proof"]
