@@ -420,10 +420,48 @@ func TestConfigAndBankErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	item, _ := s.Next()
-	if err := s.Record(item+1, true); err == nil {
-		t.Error("Record accepted an item other than the one offered")
+	if err := s.Record(item, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Record(item, true); err == nil {
+		t.Error("Record accepted an item twice")
+	}
+	if err := s.Record(10, true); err == nil {
+		t.Error("Record accepted an item outside the bank")
 	}
 	if err := s.Exclude(99); err == nil {
 		t.Error("Exclude accepted an item outside the bank")
+	}
+}
+
+// TestReplay rebuilds a session from its recorded answers and checks it
+// reaches the same state.
+func TestReplay(t *testing.T) {
+	bank := randomBank(t, 300, 3, true, 31)
+	cfg := Config{MaxLength: 15, Blueprint: []float64{1, 2, 1}, Randomesque: 4}
+	orig, err := Simulate(bank, cfg, 0.8, rand.New(rand.NewPCG(5, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, correct := orig.Administered()
+	re, err := NewSession(bank, cfg, rand.New(rand.NewPCG(99, 99)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := re.Next(); !ok { // an offer that the replay overrides
+		t.Fatal("no first item")
+	}
+	for i, it := range items {
+		if err := re.Record(it, correct[i]); err != nil {
+			t.Fatalf("replay answer %d: %v", i+1, err)
+		}
+	}
+	t1, se1 := orig.Estimate()
+	t2, se2 := re.Estimate()
+	if t1 != t2 || se1 != se2 || !slices.Equal(orig.DomainCounts(), re.DomainCounts()) {
+		t.Errorf("replayed session: θ %v (SE %v) counts %v; original θ %v (SE %v) counts %v", t2, se2, re.DomainCounts(), t1, se1, orig.DomainCounts())
+	}
+	if _, ok := re.Next(); ok {
+		t.Error("replayed session at maximum length offers another item")
 	}
 }

@@ -282,11 +282,20 @@ func (s *Session) Next() (item int, ok bool) {
 	return item, true
 }
 
-// Record adds the response to the item returned by Next and updates the
-// ability estimate.
+// Record adds the response to an item and updates the ability estimate.
+// The item is normally the one returned by Next; any other bank item not yet
+// administered is accepted too — to replay stored answers when a session is
+// rebuilt, or for an item the engine chose itself such as a due review — and
+// the pending offer is dropped.
 func (s *Session) Record(item int, correct bool) error {
-	if item != s.pending {
-		return fmt.Errorf("cat: record item %d: the item offered by Next is %d", item, s.pending)
+	if item < 0 || item >= s.bank.Len() {
+		return fmt.Errorf("cat: record item %d: not in the bank of %d items", item, s.bank.Len())
+	}
+	if item != s.pending && slices.Contains(s.administered, item) {
+		return fmt.Errorf("cat: record item %d: already administered in this session", item)
+	}
+	if s.stop != Running {
+		s.stop = Running // a replayed answer after a stop re-opens the session
 	}
 	s.pending = -1
 	it := s.bank.items[item]
