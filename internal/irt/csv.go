@@ -236,3 +236,107 @@ func parseChoice(f string) (byte, bool) {
 }
 
 func isChoiceCell(f string) bool { _, ok := parseChoice(f); return ok }
+
+// WriteItemsCSV writes item parameters as CSV with the header
+// item,a,b,c — plus a steps column (step difficulties joined by ';') when
+// any item is a GPCM item — one row per item in the given order.
+func WriteItemsCSV(w io.Writer, items []Item) error {
+	cw := csv.NewWriter(w)
+	steps := false
+	for _, it := range items {
+		steps = steps || it.Model == GPCM
+	}
+	head := []string{"item", "a", "b", "c"}
+	if steps {
+		head = append(head, "steps")
+	}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
+	for _, it := range items {
+		rec := []string{it.ID, f(it.A), f(it.B), f(it.C)}
+		if steps {
+			s := make([]string, len(it.Steps))
+			for k, v := range it.Steps {
+				s[k] = f(v)
+			}
+			rec = append(rec, strings.Join(s, ";"))
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadItemsCSV reads parameters written by WriteItemsCSV. An item with steps
+// is a GPCM item, one with c > 0 a 3PL item, any other a 2PL item.
+func ReadItemsCSV(rd io.Reader, name string) ([]Item, error) {
+	cr := csv.NewReader(rd)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading the header: %w", name, err)
+	}
+	if len(head) < 4 || strings.ToLower(strings.TrimSpace(stripBOM(head[0]))) != "item" ||
+		strings.ToLower(strings.TrimSpace(head[1])) != "a" || strings.ToLower(strings.TrimSpace(head[2])) != "b" ||
+		strings.ToLower(strings.TrimSpace(head[3])) != "c" {
+		return nil, fmt.Errorf("%s:1: the header must start with item,a,b,c", name)
+	}
+	var items []Item
+	seen := map[string]bool{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != len(head) {
+			return nil, fmt.Errorf("%s:%d: %d fields, want %d", name, line, len(rec), len(head))
+		}
+		it := Item{ID: strings.TrimSpace(rec[0]), Model: TwoPL}
+		if it.ID == "" {
+			return nil, fmt.Errorf("%s:%d: empty item id", name, line)
+		}
+		if seen[it.ID] {
+			return nil, fmt.Errorf("%s:%d: item %q appears twice", name, line, it.ID)
+		}
+		seen[it.ID] = true
+		for k, dst := range []*float64{&it.A, &it.B, &it.C} {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[k+1]), 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %s of item %q: %q is not a number", name, line, head[k+1], it.ID, rec[k+1])
+			}
+			*dst = v
+		}
+		if len(rec) > 4 && strings.TrimSpace(rec[4]) != "" {
+			it.Model = GPCM
+			for _, s := range strings.Split(rec[4], ";") {
+				v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+				if err != nil {
+					return nil, fmt.Errorf("%s:%d: step of item %q: %q is not a number", name, line, it.ID, s)
+				}
+				it.Steps = append(it.Steps, v)
+			}
+			if it.C != 0 {
+				return nil, fmt.Errorf("%s:%d: item %q: a GPCM item has no c", name, line, it.ID)
+			}
+		} else if it.C != 0 {
+			it.Model = ThreePL
+		}
+		if err := it.Validate(); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		items = append(items, it)
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("%s: no items", name)
+	}
+	return items, nil
+}
