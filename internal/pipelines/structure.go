@@ -344,6 +344,9 @@ func (x *expander) expandVariables(n *Node, sc scope) (*Node, error) {
 			if val != nil && !val.IsScalar() {
 				return errorf(val.Pos, "A %s was not expected: the value of variable '%s' must be a string", describeKind(val), k.Value)
 			}
+			if val == nil || val.Kind == NullNode {
+				val = newString("", k.Pos)
+			}
 			sc.vars.set(k.Value, scalarText(val))
 			out.Pairs = append(out.Pairs, Pair{Key: k, Value: val})
 			return x.spend(k.Pos, 1)
@@ -381,6 +384,13 @@ func (x *expander) expandVariables(n *Node, sc scope) (*Node, error) {
 					return errorf(val.Pos, "A %s was not expected: the value of variable '%s' must be a string", describeKind(val), name.Str())
 				}
 				sc.vars.set(scalarText(name), scalarText(val))
+				if val != nil && val.Kind == NullNode {
+					for i := range m.Pairs {
+						if m.Pairs[i].Key.Value == "value" {
+							m.Pairs[i].Value = newString("", val.Pos)
+						}
+					}
+				}
 			}
 			out.Items = append(out.Items, m)
 			return nil
