@@ -81,7 +81,12 @@ type Config struct {
 	// most this value (and MinLength is reached); 0 disables it.
 	TargetSE float64
 	// Blueprint holds the weight of each domain (any non-negative scale,
-	// normalised internally); nil disables content balancing.
+	// normalised internally); nil disables content balancing. Balancing
+	// uses the maximum priority index (Cheng & Chang, 2009) with quotas
+	// that grow with the session: before position n+1 an item's priority
+	// is its information times max(0, 1 − x_d/(w_d·(n+1))), where x_d
+	// items of its domain d were given, so the blueprint is tracked
+	// whatever length the session stops at.
 	Blueprint []float64
 	// Randomesque picks the next item at random among this many most
 	// informative candidates; 0 or 1 picks the best.
