@@ -85,7 +85,7 @@ func (s *FormSection) Sequential() bool { return s.Kind == SectionYesNoSeries }
 // Question is one scored (or pilot) question of a form: an item, or one
 // statement of a yes/no series.
 type Question struct {
-	Key       string `json:"key"`                 // unique within the form: item id, or item id + "#" + statement id
+	Key       string `json:"key"`                 // unique within the form: item id, or item id + "~" + statement id
 	ItemID    string `json:"item"`                // the item
 	Statement string `json:"statement,omitempty"` // yes/no series: the statement id
 	Domain    string `json:"domain"`              // domain of the current outline

@@ -32,7 +32,7 @@ func questionsOf(o *certlab.Outline, it *certlab.Item) []*certlab.Question {
 	qs := make([]*certlab.Question, 0, len(it.Statements))
 	for _, s := range it.Statements {
 		q := base
-		q.Key = it.ID + "#" + s.ID
+		q.Key = it.ID + "~" + s.ID
 		q.Statement = s.ID
 		qs = append(qs, &q)
 	}

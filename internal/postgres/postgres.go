@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/certlab/certlab/internal/sqlstore"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -26,9 +27,9 @@ var Dialect = sqlstore.Dialect{
 // Open connects to the database at the postgres:// URL. Commits use the
 // server's default synchronous_commit=on: acknowledged means on disk.
 func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
-	cfg, err := pgxConfig(dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres URL: %w", err)
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(20)

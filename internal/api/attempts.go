@@ -1,0 +1,205 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/exam"
+)
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, certlab.Errorf(certlab.EINVALID, "%s %q is not a number", name, r.PathValue(name))
+	}
+	return id, nil
+}
+
+// AttemptSummary is an attempt in a list.
+type AttemptSummary struct {
+	*certlab.Attempt
+	ScaledScore *int  `json:"scaled_score,omitempty"`
+	Passed      *bool `json:"passed,omitempty"`
+}
+
+func (s *Server) listAttempts(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	as, err := s.Engine.Attempts(r.Context(), u)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := []AttemptSummary{}
+	for _, a := range as {
+		sum := AttemptSummary{Attempt: a}
+		if a.Report != nil {
+			sum.ScaledScore, sum.Passed = &a.Report.ScaledScore, &a.Report.Passed
+		}
+		out = append(out, sum)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// CreateAttemptRequest is the body of POST /api/v1/attempts.
+type CreateAttemptRequest struct {
+	Exam     string                `json:"exam"`
+	Mode     string                `json:"mode"`
+	Practice *exam.PracticeOptions `json:"practice,omitempty"`
+	Start    bool                  `json:"start,omitempty"`
+}
+
+func (s *Server) createAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	var req CreateAttemptRequest
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if req.Mode == "" {
+		req.Mode = certlab.ModeExam
+	}
+	var opts exam.PracticeOptions
+	if req.Practice != nil {
+		opts = *req.Practice
+	}
+	a, err := s.Engine.CreateAttempt(r.Context(), u, req.Exam, req.Mode, opts)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if req.Start {
+		if _, err := s.Engine.Start(r.Context(), u, a.ID); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	s.writeView(w, r, u, a.ID, http.StatusCreated)
+}
+
+func (s *Server) writeView(w http.ResponseWriter, r *http.Request, u *certlab.User, id int64, status int) {
+	v, err := s.Engine.View(r.Context(), u, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
+func (s *Server) getAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.writeView(w, r, u, id, http.StatusOK)
+}
+
+func (s *Server) startAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if _, err := s.Engine.Start(r.Context(), u, id); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.writeView(w, r, u, id, http.StatusOK)
+}
+
+// SaveRequest is the body of PUT /api/v1/attempts/{id}/responses/{key}.
+type SaveRequest struct {
+	Seq    int64           `json:"seq"`
+	Value  json.RawMessage `json:"value"`
+	Marked bool            `json:"marked"`
+}
+
+func (s *Server) saveResponse(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req SaveRequest
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	res, err := s.Engine.SaveResponse(r.Context(), u, id, r.PathValue("key"), req.Seq, req.Value, req.Marked)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func sectionIndex(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return 0, certlab.Errorf(certlab.EINVALID, "section %q must be a number from 1", r.PathValue("n"))
+	}
+	return n - 1, nil
+}
+
+func (s *Server) nextStatement(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	n, err := sectionIndex(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if _, err := s.Engine.Next(r.Context(), u, id, n); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.writeView(w, r, u, id, http.StatusOK)
+}
+
+func (s *Server) completeSection(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	n, err := sectionIndex(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if _, err := s.Engine.CompleteSection(r.Context(), u, id, n); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.writeView(w, r, u, id, http.StatusOK)
+}
+
+func (s *Server) submitAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if _, err := s.Engine.Submit(r.Context(), u, id); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.writeView(w, r, u, id, http.StatusOK)
+}
+
+func (s *Server) getReport(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.Engine.Report(r.Context(), u, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
