@@ -18,7 +18,7 @@ const (
 	MaxDocumentBytes = 10 << 20
 	// maxNodes bounds the size of an expanded document (each, insert and
 	// parameters can multiply content).
-	maxNodes = 500_000
+	maxNodes = 200_000
 )
 
 // Options configure expansion.

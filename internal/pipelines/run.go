@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
 )
 
 // Result is the outcome of a stage, job or step, as the service names it.

@@ -403,17 +403,17 @@ func parseMatrix(s string) ([]instance, error) {
 
 // jobRun is the state of one running job instance.
 type jobRun struct {
-	r        *runner
-	job      *Job
-	inst     instance
-	vars     *runVars
-	log      *bytes.Buffer
-	logMu    sync.Mutex
-	result   Result
-	res      *JobResult
-	tempDir  string
-	pathPre  []string
-	stepIdx  int
+	r       *runner
+	job     *Job
+	inst    instance
+	vars    *runVars
+	log     *bytes.Buffer
+	logMu   sync.Mutex
+	result  Result
+	res     *JobResult
+	tempDir string
+	pathPre []string
+	stepIdx int
 }
 
 func (jr *jobRun) logf(format string, args ...any) {
@@ -921,4 +921,3 @@ func (r *runner) summary(res *RunResult) {
 	tw.Flush()
 	fmt.Fprintf(out, "Result: %s in %s\n", res.Result, res.Duration.Round(time.Millisecond))
 }
-
