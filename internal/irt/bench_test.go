@@ -80,3 +80,29 @@ func BenchmarkEStep100kx200(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime()-c0)/1e6/float64(b.N), "cpu-ms/op")
 }
+
+// BenchmarkScoreEAP100kx200 scores 100,000 examinees on 200 2PL items.
+func BenchmarkScoreEAP100kx200(b *testing.B) {
+	rng := rand.New(rand.NewPCG(2026, 6))
+	items := SimulateItems2PL(rng, 200)
+	th := SimulateAbilities(rng, 100000)
+	r := SimulateResponses(rng, items, th)
+	sc, err := NewScorer(items)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var est []Estimate
+	c0 := cpuTime()
+	for b.Loop() {
+		est, err = sc.ScoreEAP(context.Background(), r)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-c0)/1e9/float64(b.N), "cpu-s/op")
+	e2 := 0.0
+	for i := range est {
+		e2 += (est[i].Theta - th[i]) * (est[i].Theta - th[i])
+	}
+	b.ReportMetric(math.Sqrt(e2/float64(len(th))), "rmse_theta")
+}

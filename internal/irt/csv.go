@@ -1,6 +1,7 @@
 package irt
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -72,7 +73,7 @@ func ReadChoicesCSV(rd io.Reader, name string) (*Choices, error) {
 // row "item,key" is optional). It returns the item ids and key letters in
 // file order.
 func ReadKeyCSV(rd io.Reader, name string) (ids []string, keys []byte, err error) {
-	cr := csv.NewReader(rd)
+	cr := csv.NewReader(skipBOM(rd))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	cr.Comment = '#'
@@ -135,7 +136,7 @@ func (c *Choices) Score(keys []byte) (*Responses, error) {
 // each data row to store. It returns the item ids, the number of columns and
 // the number of data rows.
 func readGrid(rd io.Reader, name string, valid func(string) bool, store func(line int, fields []string) error) ([]string, int, int, error) {
-	cr := csv.NewReader(rd)
+	cr := csv.NewReader(skipBOM(rd))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	cr.TrimLeadingSpace = true
@@ -198,6 +199,15 @@ func readGrid(rd io.Reader, name string, valid func(string) bool, store func(lin
 }
 
 func stripBOM(s string) string { return strings.TrimPrefix(s, "\ufeff") }
+
+// skipBOM drops a UTF-8 byte order mark at the start of rd.
+func skipBOM(rd io.Reader) io.Reader {
+	br := bufio.NewReader(rd)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
+}
 
 func isMissingCell(f string) bool {
 	f = strings.TrimSpace(f)
@@ -274,7 +284,7 @@ func WriteItemsCSV(w io.Writer, items []Item) error {
 // ReadItemsCSV reads parameters written by WriteItemsCSV. An item with steps
 // is a GPCM item, one with c > 0 a 3PL item, any other a 2PL item.
 func ReadItemsCSV(rd io.Reader, name string) ([]Item, error) {
-	cr := csv.NewReader(rd)
+	cr := csv.NewReader(skipBOM(rd))
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	head, err := cr.Read()

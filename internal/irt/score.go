@@ -192,17 +192,25 @@ func (s *Scorer) newton(row []int8, prior bool) (theta, info float64) {
 			g -= (th - s.mean) / (s.sd * s.sd)
 			inf += 1 / (s.sd * s.sd)
 		}
-		info = inf
 		if inf <= 0 {
 			break
 		}
 		step := clamp(g/inf, -1, 1)
 		next := clamp(th+step, lo, hi)
-		done := math.Abs(next-th) < 1e-8
+		done := math.Abs(next-th) < 1e-10
 		th = next
 		if done {
 			break
 		}
+	}
+	for j, x := range row {
+		if x >= 0 {
+			_, i1 := itemScoreDerivs(&s.items[j], int(x), th)
+			info += i1
+		}
+	}
+	if prior {
+		info += 1 / (s.sd * s.sd)
 	}
 	return th, info
 }
