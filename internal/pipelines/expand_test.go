@@ -76,9 +76,9 @@ steps:
 		{
 			name: "steps, jobs and stages templates with relative paths",
 			files: map[string]string{
-				"pipeline.yml": "stages:\n- template: ci/stages.yml\n  parameters:\n    name: Build\n",
-				"ci/stages.yml": "parameters:\n- name: name\n  type: string\nstages:\n- stage: ${{ parameters.name }}\n  jobs:\n  - template: jobs.yml\n",
-				"ci/jobs.yml":   "jobs:\n- job: J\n  steps:\n  - template: /steps/common.yml\n    parameters:\n      msg: hi\n",
+				"pipeline.yml":     "stages:\n- template: ci/stages.yml\n  parameters:\n    name: Build\n",
+				"ci/stages.yml":    "parameters:\n- name: name\n  type: string\nstages:\n- stage: ${{ parameters.name }}\n  jobs:\n  - template: jobs.yml\n",
+				"ci/jobs.yml":      "jobs:\n- job: J\n  steps:\n  - template: /steps/common.yml\n    parameters:\n      msg: hi\n",
 				"steps/common.yml": "parameters:\n  msg: ''\nsteps:\n- bash: echo ${{ parameters.msg }}\n",
 			},
 			want: []string{"stage: Build", "job: J", "bash: echo hi"},
@@ -118,7 +118,7 @@ steps:
 		{
 			name: "repository templates mapped to a folder",
 			files: map[string]string{
-				"pipeline.yml":       "resources:\n  repositories:\n  - repository: shared\n    type: git\n    name: org/shared\n    ref: main\nsteps:\n- template: steps.yml@shared\n",
+				"pipeline.yml":        "resources:\n  repositories:\n  - repository: shared\n    type: git\n    name: org/shared\n    ref: main\nsteps:\n- template: steps.yml@shared\n",
 				"../shared/steps.yml": "steps:\n- script: echo shared\n",
 			},
 			opts: Options{Repositories: map[string]string{"org/shared@main": "/repo/../shared"}},
