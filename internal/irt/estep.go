@@ -286,22 +286,35 @@ func newPatterns(r *Responses, kmax int, complement bool) *patterns {
 // rowLists fills s.pos and s.other for one response row and reports whether
 // more than half of it is missing.
 func (t *tables) rowLists(row []int8, s *scratch) bool {
-	s.pos, s.other = s.pos[:0], s.other[:0]
-	nmiss := 0
+	pos := s.pos[:len(row)]
+	np, nmiss := 0, 0
+	K := t.Kmax
 	for j, x := range row {
-		if x > 0 {
-			s.pos = append(s.pos, int32(j*t.Kmax+int(x)-1))
-		} else if x < 0 {
-			nmiss++
-		}
+		pos[np] = int32(j*K + int(x) - 1)
+		np += b2i(x > 0)
+		nmiss += b2i(x < 0)
 	}
+	s.pos = pos[:np]
 	many := 2*nmiss > len(row)
+	s.other = s.other[:0]
+	if nmiss == 0 {
+		return false
+	}
 	for j, x := range row {
 		if (x < 0) != many {
 			s.other = append(s.other, int32(j))
 		}
 	}
 	return many
+}
+
+// b2i converts a bool to 0 or 1 (compiled without a branch).
+func b2i(b bool) int {
+	var v int
+	if b {
+		v = 1
+	}
+	return v
 }
 
 // posterior computes the normalised posterior weights of one response

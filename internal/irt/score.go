@@ -23,6 +23,7 @@ type Scorer struct {
 	mean  float64
 	sd    float64
 	tab   *tables
+	maxX  []int8 // highest score per item
 	pool  sync.Pool
 }
 
@@ -48,7 +49,10 @@ func NewScorerWithPrior(items []Item, prior Quadrature) (*Scorer, error) {
 		}
 		states[j] = stateFromItem(it)
 	}
-	s := &Scorer{items: items, prior: prior, tab: newTables(states, prior)}
+	s := &Scorer{items: items, prior: prior, tab: newTables(states, prior), maxX: make([]int8, len(items))}
+	for j, it := range items {
+		s.maxX[j] = int8(min(it.MaxScore(), 127))
+	}
 	m, v := 0.0, 0.0
 	for q, th := range prior.Nodes {
 		m += prior.Weights[q] * th
@@ -65,9 +69,16 @@ func (s *Scorer) check(row []int8) error {
 	if len(row) != len(s.items) {
 		return fmt.Errorf("response pattern has %d responses for %d items", len(row), len(s.items))
 	}
+	bad := false
 	for j, x := range row {
-		if int(x) > s.items[j].MaxScore() || x < Missing {
-			return fmt.Errorf("item %q: score %d outside 0..%d", s.items[j].ID, x, s.items[j].MaxScore())
+		bad = bad || x > s.maxX[j] || x < Missing
+	}
+	if !bad {
+		return nil
+	}
+	for j, x := range row {
+		if x > s.maxX[j] || x < Missing {
+			return fmt.Errorf("item %q: score %d outside 0..%d", s.items[j].ID, x, s.maxX[j])
 		}
 	}
 	return nil
@@ -100,13 +111,9 @@ func (s *Scorer) ScoreEAP(ctx context.Context, r *Responses) ([]Estimate, error)
 	if r.M != len(s.items) {
 		return nil, fmt.Errorf("score: %d response columns for %d items", r.M, len(s.items))
 	}
-	for i := 0; i < r.N; i++ {
-		if err := s.check(r.Row(i)); err != nil {
-			return nil, fmt.Errorf("score: examinee %d: %w", i+1, err)
-		}
-	}
 	out := make([]Estimate, r.N)
 	w := min(runtime.GOMAXPROCS(0), max(1, r.N/256))
+	errs := make([]error, w)
 	var wg sync.WaitGroup
 	for k := 0; k < w; k++ {
 		i0, i1 := k*r.N/w, (k+1)*r.N/w
@@ -117,13 +124,23 @@ func (s *Scorer) ScoreEAP(ctx context.Context, r *Responses) ([]Estimate, error)
 				if i%4096 == 0 && ctx.Err() != nil {
 					return
 				}
-				out[i] = s.eap(r.Row(i), sc)
+				row := r.Row(i)
+				if err := s.check(row); err != nil {
+					errs[k] = fmt.Errorf("score: examinee %d: %w", i+1, err)
+					return
+				}
+				out[i] = s.eap(row, sc)
 			}
 		})
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
