@@ -704,6 +704,7 @@ func (jr *jobRun) runStep(ctx context.Context, s *Step, hook string) {
 	}
 	cmd := exec.CommandContext(sctx, shell, args(file)...)
 	cmd.WaitDelay = 2 * time.Second
+	killGroup(cmd)
 	cmd.Dir = r.opts.SourcesDir
 	if s.WorkingDirectory != "" {
 		cmd.Dir = jr.vars.expandMacros(s.WorkingDirectory)
