@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runCmd runs certlab in-process with the given standard input.
+func runCmd(t *testing.T, ctx context.Context, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(ctx, args, func(string) string { return "" }, strings.NewReader(stdin), &out, &errb)
+	return out.String() + errb.String(), err
+}
+
+// startServe runs certlab serve on a free port until the test ends and
+// returns its URL.
+func startServe(t *testing.T, db string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--log-level", "warn"}, func(string) string { return "" }, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("serve printed nothing: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	m := regexp.MustCompile(`http://\S+`).FindString(line)
+	if m == "" {
+		t.Fatalf("no URL in %q", line)
+	}
+	return m
+}
+
+func TestTerminalPracticeAndExam(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "cli.db")
+	if out, err := runCmd(t, ctx, "a long password\n", "user", "add", "cand@example.org", "--role", "candidate", "--db", db); err != nil || !strings.Contains(out, "role candidate") {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	out, err := runCmd(t, ctx, "", "token", "create", "cand@example.org", "--db", db)
+	token := strings.TrimSpace(out)
+	if err != nil || !strings.HasPrefix(token, "clt_") {
+		t.Fatalf("token create: %v %q", err, out)
+	}
+	url := startServe(t, db)
+
+	// Practice: single-choice items answered "a"; feedback follows each answer.
+	out, err = runCmd(t, ctx, "a\na\na\n", "practice", "--server", url, "--token", token, "--types", "single", "--count", "3")
+	if err != nil {
+		t.Fatalf("practice: %v\n%s", err, out)
+	}
+	if n := strings.Count(out, "Answer: "); n != 3 {
+		t.Fatalf("practice showed %d feedbacks, want 3:\n%s", n, out)
+	}
+	if !strings.Contains(out, "Score report: az-400") {
+		t.Fatalf("practice ended without a report:\n%s", out)
+	}
+
+	// A full exam with no answers at all: every section is completed in
+	// order (the yes/no series one statement at a time) and the report says FAIL.
+	out, err = runCmd(t, ctx, "", "exam", "take", "az-400", "--server", url, "--token", token)
+	if err != nil {
+		t.Fatalf("exam take: %v\n%s", err, out)
+	}
+	for _, want := range []string{"The clock is running: 100 minutes", "Case study:", "Yes/no series", "Does the solution meet the goal?", "Scaled score 1 (passing score 700), FAIL", "Study these objectives first:"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("exam output lacks %q:\n%s", want, out[max(0, len(out)-3000):])
+		}
+	}
+
+	// Without a token the commands say how to get one.
+	if _, err := runCmd(t, ctx, "", "practice", "--server", url); err == nil || !strings.Contains(err.Error(), "token create") {
+		t.Fatalf("practice without token: %v", err)
+	}
+}
+
+func TestContentLintCommand(t *testing.T) {
+	out, err := runCmd(t, context.Background(), "", "content", "lint")
+	if err != nil {
+		t.Fatalf("built-in content does not lint: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "0 errors") {
+		t.Fatalf("lint summary: %s", out)
+	}
+	out, err = runCmd(t, context.Background(), "", "content", "stats", "--json")
+	if err != nil || !strings.Contains(out, `"exam": "az-400"`) {
+		t.Fatalf("stats: %v\n%s", err, out)
+	}
+}

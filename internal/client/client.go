@@ -1,0 +1,130 @@
+// Package client is a small Go client of certlab's JSON API, used by the
+// terminal commands (certlab practice, certlab exam take).
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/exam"
+)
+
+// Client talks to one certlab server with an API token.
+type Client struct {
+	BaseURL string
+	Token   string
+	HTTP    *http.Client
+}
+
+// New returns a client for the server at baseURL.
+func New(baseURL, token string) *Client {
+	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token, HTTP: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// Error is an error answer of the API.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s (%s)", e.Message, e.Code) }
+
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return fmt.Errorf("certlab server %s: %w", c.BaseURL, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode >= 300 {
+		var eb struct {
+			Error struct{ Code, Message string }
+		}
+		if json.Unmarshal(raw, &eb) != nil || eb.Error.Code == "" {
+			return &Error{Status: resp.StatusCode, Code: "http", Message: fmt.Sprintf("%s %s: HTTP %d", method, path, resp.StatusCode)}
+		}
+		return &Error{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+	}
+	if out != nil && len(raw) > 0 {
+		return json.Unmarshal(raw, out)
+	}
+	return nil
+}
+
+// CreateAttempt creates and starts an attempt.
+func (c *Client) CreateAttempt(ctx context.Context, examID, mode string, opts *exam.PracticeOptions) (*exam.AttemptView, error) {
+	var v exam.AttemptView
+	err := c.do(ctx, "POST", "/api/v1/attempts", map[string]any{"exam": examID, "mode": mode, "practice": opts, "start": true}, &v)
+	return &v, err
+}
+
+// Attempt returns the candidate's view of an attempt.
+func (c *Client) Attempt(ctx context.Context, id int64) (*exam.AttemptView, error) {
+	var v exam.AttemptView
+	err := c.do(ctx, "GET", fmt.Sprintf("/api/v1/attempts/%d", id), nil, &v)
+	return &v, err
+}
+
+// Save autosaves a response.
+func (c *Client) Save(ctx context.Context, id int64, key string, seq int64, value any, marked bool) (*exam.SaveResult, error) {
+	var res exam.SaveResult
+	err := c.do(ctx, "PUT", fmt.Sprintf("/api/v1/attempts/%d/responses/%s", id, key), map[string]any{"seq": seq, "value": value, "marked": marked}, &res)
+	return &res, err
+}
+
+// Next moves past the current yes/no statement of section (1-based).
+func (c *Client) Next(ctx context.Context, id int64, section int) (*exam.AttemptView, error) {
+	var v exam.AttemptView
+	err := c.do(ctx, "POST", fmt.Sprintf("/api/v1/attempts/%d/sections/%d/next", id, section), nil, &v)
+	return &v, err
+}
+
+// CompleteSection closes section (1-based); the last one submits.
+func (c *Client) CompleteSection(ctx context.Context, id int64, section int) (*exam.AttemptView, error) {
+	var v exam.AttemptView
+	err := c.do(ctx, "POST", fmt.Sprintf("/api/v1/attempts/%d/sections/%d/complete", id, section), nil, &v)
+	return &v, err
+}
+
+// Submit ends the attempt.
+func (c *Client) Submit(ctx context.Context, id int64) (*exam.AttemptView, error) {
+	var v exam.AttemptView
+	err := c.do(ctx, "POST", fmt.Sprintf("/api/v1/attempts/%d/submit", id), nil, &v)
+	return &v, err
+}
+
+// Report returns the score report.
+func (c *Client) Report(ctx context.Context, id int64) (*certlab.Report, error) {
+	var r certlab.Report
+	err := c.do(ctx, "GET", fmt.Sprintf("/api/v1/attempts/%d/report", id), nil, &r)
+	return &r, err
+}

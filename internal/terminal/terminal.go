@@ -1,0 +1,316 @@
+// Package terminal is the candidate's plain-prompt terminal client: it runs
+// a practice set or a full timed exam against a certlab server and ends with
+// the score report, drawn as bars.
+package terminal
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/client"
+	"github.com/certlab/certlab/internal/exam"
+)
+
+var errTimeUp = errors.New("time is up")
+
+// Session is one run of the terminal client.
+type Session struct {
+	Client *client.Client
+	In     *bufio.Reader
+	Out    io.Writer
+	seq    int64
+	eof    bool
+}
+
+// New returns a session reading answers from in and writing to out.
+func New(c *client.Client, in io.Reader, out io.Writer) *Session {
+	return &Session{Client: c, In: bufio.NewReader(in), Out: out}
+}
+
+// ask prints a prompt and reads one trimmed line; at end of input it
+// returns "" from then on (every remaining question is skipped).
+func (s *Session) ask(prompt string) string {
+	fmt.Fprint(s.Out, prompt)
+	if s.eof {
+		fmt.Fprintln(s.Out)
+		return ""
+	}
+	line, err := s.In.ReadString('\n')
+	if err != nil {
+		s.eof = true
+		if line == "" {
+			fmt.Fprintln(s.Out)
+		}
+	}
+	return strings.TrimSpace(line)
+}
+
+// Run takes the attempt: sections in order, questions one by one, then the
+// report. Practice attempts show feedback after every answer.
+func (s *Session) Run(ctx context.Context, v *exam.AttemptView) (*certlab.Report, error) {
+	fmt.Fprintf(s.Out, "%s — %s, %d questions\n", v.ExamTitle, v.Mode, v.Questions)
+	for v.Status == certlab.StatusStarted {
+		sec := v.Sections[v.Section]
+		fmt.Fprintf(s.Out, "\n== Section %d of %d: %s (%d questions)\n", sec.Index+1, len(v.Sections), sec.Title, sec.Count)
+		if sec.Case != nil {
+			for _, ex := range sec.Case.Exhibits {
+				fmt.Fprintf(s.Out, "\n-- %s --\n%s\n", ex.Title, ex.Body)
+			}
+		}
+		var err error
+		if sec.Kind == certlab.SectionYesNoSeries && v.Mode == certlab.ModeExam {
+			v, err = s.series(ctx, v)
+		} else {
+			v, err = s.section(ctx, v)
+		}
+		var ce *client.Error
+		if errors.Is(err, errTimeUp) || errors.As(err, &ce) && ce.Code == certlab.EDEADLINE {
+			fmt.Fprintln(s.Out, "\nTime is up: the exam was submitted at its deadline.")
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	rep, err := s.Client.Report(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	PrintReport(s.Out, rep)
+	return rep, nil
+}
+
+func (s *Session) timeLeft(v *exam.AttemptView) string {
+	if v.SecondsLeft == nil {
+		return ""
+	}
+	left := *v.SecondsLeft
+	return fmt.Sprintf(" [%d:%02d left]", left/60, left%60)
+}
+
+// section asks every question of a free-navigation section, offers a
+// second pass over the marked and unanswered ones, then completes it.
+func (s *Session) section(ctx context.Context, v *exam.AttemptView) (*exam.AttemptView, error) {
+	sec := v.Sections[v.Section]
+	for _, q := range sec.Questions {
+		if err := s.question(ctx, v, q); err != nil {
+			return nil, err
+		}
+	}
+	cur, err := s.Client.Attempt(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Status != certlab.StatusStarted {
+		return cur, nil
+	}
+	var again []exam.QuestionView
+	for _, q := range cur.Sections[cur.Section].Questions {
+		r, ok := cur.Responses[q.Key]
+		if !ok || r.Marked || string(r.Value) == "null" {
+			again = append(again, q)
+		}
+	}
+	if len(again) > 0 && !s.eof && strings.HasPrefix(strings.ToLower(s.ask(fmt.Sprintf("\n%d questions are marked for review or unanswered. Review them now? [y/N] ", len(again)))), "y") {
+		for _, q := range again {
+			if err := s.question(ctx, cur, q); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return s.Client.CompleteSection(ctx, v.ID, v.Section+1)
+}
+
+// series shows a yes/no series one statement at a time, never going back.
+func (s *Session) series(ctx context.Context, v *exam.AttemptView) (*exam.AttemptView, error) {
+	for {
+		sec := v.Sections[v.Section]
+		if len(sec.Questions) == 0 {
+			return s.Client.CompleteSection(ctx, v.ID, v.Section+1)
+		}
+		q := sec.Questions[0]
+		if err := s.question(ctx, v, q); err != nil {
+			return nil, err
+		}
+		if v.Position >= sec.Count-1 {
+			return s.Client.CompleteSection(ctx, v.ID, v.Section+1)
+		}
+		next, err := s.Client.Next(ctx, v.ID, v.Section+1)
+		if err != nil {
+			return nil, err
+		}
+		v = next
+	}
+}
+
+// question shows one question and saves the answer given. An empty answer
+// skips; "?" marks the question for review.
+func (s *Session) question(ctx context.Context, v *exam.AttemptView, q exam.QuestionView) error {
+	it := q.Item
+	fmt.Fprintf(s.Out, "\nQuestion %d%s\n%s\n", q.Number, s.timeLeft(v), it.Stem)
+	if q.Statement != "" {
+		fmt.Fprintf(s.Out, "\n%s\nDoes the solution meet the goal?\n", q.Statement)
+	}
+	if it.Exhibit != "" {
+		fmt.Fprintf(s.Out, "\nExhibit:\n%s\n", it.Exhibit)
+	}
+	for _, o := range it.Options {
+		fmt.Fprintf(s.Out, "  %s) %s\n", o.ID, o.Text)
+	}
+	for _, a := range it.Areas {
+		fmt.Fprintf(s.Out, "  [%s] %s\n", a.ID, a.Text)
+	}
+	for _, t := range it.Targets {
+		fmt.Fprintf(s.Out, "  target %s: %s\n", t.ID, t.Text)
+	}
+	for {
+		value, marked, err := s.readAnswer(it, q.Statement != "")
+		if err != nil {
+			fmt.Fprintf(s.Out, "  %v — try again\n", err)
+			continue
+		}
+		if value == nil && !marked {
+			return nil // skipped
+		}
+		s.seq++
+		res, err := s.Client.Save(ctx, v.ID, q.Key, s.seq, value, marked)
+		var ce *client.Error
+		if errors.As(err, &ce) && ce.Code == certlab.EINVALID {
+			fmt.Fprintf(s.Out, "  %s — try again\n", ce.Message)
+			continue
+		}
+		if errors.As(err, &ce) && ce.Code == certlab.EDEADLINE {
+			return errTimeUp
+		}
+		if err != nil {
+			return err
+		}
+		if f := res.Feedback; f != nil {
+			verdict := "Incorrect"
+			if f.Correct {
+				verdict = "Correct"
+			}
+			fmt.Fprintf(s.Out, "  %s (%g of %g). Answer: %s\n  %s\n", verdict, f.Points, f.MaxPoints, f.Key, f.Explanation)
+			for _, r := range f.References {
+				fmt.Fprintf(s.Out, "  see %s\n", r)
+			}
+		}
+		return nil
+	}
+}
+
+// readAnswer reads an answer in the shape the item type needs.
+func (s *Session) readAnswer(it exam.ItemView, statement bool) (any, bool, error) {
+	var hint string
+	switch {
+	case statement:
+		hint = "y or n"
+	case it.Type == certlab.TypeSingle:
+		hint = "one letter"
+	case it.Type == certlab.TypeMultiple || it.Type == certlab.TypeHotArea:
+		hint = fmt.Sprintf("choose %d, comma-separated", it.Choose)
+	case it.Type == certlab.TypeOrdering:
+		hint = "the ids in order, comma-separated"
+	case it.Type == certlab.TypeMatching:
+		hint = "target=option pairs, comma-separated"
+	case it.Type == certlab.TypeActiveScreen:
+		return s.readBlanks(it)
+	}
+	line := s.ask(fmt.Sprintf("Answer (%s; Enter skips, ? marks for review): ", hint))
+	if line == "" {
+		return nil, false, nil
+	}
+	if line == "?" {
+		return nil, true, nil
+	}
+	list := func() []string {
+		var out []string
+		for _, p := range strings.Split(line, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	switch {
+	case statement:
+		switch strings.ToLower(line) {
+		case "y", "yes":
+			return true, false, nil
+		case "n", "no":
+			return false, false, nil
+		}
+		return nil, false, errors.New("answer y or n")
+	case it.Type == certlab.TypeSingle:
+		return line, false, nil
+	case it.Type == certlab.TypeMatching:
+		m := map[string]string{}
+		for _, p := range list() {
+			k, v, ok := strings.Cut(p, "=")
+			if !ok {
+				return nil, false, fmt.Errorf("%q is not target=option", p)
+			}
+			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+		return m, false, nil
+	}
+	return list(), false, nil
+}
+
+// readBlanks asks for each drop-down of an active-screen item by number.
+func (s *Session) readBlanks(it exam.ItemView) (any, bool, error) {
+	m := map[string]string{}
+	for _, b := range it.Blanks {
+		for i, o := range b.Options {
+			fmt.Fprintf(s.Out, "  [[%s]] %d) %s\n", b.ID, i+1, o)
+		}
+		line := s.ask(fmt.Sprintf("Drop-down %s (number; Enter skips): ", b.ID))
+		if line == "" {
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscanf(line, "%d", &n); err != nil || n < 1 || n > len(b.Options) {
+			return nil, false, fmt.Errorf("choose 1 to %d", len(b.Options))
+		}
+		m[b.ID] = b.Options[n-1]
+	}
+	if len(m) == 0 {
+		return nil, false, nil
+	}
+	return m, false, nil
+}
+
+// PrintReport writes the score report with a bar per skill area.
+func PrintReport(w io.Writer, r *certlab.Report) {
+	verdict := "FAIL"
+	if r.Passed {
+		verdict = "PASS"
+	}
+	fmt.Fprintf(w, "\n== Score report: %s\nScaled score %d (passing score %d), %s\n\n", r.ExamID, r.ScaledScore, r.PassingScore, verdict)
+	for _, d := range r.Domains {
+		n := int(d.Percent/5 + 0.5)
+		fmt.Fprintf(w, "  %-48s %-20s %5.1f%% %s\n", trim(d.Name, 48), strings.Repeat("█", n)+strings.Repeat("·", 20-n), d.Percent, d.Strength)
+	}
+	if len(r.Weakest) > 0 {
+		fmt.Fprintln(w, "\nStudy these objectives first:")
+		ws := append([]certlab.ObjectiveResult(nil), r.Weakest...)
+		sort.SliceStable(ws, func(i, j int) bool { return ws[i].Percent < ws[j].Percent })
+		for _, o := range ws {
+			fmt.Fprintf(w, "  %5.1f%%  %s\n", o.Percent, trim(o.Name, 90))
+		}
+	}
+}
+
+func trim(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
