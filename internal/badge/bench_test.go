@@ -66,3 +66,17 @@ func BenchmarkStatusListEncode(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "encoded-bytes")
 }
+
+// BenchmarkCanonicalizeWorstAccepted measures the slowest input shape the
+// poison-graph guard still lets through: maxLookAlikeBlankNodes blank
+// nodes in a clique.
+func BenchmarkCanonicalizeWorstAccepted(b *testing.B) {
+	l := mustFixtureLoader(b)
+	doc := cliqueDocument(maxLookAlikeBlankNodes)
+	for b.Loop() {
+		if _, err := l.Canonicalize(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*1000, "ms/canonicalization")
+}
