@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -40,7 +39,7 @@ flags:
 func runPipeline(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(env.Stderr, pipelineUsage)
-		pipelineFlags(io.Discard, &pipelineConfig{}).PrintDefaults()
+		pipelineFlags(env.Stderr, &pipelineConfig{}).PrintDefaults()
 		if len(args) == 0 {
 			return flag.ErrHelp
 		}
@@ -165,9 +164,7 @@ func pipelineFlags(stderr io.Writer, cfg *pipelineConfig) *flag.FlagSet {
 	fs.Var(cfg.repos, "repo", "map repository resource `REPO=DIR` (REPO is its alias or name@ref; repeatable)")
 	fs.StringVar(&cfg.root, "root", "", "folder of the pipeline's own repository (default: the folder of FILE)")
 	fs.BoolVar(&cfg.syntaxOnly, "syntax-only", false, "check syntax only: unknown names in ${{ }} read as null")
-	fs.StringVar(&cfg.workdir, "workdir", "", "run: workspace folder (default: a new temporary folder)")
+	fs.StringVar(&cfg.workdir, "workdir", "", "run: workspace folder, kept after the run (default: a temporary folder, removed after the run)")
 	fs.IntVar(&cfg.maxParallel, "max-parallel", 2, "run: jobs run at the same time at most")
 	return fs
 }
-
-var _ = os.Stdout

@@ -30,7 +30,8 @@ func (r Result) ok() bool { return r == Succeeded || r == SucceededWithIssues }
 type RunOptions struct {
 	// SourcesDir is the checked-out self repository (Build.SourcesDirectory).
 	SourcesDir string
-	// WorkDir is the workspace; a temporary folder when empty.
+	// WorkDir is the workspace, kept after the run; when empty a temporary
+	// folder is used and removed afterwards.
 	WorkDir string
 	// Variables are queue-time variables; YAML variables override them.
 	Variables map[string]string
@@ -129,6 +130,7 @@ func Run(ctx context.Context, p *Pipeline, opts RunOptions) (*RunResult, error) 
 			return nil, fmt.Errorf("create workspace: %w", err)
 		}
 		r.workDir = d
+		defer os.RemoveAll(d)
 	} else {
 		abs, err := filepath.Abs(opts.WorkDir)
 		if err != nil {
