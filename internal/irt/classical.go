@@ -84,6 +84,9 @@ type TestStats struct {
 	Alpha    float64 // Cronbach's alpha (KR-20 for 0/1 items)
 	SEM      float64 // SD·sqrt(1-alpha)
 	Groups   int
+	// GroupTheta is the mean EAP ability of each ability group (NaN without
+	// calibrated items), for plotting observed proportions against ICCs.
+	GroupTheta []float64
 }
 
 // Analysis is a classical item analysis.
@@ -146,11 +149,24 @@ func Analyze(r *Responses, choices *Choices, keys []byte, items []Item, opt Anal
 
 	group, lower, upper := abilityGroups(total, opt.Groups)
 	var fit []itemFit
+	a.Test.GroupTheta = make([]float64, opt.Groups)
+	for g := range a.Test.GroupTheta {
+		a.Test.GroupTheta[g] = math.NaN()
+	}
 	if items != nil {
+		var est []Estimate
 		var err error
-		fit, err = fitStatistics(r, items)
+		fit, est, err = fitStatistics(r, items)
 		if err != nil {
 			return nil, fmt.Errorf("analyze: %w", err)
+		}
+		sum, cnt := make([]float64, opt.Groups), make([]float64, opt.Groups)
+		for i, e := range est {
+			sum[group[i]] += e.Theta
+			cnt[group[i]]++
+		}
+		for g := range sum {
+			a.Test.GroupTheta[g] = safeDiv(sum[g], cnt[g])
 		}
 	}
 	for j := 0; j < M; j++ {

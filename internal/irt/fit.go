@@ -20,14 +20,14 @@ const sx2MinCell = 1
 // standardised residuals at the EAP abilities, and the Orlando–Thissen
 // S-X2 statistic computed from the examinees who answered every item (all
 // items dichotomous; NaN otherwise).
-func fitStatistics(r *Responses, items []Item) ([]itemFit, error) {
+func fitStatistics(r *Responses, items []Item) ([]itemFit, []Estimate, error) {
 	sc, err := NewScorer(items)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	est, err := sc.ScoreEAP(context.Background(), r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]itemFit, r.M)
 	var buf []float64
@@ -57,7 +57,7 @@ func fitStatistics(r *Responses, items []Item) ([]itemFit, error) {
 		out[j] = itemFit{infit: safeDiv(sumSq, sumVar), outfit: safeDiv(sumZ2, float64(n)), sx2: math.NaN(), p: math.NaN()}
 	}
 	sx2(r, items, sc.prior, out)
-	return out, nil
+	return out, est, nil
 }
 
 // sx2 fills in S-X2 for dichotomous tests with at least 3 items.
