@@ -75,3 +75,12 @@ func TestSearchPathIsolation(t *testing.T) {
 		t.Fatalf("search_path %q: tests would share tables", sp)
 	}
 }
+
+// BenchmarkSaveResponse: scripts/test style server needed (CERTLAB_TEST_POSTGRES).
+func BenchmarkSaveResponse(b *testing.B) {
+	for _, n := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("candidates=%d", n), func(b *testing.B) {
+			storetest.BenchmarkSaves(b, MustOpen(b), n)
+		})
+	}
+}

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -47,5 +48,14 @@ func TestSchemaCheck(t *testing.T) {
 	}
 	if n, _ := s.Migrate(ctx); n != 0 {
 		t.Fatalf("second migrate applied %d", n)
+	}
+}
+
+// BenchmarkSaveResponse: go test ./internal/sqlite -run XXX -bench SaveResponse
+func BenchmarkSaveResponse(b *testing.B) {
+	for _, n := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("candidates=%d", n), func(b *testing.B) {
+			storetest.BenchmarkSaves(b, MustOpen(b), n)
+		})
 	}
 }
