@@ -94,3 +94,33 @@ func FuzzDecodeMultibase(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseJWT checks the VC-JWT parser, seeded with a token certlab issued.
+func FuzzParseJWT(f *testing.F) {
+	v := mustVector(f)
+	loader := mustFixtureLoader(f)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ic, err := loader.Issue(OpenBadge{
+		ID: "https://c.example/credentials/1", Issuer: IssuerProfile{ID: "https://c.example/issuer", Name: "C"},
+		Achievement: Achievement{ID: "https://c.example/a/1", Name: "A", Criteria: "Do it."},
+		Recipient:   Recipient{ID: "did:example:x"}, ValidFrom: now,
+	}, SigningKey{VerificationMethod: "https://c.example/issuer#" + v.PublicKeyMultibase, PrivateKey: mustHex(f, v.PrivateKeyHex)}, now)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(ic.JWT)
+	f.Add("a.b.c")
+	f.Add("eyJhbGciOiJub25lIn0.e30.")
+	f.Fuzz(func(t *testing.T, token string) {
+		c, hdr, err := ParseJWT(token)
+		if err != nil {
+			return
+		}
+		if hdr.Kid == "" || (hdr.Alg != "EdDSA" && hdr.Alg != "Ed25519") {
+			t.Fatalf("accepted header %+v", hdr)
+		}
+		if c.IssuerID == "" || !c.HasType(TypeVerifiableCredential) {
+			t.Fatalf("accepted payload without issuer or type: %+v", c)
+		}
+	})
+}

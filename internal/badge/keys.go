@@ -157,7 +157,7 @@ func (s *KeySealer) Open(sealed []byte, keyID string) (ed25519.PrivateKey, error
 		MemoryKiB: binary.BigEndian.Uint32(hdr[5:]),
 		Threads:   hdr[9],
 	}
-	if p.Time == 0 || p.Time > 64 || p.MemoryKiB > 4<<20 || p.Threads == 0 || p.MemoryKiB < 8*uint32(p.Threads) {
+	if p.Time == 0 || p.Time > 64 || p.MemoryKiB > 1<<20 || p.Threads == 0 || p.MemoryKiB < 8*uint32(p.Threads) {
 		return nil, fmt.Errorf("open key %s: sealed key has unusable KDF parameters %+v", keyID, p)
 	}
 	aead, err := s.aead(hdr[10:], p)
