@@ -145,7 +145,7 @@ func (x *expander) load(rel, repo, repoRoot string, at Pos) (*sourceFile, error)
 	if x.bytes > MaxDocumentBytes {
 		return nil, errorf(at, "Maximum document size exceeded: the pipeline and its templates may hold at most %d bytes", MaxDocumentBytes)
 	}
-	display := rel
+	display := filepath.ToSlash(filepath.Join(x.root, filepath.FromSlash(rel)))
 	if repo != "self" {
 		display = rel + "@" + repo
 	}
