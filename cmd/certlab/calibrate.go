@@ -3,9 +3,180 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/certlab/certlab/internal/irt"
 )
 
-// runCalibrate is being built; it is replaced by the real command.
+// errExamCalibrationUnavailable is returned for calibrate --exam until the
+// response store exists.
+var errExamCalibrationUnavailable = errors.New("calibrate --exam: calibration from stored responses is not available yet (the response store is still being built); export the responses to CSV and use --responses")
+
+// runCalibrate estimates IRT item parameters from a response matrix:
+//
+//	certlab calibrate --responses FILE.csv --model rasch|2pl|3pl|gpcm --out PARAMS.csv [--anchors PARAMS.csv]
 func runCalibrate(ctx context.Context, env *Env, args []string) error {
-	return errors.New("certlab calibrate: not built yet")
+	fset := flag.NewFlagSet("calibrate", flag.ContinueOnError)
+	fset.SetOutput(env.Stderr)
+	respPath := fset.String("responses", "", "response matrix: CSV of 0/1 (or 0..K) scores, one examinee a row, empty for missing, optional header of item ids")
+	exam := fset.String("exam", "", "calibrate the items of EXAM from stored responses (not available yet)")
+	modelName := fset.String("model", "2pl", "IRT model: rasch, 2pl, 3pl or gpcm")
+	outPath := fset.String("out", "", "write the parameters (item,a,b,c) to this CSV file; - for standard output")
+	anchorsPath := fset.String("anchors", "", "CSV of fixed item parameters (item,a,b,c) matched to the response header by item id")
+	quad := fset.Int("quad", 61, "quadrature points on [-6, 6] (at least 41)")
+	tol := fset.Float64("tol", 1e-4, "stop when no parameter changes by more than this in an EM cycle")
+	maxCycles := fset.Int("max-cycles", 500, "maximum EM cycles")
+	quiet := fset.Bool("quiet", false, "no progress bar")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		return fmt.Errorf("calibrate: unexpected argument %q", fset.Arg(0))
+	}
+	if *exam != "" {
+		return errExamCalibrationUnavailable
+	}
+	if *respPath == "" || *outPath == "" {
+		fset.Usage()
+		return fmt.Errorf("calibrate: --responses and --out are required")
+	}
+	model, err := irt.ParseModel(*modelName)
+	if err != nil {
+		return fmt.Errorf("calibrate: %w", err)
+	}
+	resp, err := readResponsesFile(*respPath)
+	if err != nil {
+		return fmt.Errorf("calibrate: %w", err)
+	}
+	opt := irt.Options{Model: model, QuadPoints: *quad, Tol: *tol, MaxCycles: *maxCycles}
+	if *anchorsPath != "" {
+		opt.Anchors, err = readAnchors(*anchorsPath, resp)
+		if err != nil {
+			return fmt.Errorf("calibrate: %w", err)
+		}
+	}
+	bar := &progressBar{w: env.Stderr, tol: opt.Tol}
+	if !*quiet {
+		opt.Progress = bar.update
+	}
+	start := time.Now()
+	res, err := irt.Calibrate(ctx, resp, opt)
+	bar.finish()
+	if err != nil {
+		return fmt.Errorf("calibrate %s: %w", *respPath, err)
+	}
+	if err := writeItemsFile(*outPath, env.Stdout, res.Items); err != nil {
+		return fmt.Errorf("calibrate: %w", err)
+	}
+	status := "converged"
+	if !res.Converged {
+		status = "NOT converged"
+	}
+	fmt.Fprintf(env.Stderr, "calibrated %d items (%s) on %d examinees: %s after %d EM cycles in %.2fs, log-likelihood %.2f\n",
+		resp.M, model, resp.N, status, res.Cycles+res.WarmStartCycles, time.Since(start).Seconds(), res.LogLik)
+	if len(opt.Anchors) > 0 {
+		fmt.Fprintf(env.Stderr, "%d anchored items; ability distribution of this group on the anchors' scale: mean %.3f, SD %.3f\n",
+			len(opt.Anchors), res.LatentMean, res.LatentSD)
+	}
+	return nil
+}
+
+func readResponsesFile(path string) (*irt.Responses, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return irt.ReadResponsesCSV(f, path)
+}
+
+// readAnchors reads fixed parameters and maps them to response columns by
+// item id.
+func readAnchors(path string, resp *irt.Responses) (map[int]irt.Item, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	items, err := irt.ReadItemsCSV(f, path)
+	if err != nil {
+		return nil, err
+	}
+	col := make(map[string]int, resp.M)
+	for j, id := range resp.ItemIDs {
+		col[id] = j
+	}
+	anchors := make(map[int]irt.Item, len(items))
+	for _, it := range items {
+		j, ok := col[it.ID]
+		if !ok {
+			return nil, fmt.Errorf("%s: anchor item %q is not a column of the responses (anchoring needs a header row of item ids)", path, it.ID)
+		}
+		anchors[j] = it
+	}
+	return anchors, nil
+}
+
+func writeItemsFile(path string, stdout io.Writer, items []irt.Item) error {
+	if path == "-" {
+		return irt.WriteItemsCSV(stdout, items)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := irt.WriteItemsCSV(f, items); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// progressBar draws EM progress on one terminal line. The bar measures how
+// far the parameter change has fallen, on a log scale, from the first
+// cycle's change to the convergence tolerance.
+type progressBar struct {
+	w       io.Writer
+	tol     float64
+	first   float64
+	frac    float64
+	drawn   bool
+	lastLen int
+}
+
+func (b *progressBar) update(p irt.Progress) {
+	// Extrapolation steps report no change: keep the bar where it was.
+	if !math.IsNaN(p.Change) && p.Change > 0 {
+		if b.first == 0 {
+			b.first = math.Max(p.Change, b.tol*10)
+		}
+		frac := math.Log(b.first/p.Change) / math.Log(b.first/b.tol)
+		b.frac = math.Max(b.frac, math.Max(0, math.Min(1, frac)))
+	}
+	frac := b.frac
+	const width = 30
+	n := int(frac * width)
+	line := fmt.Sprintf("EM cycle %3d [%s%s] log-likelihood %.2f", p.Cycle, strings.Repeat("#", n), strings.Repeat(".", width-n), p.LogLik)
+	if !math.IsNaN(p.Change) {
+		line += fmt.Sprintf("  change %.1e", p.Change)
+	}
+	pad := max(0, b.lastLen-len(line))
+	fmt.Fprintf(b.w, "\r%s%s", line, strings.Repeat(" ", pad))
+	b.lastLen = len(line)
+	b.drawn = true
+}
+
+func (b *progressBar) finish() {
+	if b.drawn {
+		fmt.Fprintln(b.w)
+	}
 }
