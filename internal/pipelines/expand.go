@@ -2,7 +2,6 @@ package pipelines
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -611,5 +610,3 @@ func describeKind(n *Node) string {
 	}
 	return "string"
 }
-
-var _ = fmt.Sprintf

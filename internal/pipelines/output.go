@@ -50,6 +50,10 @@ func toYAMLNode(n *Node) *yaml.Node {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: n.Value}
 	}
 	y := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: n.Value}
+	if n.Plain && !strings.ContainsAny(n.Value, "\n#:") && n.Value != "" {
+		// Written unquoted in the source: write it back the same way.
+		y.Tag = ""
+	}
 	if strings.Contains(strings.TrimRight(n.Value, "\n"), "\n") {
 		y.Style = yaml.LiteralStyle
 	}

@@ -20,7 +20,7 @@ func (x *expander) expandPipeline(root *Node, sc scope) (*Node, error) {
 		return nil, err
 	}
 	sc.params = params
-	pairs, err := x.expandBody(root, sc, true)
+	pairs, err := x.expandBody(root, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (x *expander) expandPipeline(root *Node, sc scope) (*Node, error) {
 
 // expandBody expands the keys of a pipeline (or of an extends template) in
 // the order the service does: resources, then variables, then the rest.
-func (x *expander) expandBody(root *Node, sc scope, isRoot bool) ([]Pair, error) {
+func (x *expander) expandBody(root *Node, sc scope) ([]Pair, error) {
 	pairs, err := x.collect(root, sc)
 	if err != nil {
 		return nil, err
@@ -528,7 +528,7 @@ func (x *expander) expandExtends(n *Node, sc scope) ([]Pair, error) {
 		return nil, err
 	}
 	tsc.params = params
-	return x.expandBody(f.root, tsc, false)
+	return x.expandBody(f.root, tsc)
 }
 
 // bindRootParameters reads the pipeline's runtime parameters, taking values

@@ -1,7 +1,6 @@
 package pipelines
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -1203,5 +1202,3 @@ func findCycle(deps map[string][]string) string {
 	}
 	return ""
 }
-
-var _ = errors.New
