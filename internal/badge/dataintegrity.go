@@ -120,6 +120,7 @@ type Proof struct {
 	VerificationMethod string
 	ProofPurpose       string
 	Created            time.Time // zero when absent
+	Expires            time.Time // zero when absent; the proof is not valid after it
 	ProofValue         string
 	raw                map[string]any
 }
@@ -168,6 +169,15 @@ func parseProof(doc map[string]any) (*Proof, error) {
 		}
 		if p.Created, err = parseDateTime(s); err != nil {
 			return nil, fmt.Errorf("proof.created: %w", err)
+		}
+	}
+	if e, ok := m["expires"]; ok {
+		s, ok := e.(string)
+		if !ok {
+			return nil, errors.New("proof.expires is not a string")
+		}
+		if p.Expires, err = parseDateTime(s); err != nil {
+			return nil, fmt.Errorf("proof.expires: %w", err)
 		}
 	}
 	return p, nil

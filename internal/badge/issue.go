@@ -158,7 +158,7 @@ func (l *ContextLoader) Issue(b OpenBadge, key SigningKey, created time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	if !strings.HasPrefix(key.VerificationMethod, b.Issuer.ID) {
+	if base, _, _ := strings.Cut(key.VerificationMethod, "#"); base != b.Issuer.ID {
 		return nil, fmt.Errorf("issue %q: key %s does not belong to issuer %s", b.ID, key.VerificationMethod, b.Issuer.ID)
 	}
 	signed, err := l.SignDataIntegrity(doc, key, created)

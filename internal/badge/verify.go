@@ -213,7 +213,9 @@ func (v *Verifier) verify(ctx context.Context, data []byte, withStatus bool) (*R
 		} else {
 			perr = v.Contexts.verifyDataIntegrity(cred.Document, cred.Proof, key.PublicKey)
 		}
-		if perr != nil {
+		if perr == nil && cred.Proof != nil && !cred.Proof.Expires.IsZero() && v.now().After(cred.Proof.Expires) {
+			r.add(CheckProof, false, "The signature holds, but the issuer made it valid only until %s, which has passed.", formatDateTime(cred.Proof.Expires))
+		} else if perr != nil {
 			r.add(CheckProof, false, "The signature does not hold: the credential was changed after it was signed, or it was signed with another key (%v).", perr)
 		} else {
 			r.add(CheckProof, true, "The signature matches the credential's content: nothing in it changed since the issuer signed it.")
