@@ -200,25 +200,37 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-// TestConformanceErrors prints the error of every case expected to fail, to
-// review that each fails for the intended reason (run with -v).
-func TestConformanceErrors(t *testing.T) {
-	if os.Getenv("CERTLAB_CONFORMANCE_ERRORS") == "" {
-		t.Skip("set CERTLAB_CONFORMANCE_ERRORS=1 to list the errors")
-	}
+var locatedError = regexp.MustCompile(`^[^\s:]+:\d+:\d+: \S`)
+
+// TestConformanceErrorsAreLocated checks that every case expected to fail
+// fails with an error located as file:line:col (run with -v to read them).
+func TestConformanceErrorsAreLocated(t *testing.T) {
 	corpus := sharedFixtures(t, "azure-pipelines/conformance")
+	checked := 0
 	for _, c := range discoverCases(t, corpus) {
 		meta := readMeta(t, c)
 		if len(meta["expectedexception"]) == 0 {
 			continue
 		}
-		opts := Options{Repositories: map[string]string{}}
+		checked++
+		opts := Options{Repositories: map[string]string{}, Root: filepath.Dir(c)}
 		opts.SyntaxOnly = len(meta["validatesyntax"]) > 0
 		doc, err := Expand(c, opts)
 		if err == nil {
 			_, err = Validate(doc)
 		}
 		rel, _ := filepath.Rel(corpus, c)
-		t.Logf("%s\n    want %v\n    got  %v", rel, meta["expectederrormessage"], err)
+		if err == nil {
+			t.Errorf("%s: expected an error", rel)
+			continue
+		}
+		msg := strings.TrimPrefix(err.Error(), filepath.Dir(c)+"/")
+		if !locatedError.MatchString(msg) {
+			t.Errorf("%s: error is not located as file:line:col: %s", rel, msg)
+		}
+		t.Logf("%s\n    want %v\n    got  %s", rel, meta["expectederrormessage"], msg)
+	}
+	if checked < 25 {
+		t.Errorf("only %d error cases checked, the corpus has 28", checked)
 	}
 }

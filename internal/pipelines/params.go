@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -287,8 +288,12 @@ func (x *expander) expandTyped(base string, it *Node, sc scope, name string) ([]
 			v.stage(n)
 		}
 	}
-	if err := v.err(); err != nil {
-		return nil, fmt.Errorf("parameter '%s': %w", name, err)
+	if len(v.errs) > 0 {
+		var le *Error
+		if errors.As(v.errs[0], &le) {
+			return nil, &Error{Pos: le.Pos, Msg: fmt.Sprintf("parameter '%s': %s", name, le.Msg)}
+		}
+		return nil, fmt.Errorf("parameter '%s': %w", name, v.errs[0])
 	}
 	return items, nil
 }
