@@ -393,6 +393,9 @@ func addVerificationMethods(doc map[string]any, vms []VerificationMethod) {
 	assert := make([]any, 0, len(vms))
 	for _, vm := range vms {
 		m := map[string]any{"id": vm.ID, "type": vm.Type, "controller": vm.Controller, "publicKeyMultibase": vm.PublicKeyMultibase}
+		if vm.Expires != "" {
+			m["expires"] = vm.Expires
+		}
 		if vm.Revoked != "" {
 			m["revoked"] = vm.Revoked
 		} else {

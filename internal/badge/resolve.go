@@ -29,6 +29,8 @@ type ResolvedKey struct {
 	Source string
 	// Revoked is when the key's controller withdrew it; zero if it has not.
 	Revoked time.Time
+	// Expires is when the key stops being valid; zero for never.
+	Expires time.Time
 	// Operator is true for keys the person running the verifier supplied
 	// (--public-key): they vouch for the key, so no controller check applies.
 	Operator bool
@@ -166,6 +168,7 @@ type VerificationMethod struct {
 	Controller         string `json:"controller"`
 	PublicKeyMultibase string `json:"publicKeyMultibase"`
 	Revoked            string `json:"revoked,omitempty"`
+	Expires            string `json:"expires,omitempty"`
 }
 
 // controllerDocument is the part of an issuer profile or DID document that
@@ -246,6 +249,11 @@ func keyFromControllerDocument(body []byte, vm, controllerID, source string) (*R
 	if found.Revoked != "" {
 		if k.Revoked, err = parseDateTime(found.Revoked); err != nil {
 			return nil, fmt.Errorf("%s, key %s: revoked: %w", source, vm, err)
+		}
+	}
+	if found.Expires != "" {
+		if k.Expires, err = parseDateTime(found.Expires); err != nil {
+			return nil, fmt.Errorf("%s, key %s: expires: %w", source, vm, err)
 		}
 	}
 	if !authorized && k.Revoked.IsZero() {

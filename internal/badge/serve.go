@@ -19,6 +19,9 @@ func MultikeyDocument(vm VerificationMethod) map[string]any {
 	if vm.Revoked != "" {
 		doc["revoked"] = vm.Revoked
 	}
+	if vm.Expires != "" {
+		doc["expires"] = vm.Expires
+	}
 	return doc
 }
 

@@ -250,6 +250,9 @@ func (v *Verifier) issuerKey(ctx context.Context, cred *Credential, vm string) (
 	if !key.Revoked.IsZero() {
 		return nil, fmt.Errorf("the issuer withdrew the key %s on %s; credentials signed with it are no longer trusted", vm, formatDateTime(key.Revoked))
 	}
+	if !key.Expires.IsZero() && v.now().After(key.Expires) {
+		return nil, fmt.Errorf("the key %s expired on %s", vm, formatDateTime(key.Expires))
+	}
 	mk := EncodeMultikey(key.PublicKey)
 	if slices.Contains(v.Withdrawn, vm) || slices.Contains(v.Withdrawn, mk) {
 		return nil, fmt.Errorf("the key %s is on the list of withdrawn issuer keys; credentials signed with it are no longer trusted", vm)

@@ -71,6 +71,8 @@ func TestVerifyVectorWithProfileURL(t *testing.T) {
 		// another key under that ID: the fragment must not be trusted.
 		"other-key": ProfileDocument(IssuerProfile{ID: issuer, Name: "Example Corp"},
 			[]VerificationMethod{{ID: vmID, Type: "Multikey", Controller: issuer, PublicKeyMultibase: otherKey}}),
+		"expired": ProfileDocument(IssuerProfile{ID: issuer, Name: "Example Corp"},
+			[]VerificationMethod{{ID: vmID, Type: "Multikey", Controller: issuer, PublicKeyMultibase: v.PublicKeyMultibase, Expires: "2025-12-31T00:00:00Z"}}),
 		"not-listed": ProfileDocument(IssuerProfile{ID: issuer, Name: "Example Corp"}, nil),
 		"wrong-id": ProfileDocument(IssuerProfile{ID: "https://evil.example/issuer", Name: "Example Corp"},
 			[]VerificationMethod{{ID: vmID, Type: "Multikey", Controller: issuer, PublicKeyMultibase: v.PublicKeyMultibase}}),
@@ -85,6 +87,7 @@ func TestVerifyVectorWithProfileURL(t *testing.T) {
 		{"withdrawn", false, CheckIssuerKey, "withdrew"},
 		{"other-key", false, CheckProof, "signature"},
 		{"not-listed", false, CheckIssuerKey, "does not list the key"},
+		{"expired", false, CheckIssuerKey, "expired on 2025-12-31"},
 		{"wrong-id", false, CheckIssuerKey, "has id"},
 	}
 	for _, tc := range tests {
