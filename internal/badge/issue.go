@@ -34,7 +34,6 @@ type Achievement struct {
 // by e-mail address (published only as a salted SHA-256 hash), or both.
 type Recipient struct {
 	ID    string
-	Name  string // not published: a credential names its holder by identifier only
 	Email string
 	Salt  string // salt for the e-mail hash; required with Email
 }

@@ -80,7 +80,8 @@ func (r *Report) OK() bool {
 	return true
 }
 
-// Failed returns the first failed check, or nil.
+// Failed returns the check called name if it failed, or nil if it passed
+// or did not run.
 func (r *Report) Failed(name CheckName) *Check {
 	for i := range r.Checks {
 		if r.Checks[i].Name == name && !r.Checks[i].Passed {
