@@ -93,12 +93,16 @@ func printStats(w io.Writer, stats []pack.ExamStats) {
 		}
 		fmt.Fprintln(w)
 		for _, os := range es.Outlines {
-			fmt.Fprintf(w, "  outline %s\n", os.Version)
+			if os.Current {
+				fmt.Fprintf(w, "  outline %s (current: forms are built from it)\n", os.Version)
+			} else {
+				fmt.Fprintf(w, "  outline %s (earlier: items are tagged to it, its weights do not shape forms)\n", os.Version)
+			}
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "    domain/objective\titems\tshare\tweight\t")
 			for _, d := range os.Domains {
 				flag := ""
-				if d.Share < float64(d.WeightMin) || d.Share > float64(d.WeightMax) {
+				if os.Current && (d.Share < float64(d.WeightMin) || d.Share > float64(d.WeightMax)) {
 					flag = "outside weight"
 				}
 				fmt.Fprintf(tw, "    %s %s\t%d\t%.1f%%\t%d-%d%%\t%s\n", d.ID, trim(d.Name, 40), d.Items, d.Share, d.WeightMin, d.WeightMax, flag)

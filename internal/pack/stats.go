@@ -19,6 +19,7 @@ type ExamStats struct {
 // OutlineStats counts items per domain and objective of one outline.
 type OutlineStats struct {
 	Version string        `json:"version"`
+	Current bool          `json:"current"`
 	Domains []DomainStats `json:"domains"`
 }
 
@@ -52,7 +53,7 @@ func Stats(cat *certlab.Catalog) []ExamStats {
 				es.ByType[it.Type]++
 			}
 			for _, o := range ex.Outlines {
-				os := OutlineStats{Version: o.Version}
+				os := OutlineStats{Version: o.Version, Current: o.Current}
 				for _, d := range o.Domains {
 					ds := DomainStats{ID: d.ID, Name: d.Name, WeightMin: d.WeightMin, WeightMax: d.WeightMax}
 					for _, ob := range d.Objectives {

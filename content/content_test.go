@@ -1,0 +1,119 @@
+package content_test
+
+import (
+	"testing"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/pack"
+)
+
+func load(t *testing.T) *certlab.Catalog {
+	t.Helper()
+	cat, diags := pack.Load(content.FS, "content")
+	for _, d := range diags {
+		if !d.Warning {
+			t.Errorf("%s", d)
+		}
+	}
+	if len(cat.Programs) == 0 {
+		t.Fatal("no built-in programs")
+	}
+	return cat
+}
+
+// TestFormsMeetBlueprint assembles 1,000 forms per exam with different
+// seeds; every one must meet its blueprint and policy.
+func TestFormsMeetBlueprint(t *testing.T) {
+	cat := load(t)
+	for id, ex := range cat.Exams {
+		t.Run(id, func(t *testing.T) {
+			seen := map[string]bool{}
+			for seed := int64(1); seed <= 1000; seed++ {
+				f, err := exam.AssembleForm(ex, seed)
+				if err != nil {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+				if err := exam.CheckForm(ex, f); err != nil {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+				for _, q := range f.Questions() {
+					seen[q.ItemID] = true
+				}
+			}
+			// Over 1,000 forms nearly the whole bank is used, not a few favourites.
+			if n := len(seen); n < len(ex.Items)*9/10 {
+				t.Errorf("1,000 forms used only %d of %d items", n, len(ex.Items))
+			}
+		})
+	}
+}
+
+// TestAZ400Bank holds the flagship bank to the quality gates of its issue.
+func TestAZ400Bank(t *testing.T) {
+	cat := load(t)
+	ex, err := cat.Exam("az-400")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(ex.Items); n < 450 {
+		t.Errorf("%d items, want at least 450", n)
+	}
+	stats := pack.Stats(cat)
+	for _, es := range stats {
+		if es.Exam != "az-400" {
+			continue
+		}
+		for _, os := range es.Outlines {
+			for _, d := range os.Domains {
+				if os.Current && (d.Share < float64(d.WeightMin) || d.Share > float64(d.WeightMax)) {
+					t.Errorf("outline %s domain %s: %.1f%% of the bank, outside %d-%d%%", os.Version, d.ID, d.Share, d.WeightMin, d.WeightMax)
+				}
+				if !os.Current && d.Items < 25 {
+					t.Errorf("earlier outline area %s has %d items, want at least 25", d.ID, d.Items)
+				}
+				for _, ob := range d.Objectives {
+					if ob.Items < 3 {
+						t.Errorf("objective %s has %d items, want at least 3", ob.ID, ob.Items)
+					}
+				}
+			}
+		}
+		min := map[string]int{certlab.TypeOrdering: 40, certlab.TypeMatching: 40, certlab.TypeYesNoSeries: 12}
+		for typ, n := range min {
+			if es.ByType[typ] < n {
+				t.Errorf("%d %s items, want at least %d", es.ByType[typ], typ, n)
+			}
+		}
+		if hot := es.ByType[certlab.TypeHotArea] + es.ByType[certlab.TypeActiveScreen]; hot < 30 {
+			t.Errorf("%d hot-area and active-screen items, want at least 30", hot)
+		}
+	}
+	if len(ex.Cases) < 8 {
+		t.Errorf("%d case studies, want at least 8", len(ex.Cases))
+	}
+	for _, c := range ex.Cases {
+		n := 0
+		for _, it := range ex.Items {
+			if it.CaseID == c.ID {
+				n++
+			}
+		}
+		if n < 5 || n > 8 {
+			t.Errorf("case %s has %d questions, want 5 to 8", c.ID, n)
+		}
+	}
+	for _, it := range ex.Items {
+		if len(it.References) == 0 || it.Explanation == "" {
+			t.Errorf("item %s lacks references or explanation", it.ID)
+		}
+		if it.Type == certlab.TypeYesNoSeries && (len(it.Statements) < 3 || len(it.Statements) > 4) {
+			t.Errorf("series %s has %d statements, want 3-4", it.ID, len(it.Statements))
+		}
+	}
+	p, _ := cat.Program("devops-engineer-expert")
+	if len(p.Paths) != len(ex.Current().Domains) {
+		t.Errorf("%d learning paths, want one per domain", len(p.Paths))
+	}
+}
