@@ -41,8 +41,6 @@ checks. Exit status 0 only when every check holds.
 
 canon prints the RDFC-1.0 canonical N-Quads, hashes and signature input of
 a Data Integrity credential, for checking a proof by hand.
-
-flags:
 `
 
 // stringList is a repeatable string flag.
@@ -60,7 +58,7 @@ func runBadgeVerify(ctx context.Context, env *Env, args []string) error {
 	var withdrawn stringList
 	fs.Var(&withdrawn, "withdrawn", "treat this key (verification method URL or Multikey) as withdrawn; repeatable")
 	fs.Usage = func() {
-		fmt.Fprint(env.Stderr, badgeUsage)
+		fmt.Fprint(env.Stderr, badgeUsage, "\nverify flags:\n")
 		fs.PrintDefaults()
 	}
 

@@ -223,7 +223,7 @@ func (v *Verifier) verify(ctx context.Context, data []byte, withStatus bool) (*R
 		}
 	}
 	if keyErr != nil {
-		r.add(CheckIssuerKey, false, "%v.", keyErr)
+		r.add(CheckIssuerKey, false, "%s.", sentence(keyErr.Error()))
 	} else if key.Operator {
 		r.add(CheckIssuerKey, true, "The credential was checked against %s, which you vouch is the issuer's; it is not on the list of withdrawn keys.", key.Source)
 	} else {
@@ -351,6 +351,14 @@ func (v *Verifier) verifiedStatusList(ctx context.Context, cred *Credential, e S
 		return nil, fmt.Errorf("it is a %s list, but the entry is for %s", purpose, e.Purpose)
 	}
 	return list, nil
+}
+
+// sentence capitalises the first letter of an error message for a report.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func pastTense(purpose string) string {
