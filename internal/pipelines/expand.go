@@ -18,6 +18,9 @@ const (
 	// maxNodes bounds the size of an expanded document (each, insert and
 	// parameters can multiply content).
 	maxNodes = 200_000
+	// maxEvaluatedText bounds the text all expressions of one expansion
+	// may produce together.
+	maxEvaluatedText = 64 << 20
 )
 
 // Options configure expansion.
@@ -65,14 +68,15 @@ type repository struct {
 }
 
 type expander struct {
-	opts   Options
-	files  map[string]*sourceFile
-	order  []string
-	bytes  int
-	nodes  int
-	repos  map[string]*repository // lower-case alias
-	root   string
-	result *Document
+	opts      Options
+	files     map[string]*sourceFile
+	order     []string
+	bytes     int
+	nodes     int
+	textBytes int
+	repos     map[string]*repository // lower-case alias
+	root      string
+	result    *Document
 }
 
 // Expand reads the pipeline at file and expands it: templates are resolved,
@@ -220,9 +224,18 @@ func wrapExprErr(pos Pos, err error) error {
 
 // evalExpr evaluates one parsed expression in sc.
 func (x *expander) evalExpr(e *expr.Expr, sc scope, pos Pos) (expr.Value, error) {
+	if err := x.spend(pos, 1); err != nil {
+		return expr.Value{}, err
+	}
 	v, err := e.Eval(sc.env())
 	if err != nil {
 		return expr.Value{}, wrapExprErr(pos, err)
+	}
+	if v.Kind() == expr.KindString {
+		x.textBytes += len(v.Str())
+		if x.textBytes > maxEvaluatedText {
+			return expr.Value{}, errorf(pos, "Maximum document size exceeded: expressions produced more than %d bytes of text", maxEvaluatedText)
+		}
 	}
 	return v, nil
 }

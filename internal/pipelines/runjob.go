@@ -359,6 +359,11 @@ func (r *runner) runJob(ctx context.Context, st *Stage, j *Job, stageVars *runVa
 	}
 	results := make([]*JobResult, len(insts))
 	var wg sync.WaitGroup
+	limit := len(insts)
+	if j.Strategy != nil && j.Strategy.MaxParallel > 0 && j.Strategy.MaxParallel < limit {
+		limit = j.Strategy.MaxParallel
+	}
+	legs := make(chan struct{}, max(limit, 1))
 	for i := range insts {
 		insts[i].position, insts[i].total = i+1, len(insts)
 		insts[i].name = j.Name
@@ -368,6 +373,8 @@ func (r *runner) runJob(ctx context.Context, st *Stage, j *Job, stageVars *runVa
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
+			legs <- struct{}{}
+			defer func() { <-legs }()
 			results[i] = r.runInstance(ctx, st, j, insts[i], stageVars, names)
 		}(i)
 	}

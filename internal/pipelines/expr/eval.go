@@ -7,7 +7,7 @@ import (
 )
 
 // MaxResultLength bounds the length of any string an expression builds.
-const MaxResultLength = 10 << 20
+const MaxResultLength = 1 << 20
 
 // Function is a function supplied by the caller (status functions, counter).
 // Its arguments are evaluated before it is called.
