@@ -277,14 +277,16 @@ func (k *Keyring) rotateLocked(ctx context.Context) (StoredKey, error) {
 	if err != nil {
 		return StoredKey{}, fmt.Errorf("rotate issuer key: %w", err)
 	}
-	sk, err := k.createKey(ctx)
-	if err != nil {
-		return StoredKey{}, fmt.Errorf("rotate issuer key: %w", err)
-	}
+	// Retire first: a crash between the two steps leaves no active key, and
+	// the next start creates one, rather than two active keys.
 	old.Retired = k.now().UTC()
 	old.SealedPrivateKey = nil
 	if err := k.store.SaveIssuerKey(ctx, old); err != nil {
 		return StoredKey{}, fmt.Errorf("rotate issuer key: retire %s: %w", old.ID, err)
+	}
+	sk, err := k.createKey(ctx)
+	if err != nil {
+		return StoredKey{}, fmt.Errorf("rotate issuer key: %w", err)
 	}
 	return sk, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -148,5 +149,56 @@ func TestKeySealerDefaultParams(t *testing.T) {
 	got, err := s.Open(sealed, "k")
 	if err != nil || !got.Equal(priv) {
 		t.Fatalf("open = %v; want the sealed key", err)
+	}
+}
+
+// failingStore is a MemoryKeyStore whose saves fail after the first ok ones.
+type failingStore struct {
+	*MemoryKeyStore
+	okSaves int
+}
+
+func (f *failingStore) SaveIssuerKey(ctx context.Context, k StoredKey) error {
+	if f.okSaves == 0 {
+		return errors.New("disk full")
+	}
+	f.okSaves--
+	return f.MemoryKeyStore.SaveIssuerKey(ctx, k)
+}
+
+// TestRotationInterruptedLeavesRecoverableStore checks that a rotation cut
+// short after retiring the old key leaves a store the next start repairs.
+func TestRotationInterruptedLeavesRecoverableStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	mem := &MemoryKeyStore{}
+	store := &failingStore{MemoryKeyStore: mem, okSaves: 2} // first key, then the retirement
+	sealer, err := NewKeySealer([]byte("a configured secret of 32 bytes!"), fastKDF())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr, err := OpenKeyring(ctx, store, sealer, "https://c.example/issuer", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kr.Rotate(ctx); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("rotate with a failing store: err = %v", err)
+	}
+	again, err := OpenKeyring(ctx, mem, sealer, "https://c.example/issuer", nil)
+	if err != nil {
+		t.Fatalf("start after interrupted rotation: %v", err)
+	}
+	keys, _ := mem.IssuerKeys(ctx)
+	active := 0
+	for _, k := range keys {
+		if k.Retired.IsZero() && k.Withdrawn.IsZero() {
+			active++
+		}
+	}
+	if len(keys) != 2 || active != 1 {
+		t.Errorf("store holds %d keys, %d active; want 2 keys, 1 active", len(keys), active)
+	}
+	if again.SigningKey().VerificationMethod == kr.SigningKey().VerificationMethod {
+		t.Error("the retired key is still the signing key after restart")
 	}
 }
