@@ -150,6 +150,7 @@ type Step struct {
 	Env              []Variable
 	WorkingDirectory string
 	TimeoutInMinutes int
+	RetryCount       int // retryCountOnTaskFailure
 	FailOnStderr     bool
 	Inputs           []Variable
 	Target           string

@@ -95,6 +95,14 @@ stages:
     - script: echo never
       condition: failed()
     - script: echo "##vso[task.complete result=SucceededWithIssues;]partly"
+    - bash: |
+        echo "##vso[task.setvariable variable=token;issecret=true]s3cr3t-value"
+        echo "the token is s3cr3t-value"
+    - bash: |
+        n=$(cat "$(Agent.TempDirectory)/tries" 2>/dev/null || echo 0)
+        echo $((n+1)) > "$(Agent.TempDirectory)/tries"
+        test "$n" -ge 1
+      retryCountOnTaskFailure: 2
 - stage: Later
   dependsOn: Build
   condition: eq(dependencies.Build.outputs['Produce.one.setter.out'], 'first-value')
@@ -110,7 +118,7 @@ stages:
 		t.Errorf("Produce_one: %+v\n%s", j, log)
 	}
 	consume := jobResult(t, res, "Consume")
-	wantSteps := []Result{Succeeded, Skipped, SucceededWithIssues, Skipped, SucceededWithIssues}
+	wantSteps := []Result{Succeeded, Skipped, SucceededWithIssues, Skipped, SucceededWithIssues, Succeeded, Succeeded}
 	if len(consume.Steps) != len(wantSteps) {
 		t.Fatalf("Consume steps %+v\n%s", consume.Steps, log)
 	}
@@ -125,7 +133,10 @@ stages:
 	if j := jobResult(t, res, "Last"); j.Result != Succeeded {
 		t.Errorf("Last: %+v", j)
 	}
-	for _, want := range []string{"hello from later", "##[warning]careful", "Summary", "Produce_two"} {
+	if strings.Contains(log, "the token is s3cr3t-value") || !strings.Contains(log, "the token is ***") {
+		t.Errorf("the secret is not masked in the log:\n%s", log)
+	}
+	for _, want := range []string{"hello from later", "##[warning]careful", "Summary", "Produce_two", "retrying (1 of 2)"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}

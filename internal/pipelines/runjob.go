@@ -421,6 +421,15 @@ type jobRun struct {
 	tempDir string
 	pathPre []string
 	stepIdx int
+	secrets []string
+}
+
+// mask hides the values of secret variables in a log line.
+func (jr *jobRun) mask(line string) string {
+	for _, sec := range jr.secrets {
+		line = strings.ReplaceAll(line, sec, "***")
+	}
+	return line
 }
 
 func (jr *jobRun) logf(format string, args ...any) {
@@ -703,13 +712,31 @@ func (jr *jobRun) runStep(ctx context.Context, s *Step, hook string) {
 		finish(Failed, "write script: "+err.Error())
 		return
 	}
+	var res Result
+	var reason string
+	for attempt := 0; ; attempt++ {
+		res, reason = jr.execute(ctx, s, hook, sr, shell, args(file))
+		if res != Failed || attempt >= s.RetryCount || ctx.Err() != nil {
+			break
+		}
+		jr.logf("##[warning]%s failed (%s); retrying (%d of %d)\n", display, reason, attempt+1, s.RetryCount)
+	}
+	if res == Failed && s.ContinueOnError {
+		res, reason = SucceededWithIssues, reason+", continueOnError"
+	}
+	finish(res, reason)
+}
+
+// execute runs a script step's command once.
+func (jr *jobRun) execute(ctx context.Context, s *Step, hook string, sr *StepResult, shell string, argv []string) (Result, string) {
+	r := jr.r
 	sctx := ctx
 	if s.TimeoutInMinutes > 0 {
 		var cancel context.CancelFunc
 		sctx, cancel = context.WithTimeout(ctx, time.Duration(s.TimeoutInMinutes)*time.Minute)
 		defer cancel()
 	}
-	cmd := exec.CommandContext(sctx, shell, args(file)...)
+	cmd := exec.CommandContext(sctx, shell, argv...)
 	cmd.WaitDelay = 2 * time.Second
 	killGroup(cmd)
 	cmd.Dir = r.opts.SourcesDir
@@ -722,7 +749,7 @@ func (jr *jobRun) runStep(ctx context.Context, s *Step, hook string) {
 	cmd.Env = jr.environ(s)
 	stdout, errOut := &commandWriter{jr: jr, step: s, hook: hook}, &commandWriter{jr: jr, step: s, hook: hook, stderr: true}
 	cmd.Stdout, cmd.Stderr = stdout, errOut
-	err = cmd.Run()
+	err := cmd.Run()
 	stdout.flush()
 	errOut.flush()
 	code := 0
@@ -754,10 +781,7 @@ func (jr *jobRun) runStep(ctx context.Context, s *Step, hook string) {
 			res, reason = SucceededWithIssues, "task.complete result=SucceededWithIssues"
 		}
 	}
-	if res == Failed && s.ContinueOnError {
-		res, reason = SucceededWithIssues, reason+", continueOnError"
-	}
-	finish(res, reason)
+	return res, reason
 }
 
 // environ builds a step's environment: the allowed host variables, every
@@ -835,7 +859,7 @@ func (w *commandWriter) line(line string) {
 	jr := w.jr
 	m := vsoRE.FindStringSubmatch(line)
 	if m == nil {
-		jr.logf("%s\n", line)
+		jr.logf("%s\n", jr.mask(line))
 		return
 	}
 	props := map[string]string{}
@@ -858,6 +882,9 @@ func (w *commandWriter) line(line string) {
 		shown := msg
 		if secret {
 			shown = "***"
+			if msg != "" {
+				jr.secrets = append(jr.secrets, msg)
+			}
 		}
 		if strings.EqualFold(props["isoutput"], "true") {
 			if w.step.Name == "" {

@@ -983,7 +983,7 @@ func (v *validator) step(n *Node, _ map[string]bool) *Step {
 		case "timeoutInMinutes":
 			st.TimeoutInMinutes = v.integer(p.Value, "timeoutInMinutes")
 		case "retryCountOnTaskFailure":
-			v.integer(p.Value, "retryCountOnTaskFailure")
+			st.RetryCount = v.integer(p.Value, "retryCountOnTaskFailure")
 		case "workingDirectory":
 			st.WorkingDirectory = v.str(p.Value, "workingDirectory")
 		case "failOnStderr", "ignoreLASTEXITCODE", "clean", "lfs", "persistCredentials", "fetchTags":
