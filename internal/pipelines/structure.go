@@ -344,8 +344,9 @@ func (x *expander) expandVariables(n *Node, sc scope) (*Node, error) {
 			if val != nil && !val.IsScalar() {
 				return errorf(val.Pos, "A %s was not expected: the value of variable '%s' must be a string", describeKind(val), k.Value)
 			}
-			if val == nil || val.Kind == NullNode {
-				val = newString("", k.Pos)
+			if val == nil || val.Kind != StringNode {
+				// Variables are strings: a null reads as '', a boolean as 'True'.
+				val = newString(scalarText(val), posOf(val))
 			}
 			sc.vars.set(k.Value, scalarText(val))
 			out.Pairs = append(out.Pairs, Pair{Key: k, Value: val})
@@ -384,10 +385,10 @@ func (x *expander) expandVariables(n *Node, sc scope) (*Node, error) {
 					return errorf(val.Pos, "A %s was not expected: the value of variable '%s' must be a string", describeKind(val), name.Str())
 				}
 				sc.vars.set(scalarText(name), scalarText(val))
-				if val != nil && val.Kind == NullNode {
+				if val != nil && val.Kind != StringNode {
 					for i := range m.Pairs {
 						if m.Pairs[i].Key.Value == "value" {
-							m.Pairs[i].Value = newString("", val.Pos)
+							m.Pairs[i].Value = newString(scalarText(val), val.Pos)
 						}
 					}
 				}
