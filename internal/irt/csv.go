@@ -2,12 +2,14 @@ package irt
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // MaxCSVScore is the highest item score ReadResponsesCSV accepts.
@@ -132,28 +134,104 @@ func (c *Choices) Score(keys []byte) (*Responses, error) {
 	return r, nil
 }
 
+// recordSource yields CSV records with their line numbers; io.EOF ends it.
+type recordSource interface {
+	next() ([]string, int, error)
+}
+
+// csvSource reads records with encoding/csv (quoted fields and all).
+type csvSource struct{ r *csv.Reader }
+
+func (c csvSource) next() ([]string, int, error) {
+	rec, err := c.r.Read()
+	if err != nil {
+		return nil, 0, err
+	}
+	line, _ := c.r.FieldPos(0)
+	return rec, line, nil
+}
+
+// plainSource splits input that holds no quote character: lines on '\n'
+// (dropping a '\r' before it, skipping empty lines) and fields on ',',
+// trimming leading white space like csv.Reader.TrimLeadingSpace. It
+// yields the same records as encoding/csv for such input, several times
+// faster (single-byte fields need no allocation).
+type plainSource struct {
+	data []byte
+	line int
+	rec  []string
+}
+
+func (p *plainSource) next() ([]string, int, error) {
+	for len(p.data) > 0 {
+		p.line++
+		var ln []byte
+		if i := bytes.IndexByte(p.data, '\n'); i >= 0 {
+			ln, p.data = p.data[:i], p.data[i+1:]
+		} else {
+			ln, p.data = p.data, nil
+		}
+		ln = bytes.TrimSuffix(ln, []byte{'\r'})
+		if len(ln) == 0 {
+			continue
+		}
+		p.rec = p.rec[:0]
+		for {
+			j := bytes.IndexByte(ln, ',')
+			if j < 0 {
+				p.rec = append(p.rec, strings.TrimLeftFunc(string(ln), unicode.IsSpace))
+				break
+			}
+			p.rec = append(p.rec, strings.TrimLeftFunc(string(ln[:j]), unicode.IsSpace))
+			ln = ln[j+1:]
+		}
+		return p.rec, p.line, nil
+	}
+	return nil, p.line, io.EOF
+}
+
+// newRecordSource reads rd whole and picks the plain splitter when the
+// input has no quotes, encoding/csv otherwise.
+func newRecordSource(rd io.Reader, name string, forceCSV bool) (recordSource, error) {
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !forceCSV && bytes.IndexByte(data, '"') < 0 {
+		return &plainSource{data: data}, nil
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	cr.TrimLeadingSpace = true
+	return csvSource{cr}, nil
+}
+
 // readGrid reads a rectangular CSV grid, detecting a header row, and hands
 // each data row to store. It returns the item ids, the number of columns and
 // the number of data rows.
 func readGrid(rd io.Reader, name string, valid func(string) bool, store func(line int, fields []string) error) ([]string, int, int, error) {
-	cr := csv.NewReader(skipBOM(rd))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cr.TrimLeadingSpace = true
+	src, err := newRecordSource(rd, name, false)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return readGridFrom(src, name, valid, store)
+}
+
+func readGridFrom(src recordSource, name string, valid func(string) bool, store func(line int, fields []string) error) ([]string, int, int, error) {
 	var header []string
 	m, n := -1, 0
 	for {
-		rec, err := cr.Read()
+		rec, line, err := src.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return nil, 0, 0, fmt.Errorf("%s: %w", name, err)
 		}
-		line, _ := cr.FieldPos(0)
 		if m < 0 {
 			m = len(rec)
-			rec[0] = stripBOM(rec[0])
 			isHeader := false
 			for _, f := range rec {
 				if !valid(f) {
@@ -215,6 +293,9 @@ func isMissingCell(f string) bool {
 }
 
 func parseScore(f string) (int8, bool) {
+	if len(f) == 1 && f[0] >= '0' && f[0] <= '9' {
+		return int8(f[0] - '0'), true
+	}
 	if isMissingCell(f) {
 		return Missing, true
 	}

@@ -187,3 +187,37 @@ func FuzzReadItemsCSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlainSourceMatchesCSV checks that the fast splitter used for
+// quote-free input reads exactly what encoding/csv reads.
+func FuzzPlainSourceMatchesCSV(f *testing.F) {
+	for _, s := range []string{"1,0,\n0,1,1\n", "q1,q2\r\n1,0\r\n\r\n,1", "a\n\n1\n", " 1, 0\n", "\r", "1,\r0\n", "x,y\n1,2,3\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if bytes.IndexByte(in, '"') >= 0 {
+			return
+		}
+		read := func(forceCSV bool) (string, error) {
+			src, err := newRecordSource(bytes.NewReader(in), "x.csv", forceCSV)
+			if err != nil {
+				return "", err
+			}
+			var out strings.Builder
+			ids, m, n, err := readGridFrom(src, "x.csv", isScoreCell, func(line int, fields []string) error {
+				out.WriteString(strconv.Itoa(line) + ":" + strings.Join(fields, "|") + "\n")
+				return nil
+			})
+			out.WriteString(strings.Join(ids, "|") + " " + strconv.Itoa(m) + " " + strconv.Itoa(n))
+			return out.String(), err
+		}
+		plain, perr := read(false)
+		viaCSV, cerr := read(true)
+		if (perr == nil) != (cerr == nil) {
+			t.Fatalf("plain error %v, csv error %v", perr, cerr)
+		}
+		if perr == nil && plain != viaCSV {
+			t.Fatalf("plain reads\n%s\ncsv reads\n%s", plain, viaCSV)
+		}
+	})
+}
