@@ -149,11 +149,17 @@ type progressBar struct {
 	tol     float64
 	first   float64
 	frac    float64
+	warm    bool
 	drawn   bool
 	lastLen int
 }
 
 func (b *progressBar) update(p irt.Progress) {
+	if p.WarmStart != b.warm {
+		// The subsample calibration and the full one each get a bar.
+		b.finish()
+		b.warm, b.first, b.frac, b.drawn, b.lastLen = p.WarmStart, 0, 0, false, 0
+	}
 	// Extrapolation steps report no change: keep the bar where it was.
 	if !math.IsNaN(p.Change) && p.Change > 0 {
 		if b.first == 0 {
@@ -165,7 +171,11 @@ func (b *progressBar) update(p irt.Progress) {
 	frac := b.frac
 	const width = 30
 	n := int(frac * width)
-	line := fmt.Sprintf("EM cycle %3d [%s%s] log-likelihood %.2f", p.Cycle, strings.Repeat("#", n), strings.Repeat(".", width-n), p.LogLik)
+	what := "EM cycle"
+	if p.WarmStart {
+		what = "subsample EM cycle"
+	}
+	line := fmt.Sprintf("%s %3d [%s%s] log-likelihood %.2f", what, p.Cycle, strings.Repeat("#", n), strings.Repeat(".", width-n), p.LogLik)
 	if !math.IsNaN(p.Change) {
 		line += fmt.Sprintf("  change %.1e", p.Change)
 	}

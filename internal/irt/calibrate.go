@@ -59,7 +59,10 @@ type Progress struct {
 	Cycle     int     // EM cycles (E-steps) so far
 	MaxCycles int     // the cap
 	LogLik    float64 // marginal log-likelihood at the parameters of the cycle's E-step
-	Change    float64 // largest parameter change of the last plain EM step
+	Change    float64 // largest parameter change of the last plain EM step (NaN after an extrapolation)
+	// WarmStart marks cycles of the subsample calibration that provides
+	// start values for large data sets.
+	WarmStart bool
 }
 
 // Result is a calibration.
@@ -171,7 +174,12 @@ func (c *calibration) warmStart(ctx context.Context) error {
 	}
 	opt := c.opt
 	opt.Tol = 1e-3
-	opt.Progress = nil
+	if report := c.opt.Progress; report != nil {
+		opt.Progress = func(p Progress) {
+			p.WarmStart = true
+			report(p)
+		}
+	}
 	w := &calibration{opt: opt, resp: sub, mu: 0, sigma: 1, estLatent: c.estLatent}
 	if err := w.init(); err != nil {
 		return fmt.Errorf("warm start: %w", err)
