@@ -96,6 +96,12 @@ stages:
       condition: failed()
     - script: echo "##vso[task.complete result=SucceededWithIssues;]partly"
     - bash: |
+        for i in 1 2 3 4 5 6 7 8; do
+          echo "##vso[task.setvariable variable=out$i]$i"
+          echo "##vso[task.setvariable variable=err$i]$i" >&2
+        done
+    - bash: test "$(out8)$(err8)" = 88
+    - bash: |
         echo "##vso[task.setvariable variable=token;issecret=true]s3cr3t-value"
         echo "the token is s3cr3t-value"
     - bash: |
@@ -118,7 +124,7 @@ stages:
 		t.Errorf("Produce_one: %+v\n%s", j, log)
 	}
 	consume := jobResult(t, res, "Consume")
-	wantSteps := []Result{Succeeded, Skipped, SucceededWithIssues, Skipped, SucceededWithIssues, Succeeded, Succeeded}
+	wantSteps := []Result{Succeeded, Skipped, SucceededWithIssues, Skipped, SucceededWithIssues, Succeeded, Succeeded, Succeeded, Succeeded}
 	if len(consume.Steps) != len(wantSteps) {
 		t.Fatalf("Consume steps %+v\n%s", consume.Steps, log)
 	}

@@ -422,6 +422,7 @@ type jobRun struct {
 	pathPre []string
 	stepIdx int
 	secrets []string
+	cmdMu   sync.Mutex // serialises logging commands from stdout and stderr
 }
 
 // mask hides the values of secret variables in a log line.
@@ -857,6 +858,8 @@ func unescapeVSO(s string) string {
 
 func (w *commandWriter) line(line string) {
 	jr := w.jr
+	jr.cmdMu.Lock()
+	defer jr.cmdMu.Unlock()
 	m := vsoRE.FindStringSubmatch(line)
 	if m == nil {
 		jr.logf("%s\n", jr.mask(line))
