@@ -73,6 +73,9 @@ type UserStore interface {
 type Store interface {
 	UserStore
 	AttemptStore
+	CredentialStore
+	ScheduleStore
+	AuditStore
 	Ping(ctx context.Context) error
 	Close() error
 }
