@@ -17,6 +17,7 @@ type Error struct {
 	Msg string
 }
 
+// Error formats the error as file:line:col: message.
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 func errorf(pos Pos, format string, args ...any) error {

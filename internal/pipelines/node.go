@@ -31,6 +31,7 @@ type Pos struct {
 	Col  int
 }
 
+// String formats the position as file:line:col.
 func (p Pos) String() string {
 	if p.File == "" {
 		return "(generated)"

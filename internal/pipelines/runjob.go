@@ -819,6 +819,7 @@ type commandWriter struct {
 	mu       sync.Mutex
 }
 
+// Write takes output as it comes and handles it line by line.
 func (w *commandWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

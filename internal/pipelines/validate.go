@@ -13,6 +13,7 @@ type ValidationError struct {
 	Errs []error
 }
 
+// Error lists the problems, one a line.
 func (e *ValidationError) Error() string {
 	msgs := make([]string, len(e.Errs))
 	for i, err := range e.Errs {

@@ -74,6 +74,7 @@ type EvalError struct {
 	Expr string
 }
 
+// Error formats the message with the expression it came from.
 func (e *EvalError) Error() string {
 	if e.Expr == "" {
 		return e.Msg

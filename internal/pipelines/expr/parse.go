@@ -20,6 +20,7 @@ type SyntaxError struct {
 	Expr string
 }
 
+// Error formats the message as the service does.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s. Located at position %d within expression: %s", e.Msg, e.Pos, e.Expr)
 }
