@@ -47,6 +47,9 @@ type Form struct {
 	Seed           int64          `json:"seed"`
 	TimeLimit      Duration       `json:"time_limit"`
 	Sections       []*FormSection `json:"sections"`
+	// Adaptive is the length of an adaptive practice set: its questions are
+	// chosen one at a time and appended as the candidate answers.
+	Adaptive int `json:"adaptive,omitempty"`
 }
 
 // Questions returns every question of the form in order.
@@ -187,4 +190,7 @@ type AttemptStore interface {
 	SaveResponse(ctx context.Context, r *Response, section, position int, now time.Time) (*Response, bool, error)
 	Responses(ctx context.Context, attemptID int64) ([]*Response, error)
 	ItemHistory(ctx context.Context, userID int64, examID string) (map[string]*ItemHistory, error)
+	// AppendQuestion adds a question to the open section of a started
+	// attempt (adaptive practice); ECONFLICT if the attempt is not started.
+	AppendQuestion(ctx context.Context, attemptID int64, q *Question) error
 }

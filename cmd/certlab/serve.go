@@ -13,6 +13,7 @@ import (
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/pack"
+	"github.com/certlab/certlab/internal/study"
 )
 
 type serveConfig struct {
@@ -23,6 +24,7 @@ type serveConfig struct {
 	LogLevel      string
 	Migrate       bool
 	SecureCookies bool
+	Retention     float64
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -36,6 +38,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&cfg.LogLevel, "log-level", envOr(env.Getenv, "CERTLAB_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&cfg.Migrate, "migrate", true, "apply pending database migrations at start (false: refuse to start on an old schema)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envOr(env.Getenv, "CERTLAB_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind HTTPS)")
+	fs.Float64Var(&cfg.Retention, "retention", 0.9, "desired retention of spaced review (FSRS), 0.7 to 0.97")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,8 +59,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer store.Close()
 
-	engine := &exam.Engine{Store: store, Catalog: cat, Now: time.Now, Logger: logger}
-	srv := &api.Server{Store: store, Catalog: cat, Engine: engine, Logger: logger, Now: time.Now,
+	studies, err := study.New(store, store, cat, time.Now, cfg.Retention)
+	if err != nil {
+		return err
+	}
+	engine := &exam.Engine{Store: store, Catalog: cat, Now: time.Now, Logger: logger, Due: studies.DueItems, Adaptive: studies.NextAdaptive}
+	srv := &api.Server{Store: store, Catalog: cat, Engine: engine, Logger: logger, Now: time.Now, Study: studies,
 		SecureCookies: cfg.SecureCookies, PasswordParams: auth.DefaultParams,
 		Ready: func(ctx context.Context) error { return store.CheckSchema(ctx) }}
 

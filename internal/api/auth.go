@@ -49,7 +49,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			se, err := s.Store.Session(ctx, auth.HashSecret(c.Value), s.Now())
 			if err == nil {
 				if r.Method != http.MethodGet && r.Method != http.MethodHead &&
-					subtle.ConstantTimeCompare([]byte(r.Header.Get("X-CSRF-Token")), []byte(se.CSRF)) != 1 {
+					subtle.ConstantTimeCompare([]byte(csrfToken(r)), []byte(se.CSRF)) != 1 {
 					s.error(w, r, certlab.Errorf(certlab.EFORBIDDEN, "missing or wrong X-CSRF-Token"))
 					return
 				}
@@ -63,9 +63,32 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// csrfToken is the CSRF token a request carries: the X-CSRF-Token header
+// (scripts) or the csrf_token field of a posted HTML form.
+func csrfToken(r *http.Request) string {
+	if h := r.Header.Get("X-CSRF-Token"); h != "" {
+		return h
+	}
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data") {
+		return r.PostFormValue("csrf_token")
+	}
+	return ""
+}
+
 func userFrom(ctx context.Context) *certlab.User {
 	u, _ := ctx.Value(userKey).(*certlab.User)
 	return u
+}
+
+// UserFrom returns the signed-in user of a request handled behind the API's
+// authentication (for handlers mounted with Server.Fallback), or nil.
+func UserFrom(ctx context.Context) *certlab.User { return userFrom(ctx) }
+
+// SessionFrom returns the cookie session of such a request, or nil (API
+// tokens have none).
+func SessionFrom(ctx context.Context) *certlab.Session {
+	se, _ := ctx.Value(sessionKey).(*certlab.Session)
+	return se
 }
 
 func (s *Server) requireUser(h func(http.ResponseWriter, *http.Request, *certlab.User)) http.HandlerFunc {

@@ -23,6 +23,7 @@ import (
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/pack"
 	"github.com/certlab/certlab/internal/sqlite"
+	"github.com/certlab/certlab/internal/study"
 )
 
 // clock is the server's injectable clock.
@@ -58,8 +59,13 @@ func startServer(t *testing.T) *testServer {
 	}
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng := &exam.Engine{Store: store, Catalog: cat, Now: clk.Now, Logger: logger, Seed: func() int64 { return 20261125 }}
-	srv := &api.Server{Store: store, Catalog: cat, Engine: eng, Logger: logger, Now: clk.Now,
+	studies, err := study.New(store, store, cat, clk.Now, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := &exam.Engine{Store: store, Catalog: cat, Now: clk.Now, Logger: logger, Seed: func() int64 { return 20261125 },
+		Due: studies.DueItems, Adaptive: studies.NextAdaptive}
+	srv := &api.Server{Store: store, Catalog: cat, Engine: eng, Logger: logger, Now: clk.Now, Study: studies,
 		PasswordParams: auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/study"
 )
 
 // Server serves the JSON API.
@@ -31,6 +32,11 @@ type Server struct {
 	PasswordParams auth.Params
 	// Ready reports whether the server can take traffic (schema current, content loaded).
 	Ready func(ctx context.Context) error
+	// Study serves readiness, review schedules and charts; nil disables them.
+	Study *study.Service
+	// Fallback serves every request no API route matches (the web UI),
+	// behind the same authentication, CSRF and cross-origin checks.
+	Fallback http.Handler
 
 	dummyOnce sync.Once
 	dummy     string
@@ -73,11 +79,15 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/complete", s.requireUser(s.completeSection))
 	mux.HandleFunc("POST /api/v1/attempts/{id}/submit", s.requireUser(s.submitAttempt))
 	mux.HandleFunc("GET /api/v1/attempts/{id}/report", s.requireUser(s.getReport))
+	s.studyRoutes(mux)
 
 	mux.HandleFunc("GET /api/v1/users", s.requireRole(certlab.RoleAdmin, s.listUsers))
 	mux.HandleFunc("POST /api/v1/users", s.requireRole(certlab.RoleAdmin, s.createUser))
 	mux.HandleFunc("PATCH /api/v1/users/{id}", s.requireRole(certlab.RoleAdmin, s.updateUser))
 
+	if s.Fallback != nil {
+		mux.Handle("/", s.Fallback)
+	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})

@@ -19,6 +19,18 @@ type Engine struct {
 	Logger  *slog.Logger
 	// Seed returns the seed of a new form; random when nil.
 	Seed func() int64
+	// CheckAttempt, when set, may refuse a new attempt (retake policy,
+	// renewal window); it runs before a form is assembled.
+	CheckAttempt func(ctx context.Context, u *certlab.User, ex *certlab.Exam, mode string) error
+	// OnScored, when set, is called after an attempt is scored.
+	OnScored func(ctx context.Context, a *certlab.Attempt)
+	// Due lists the items due for review today (practice "due": true);
+	// nil disables the option.
+	Due func(ctx context.Context, userID int64, examID string) ([]string, error)
+	// Adaptive chooses the next item of an adaptive practice attempt from
+	// the answers so far (key -> fully correct); "" ends the set. Nil
+	// disables adaptive practice.
+	Adaptive func(ctx context.Context, a *certlab.Attempt, correct map[string]bool) (string, error)
 }
 
 // PracticeOptions selects the items of a practice set.
@@ -29,6 +41,13 @@ type PracticeOptions struct {
 	Count       int      `json:"count,omitempty"`
 	UnseenOnly  bool     `json:"unseen_only,omitempty"`
 	RetryMissed bool     `json:"retry_missed,omitempty"`
+	// Due: only items due for review today (FSRS).
+	Due bool `json:"due,omitempty"`
+	// Adaptive: choose each item by maximum information at the current
+	// ability estimate, balanced to the blueprint.
+	Adaptive bool `json:"adaptive,omitempty"`
+	// Items: only these items.
+	Items []string `json:"items,omitempty"`
 }
 
 func (e *Engine) now() time.Time { return e.Now().UTC() }
@@ -53,12 +72,24 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	if err != nil {
 		return nil, err
 	}
+	if e.CheckAttempt != nil {
+		if err := e.CheckAttempt(ctx, u, ex, mode); err != nil {
+			return nil, err
+		}
+	}
 	seed := e.seed()
 	var form *certlab.Form
 	switch mode {
 	case certlab.ModeExam:
 		form, err = AssembleForm(ex, seed)
 	case certlab.ModePractice:
+		if opts, err = e.resolvePractice(ctx, u, ex, opts); err != nil {
+			return nil, err
+		}
+		if opts.Adaptive {
+			form = adaptiveForm(ex, opts, seed)
+			break
+		}
 		var hist map[string]*certlab.ItemHistory
 		if opts.UnseenOnly || opts.RetryMissed {
 			if hist, err = e.Store.ItemHistory(ctx, u.ID, ex.ID); err != nil {
@@ -66,6 +97,8 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 			}
 		}
 		form, err = PracticeForm(ex, opts, hist, seed)
+	case certlab.ModeRenewal:
+		form, err = e.renewalForm(ex, seed)
 	default:
 		return nil, certlab.Errorf(certlab.EINVALID, "mode %q must be exam or practice", mode)
 	}
@@ -105,7 +138,7 @@ func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certl
 		if it.Pilot || it.Type == certlab.TypeLab {
 			continue
 		}
-		if !in(opts.Domains, domainOf(o, it)) || !in(opts.Objectives, it.Objective(o.Version)) || !in(opts.Types, it.Type) {
+		if !in(opts.Domains, domainOf(o, it)) || !in(opts.Objectives, it.Objective(o.Version)) || !in(opts.Types, it.Type) || !in(opts.Items, it.ID) {
 			continue
 		}
 		h := hist[it.ID]
@@ -168,13 +201,22 @@ func (e *Engine) Start(ctx context.Context, u *certlab.User, id int64) (*certlab
 	}
 	now := e.now()
 	a.Status, a.StartedAt = certlab.StatusStarted, &now
-	if a.Mode == certlab.ModeExam {
-		limit := ex.Policy.TimeLimit.Duration * time.Duration(100+a.ExtraTimePct) / 100
+	if a.Mode == certlab.ModeExam || a.Mode == certlab.ModeRenewal {
+		limit := ex.Policy.TimeLimit.Duration
+		if a.Mode == certlab.ModeRenewal {
+			limit = a.Form.TimeLimit.Duration
+		}
+		limit = limit * time.Duration(100+a.ExtraTimePct) / 100
 		deadline := now.Add(limit)
 		a.Deadline = &deadline
 	}
 	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusCreated, 0); err != nil {
 		return nil, err
+	}
+	if a.Form.Adaptive > 0 {
+		if err := e.appendAdaptive(ctx, a, ex); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }
@@ -257,6 +299,11 @@ func (e *Engine) SaveResponse(ctx context.Context, u *certlab.User, id int64, ke
 	res := &SaveResult{Response: stored, Applied: applied}
 	if a.Mode == certlab.ModePractice {
 		res.Feedback = feedback(it, q, stored.Value)
+		if a.Form.Adaptive > 0 && applied {
+			if err := e.appendAdaptive(ctx, a, ex); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return res, nil
 }
@@ -308,6 +355,8 @@ func checkOpen(a *certlab.Attempt, section int) error {
 	switch a.Status {
 	case certlab.StatusCreated:
 		return certlab.Errorf(certlab.ECONFLICT, "attempt %d is not started", a.ID)
+	case certlab.StatusPaused:
+		return errPaused(a)
 	case certlab.StatusSubmitted, certlab.StatusScored:
 		if a.SubmitReason == "deadline" {
 			return certlab.Errorf(certlab.EDEADLINE, "time is up: attempt %d was submitted at the deadline", a.ID)
@@ -394,6 +443,8 @@ func (e *Engine) Submit(ctx context.Context, u *certlab.User, id int64) (*certla
 	switch a.Status {
 	case certlab.StatusCreated:
 		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d is not started", id)
+	case certlab.StatusPaused:
+		return nil, errPaused(a)
 	case certlab.StatusScored, certlab.StatusSubmitted:
 		return a, nil // submitting twice is harmless
 	}
@@ -426,6 +477,9 @@ func (e *Engine) finish(ctx context.Context, a *certlab.Attempt, ex *certlab.Exa
 		return nil, err
 	}
 	e.Logger.Info("attempt scored", "attempt", a.ID, "reason", reason, "score", rep.ScaledScore, "passed", rep.Passed)
+	if e.OnScored != nil {
+		e.OnScored(ctx, a)
+	}
 	return a, nil
 }
 

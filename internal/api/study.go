@@ -1,0 +1,93 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/chart"
+)
+
+func (s *Server) studyRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/exams/{id}/readiness", s.requireUser(s.getReadiness))
+	mux.HandleFunc("GET /api/v1/exams/{id}/readiness.svg", s.requireUser(s.getReadinessChart))
+	mux.HandleFunc("GET /api/v1/exams/{id}/due", s.requireUser(s.getDue))
+	mux.HandleFunc("GET /api/v1/attempts/{id}/report.svg", s.requireUser(s.getReportChart))
+}
+
+func (s *Server) getReadiness(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	if s.Study == nil {
+		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "study features are not enabled"))
+		return
+	}
+	rd, err := s.Study.Readiness(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rd)
+}
+
+func writeSVG(w http.ResponseWriter, svg string) {
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	fmt.Fprint(w, svg)
+}
+
+func (s *Server) getReadinessChart(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	if s.Study == nil {
+		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "study features are not enabled"))
+		return
+	}
+	rd, err := s.Study.Readiness(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rows := []chart.Interval{{Label: "Overall", Low: rd.Low, Mid: rd.Theta, High: rd.High, Note: fmt.Sprintf("%d answers", rd.Answers)}}
+	for _, d := range rd.Domains {
+		rows = append(rows, chart.Interval{Label: d.Name, Low: d.Low, Mid: d.Theta, High: d.High, Note: fmt.Sprintf("%.0f %% above the cut", 100*d.AboveCut)})
+	}
+	sub := fmt.Sprintf("Predicted chance of passing: %.0f %%", 100*rd.PassProbability)
+	if rd.Provisional {
+		sub += " (provisional: items not calibrated yet)"
+	}
+	writeSVG(w, chart.Intervals("Readiness for "+rd.Exam, sub, rows, rd.CutTheta, -3, 3, "passing level"))
+}
+
+func (s *Server) getDue(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	if s.Study == nil {
+		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "study features are not enabled"))
+		return
+	}
+	ids, err := s.Study.DueItems(r.Context(), u.ID, r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"exam": r.PathValue("id"), "count": len(ids), "items": ids})
+}
+
+func (s *Server) getReportChart(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.Engine.Report(r.Context(), u, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var bars []chart.Bar
+	for _, d := range rep.Domains {
+		bars = append(bars, chart.Bar{Label: d.Name, Value: d.Points, Max: d.MaxPoints, Note: fmt.Sprintf("%.0f %% %s", d.Percent, d.Strength)})
+	}
+	verdict := "Fail"
+	if rep.Passed {
+		verdict = "Pass"
+	}
+	writeSVG(w, chart.Bars(fmt.Sprintf("%s: %d (%s)", rep.ExamID, rep.ScaledScore, verdict),
+		fmt.Sprintf("Passing score %d. Bars show relative strength by skill area.", rep.PassingScore), bars, 0))
+}

@@ -1,0 +1,382 @@
+// Package study turns a candidate's results into study guidance: readiness
+// per domain with the predicted chance of passing, FSRS review schedules for
+// missed items and weak objectives ("due today"), and the next item of an
+// adaptive practice set. Its state is derived from the stored results, so
+// there is nothing to keep in sync.
+package study
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/cat"
+	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/readiness"
+	"github.com/certlab/certlab/internal/srs"
+)
+
+// Service answers study questions for candidates.
+type Service struct {
+	Store     certlab.Store
+	Study     certlab.StudyStore
+	Catalog   *certlab.Catalog
+	Now       func() time.Time
+	Scheduler *srs.Scheduler
+}
+
+// New returns a service with FSRS at the given desired retention.
+func New(store certlab.Store, study certlab.StudyStore, catalog *certlab.Catalog, now func() time.Time, retention float64) (*Service, error) {
+	p := srs.DefaultParams()
+	if retention > 0 {
+		p.DesiredRetention = retention
+	}
+	// Practice is reviewed in days; learning steps of minutes make no sense here.
+	p.ShortTerm = false
+	sch, err := srs.NewScheduler(p)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{Store: store, Study: study, Catalog: catalog, Now: now, Scheduler: sch}, nil
+}
+
+// Model is the IRT view of an exam's bank: calibrated parameters where they
+// exist, provisional ones from the authors' difficulty estimates elsewhere.
+type Model struct {
+	Exam       *certlab.Exam
+	Domains    []string
+	Items      map[string]cat.Item
+	Calibrated int // items with calibrated parameters
+}
+
+// ProvisionalParams maps an author's difficulty estimate (1..5) to 2PL
+// parameters with a guessing floor for single-choice items: b from -1.5 to
+// 1.5, a = 1. They stand in until certlab calibrate has enough responses.
+func ProvisionalParams(it *certlab.Item) (a, b, c float64) {
+	b = (float64(it.Difficulty) - 3) * 0.75
+	if it.Type == certlab.TypeSingle && len(it.Options) > 0 {
+		c = 1 / float64(len(it.Options))
+	}
+	return 1, b, c
+}
+
+// Model returns the exam's item model.
+func (s *Service) Model(ctx context.Context, ex *certlab.Exam) (*Model, error) {
+	stored, err := s.Study.ItemParams(ctx, ex.ID)
+	if err != nil {
+		return nil, err
+	}
+	o := ex.Current()
+	m := &Model{Exam: ex, Items: map[string]cat.Item{}}
+	index := map[string]int{}
+	for i, d := range o.Domains {
+		m.Domains = append(m.Domains, d.Name)
+		index[d.ID] = i
+	}
+	for _, it := range ex.Items {
+		d, ok := o.Domain(it.Objective(o.Version))
+		if !ok {
+			continue
+		}
+		a, b, c := ProvisionalParams(it)
+		if p, ok := stored[it.ID]; ok && p.A > 0 {
+			a, b, c = p.A, p.B, p.C
+			m.Calibrated++
+		}
+		m.Items[it.ID] = cat.Item{A: a, B: b, C: c, Domain: index[d.ID]}
+	}
+	return m, nil
+}
+
+// CutTheta is the ability whose expected share of points on a typical
+// form equals the exam's cut percentage: the point mapped to the passing
+// score. It is found by bisection on the test characteristic curve.
+func (m *Model) CutTheta(form []cat.Item) float64 {
+	target := m.Exam.Policy.CutPercent / 100
+	lo, hi := -6.0, 6.0
+	for i := 0; i < 60; i++ {
+		mid := (lo + hi) / 2
+		sum := 0.0
+		for _, it := range form {
+			sum += cat.Prob(mid, it)
+		}
+		if sum/float64(len(form)) < target {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return (lo + hi) / 2
+}
+
+// Readiness is a candidate's readiness for one exam.
+type Readiness struct {
+	Exam            string            `json:"exam"`
+	Theta           float64           `json:"theta"`
+	SE              float64           `json:"se"`
+	Low             float64           `json:"low"`
+	High            float64           `json:"high"`
+	CutTheta        float64           `json:"cut_theta"`
+	PassProbability float64           `json:"pass_probability"`
+	Answers         int               `json:"answers"`
+	Domains         []DomainReadiness `json:"domains"`
+	Provisional     bool              `json:"provisional"` // item parameters not (all) calibrated yet
+	DueItems        int               `json:"due_items"`
+	DueObjectives   []string          `json:"due_objectives"`
+}
+
+// DomainReadiness is readiness in one skill area.
+type DomainReadiness struct {
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	Theta    float64 `json:"theta"`
+	Low      float64 `json:"low"`
+	High     float64 `json:"high"`
+	AboveCut float64 `json:"above_cut"`
+	Answers  int     `json:"answers"`
+}
+
+// Readiness estimates the user's ability overall and per domain from the
+// latest result on each item they answered (practice and exams alike), and
+// the probability of passing a real form of the exam.
+func (s *Service) Readiness(ctx context.Context, u *certlab.User, examID string) (*Readiness, error) {
+	ex, err := s.Catalog.Exam(examID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.Model(ctx, ex)
+	if err != nil {
+		return nil, err
+	}
+	form, err := exam.AssembleForm(ex, 1)
+	if err != nil {
+		return nil, err
+	}
+	var formItems []cat.Item
+	for _, q := range form.Questions() {
+		if it, ok := m.Items[q.ItemID]; ok && !q.Pilot {
+			formItems = append(formItems, it)
+		}
+	}
+	cut := m.CutTheta(formItems)
+	tr, err := readiness.NewTracker(readiness.Exam{CutTheta: cut, Form: formItems}, m.Domains, cat.Normal{})
+	if err != nil {
+		return nil, err
+	}
+	results, err := s.Study.Results(ctx, u.ID, examID)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[string]certlab.Result{}
+	for _, r := range results {
+		latest[r.ItemID] = r // results come oldest first
+	}
+	ids := make([]string, 0, len(latest))
+	for id := range latest {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if it, ok := m.Items[id]; ok {
+			if err := tr.Record(it, latest[id].Correct()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	rep := tr.Report()
+	out := &Readiness{Exam: examID, Theta: round(rep.Overall.Theta), SE: round(rep.Overall.SE), Low: round(rep.Overall.Low), High: round(rep.Overall.High),
+		CutTheta: round(cut), PassProbability: round(rep.PassProbability), Answers: rep.Overall.Responses, Provisional: m.Calibrated < len(m.Items)}
+	for i, d := range ex.Current().Domains {
+		de := rep.Domains[i]
+		out.Domains = append(out.Domains, DomainReadiness{ID: d.ID, Name: d.Name, Theta: round(de.Theta), Low: round(de.Low), High: round(de.High), AboveCut: round(de.AboveCut), Answers: de.Responses})
+	}
+	due, err := s.due(ex, results)
+	if err != nil {
+		return nil, err
+	}
+	out.DueItems = len(due.items)
+	out.DueObjectives = due.objectives
+	return out, nil
+}
+
+type dueSet struct {
+	items      []string
+	objectives []string
+}
+
+// due replays the results through FSRS: one card per item answered (rated
+// by correctness) and one per objective (rated by the share of points on it
+// in each attempt), and returns those due by the end of today.
+func (s *Service) due(ex *certlab.Exam, results []certlab.Result) (dueSet, error) {
+	o := ex.Current()
+	now := s.Now()
+	endOfDay := s.Scheduler.EndOfDay(now)
+	items := map[string]srs.Card{}
+	type objAttempt struct {
+		obj     string
+		attempt int64
+	}
+	objScore := map[objAttempt][2]float64{}
+	var objOrder []objAttempt
+	objAt := map[objAttempt]time.Time{}
+	for _, r := range results {
+		it, ok := ex.Item(r.ItemID)
+		if !ok {
+			continue
+		}
+		card, seen := items[r.ItemID]
+		if !seen {
+			card = srs.NewCard(r.At)
+		}
+		var err error
+		if card, _, err = s.Scheduler.Review(card, srs.RatingForAnswer(r.Correct(), false, false), r.At); err != nil {
+			return dueSet{}, fmt.Errorf("review item %s: %w", r.ItemID, err)
+		}
+		items[r.ItemID] = card
+		k := objAttempt{it.Objective(o.Version), r.AttemptID}
+		if _, ok := objScore[k]; !ok {
+			objOrder = append(objOrder, k)
+			objAt[k] = r.At
+		}
+		sc := objScore[k]
+		objScore[k] = [2]float64{sc[0] + r.Points, sc[1] + r.MaxPoints}
+	}
+	objs := map[string]srs.Card{}
+	for _, k := range objOrder {
+		card, seen := objs[k.obj]
+		if !seen {
+			card = srs.NewCard(objAt[k])
+		}
+		sc := objScore[k]
+		frac := 0.0
+		if sc[1] > 0 {
+			frac = sc[0] / sc[1]
+		}
+		var err error
+		if card, _, err = s.Scheduler.Review(card, srs.RatingForScore(frac), objAt[k]); err != nil {
+			return dueSet{}, fmt.Errorf("review objective %s: %w", k.obj, err)
+		}
+		objs[k.obj] = card
+	}
+	var d dueSet
+	for id, c := range items {
+		if c.Due.Before(endOfDay) {
+			d.items = append(d.items, id)
+		}
+	}
+	for id, c := range objs {
+		if c.Due.Before(endOfDay) {
+			d.objectives = append(d.objectives, id)
+		}
+	}
+	sort.Strings(d.items)
+	sort.Strings(d.objectives)
+	return d, nil
+}
+
+// DueItems returns the items to review today: items due themselves, and
+// items of objectives due today that the user has not mastered.
+func (s *Service) DueItems(ctx context.Context, userID int64, examID string) ([]string, error) {
+	ex, err := s.Catalog.Exam(examID)
+	if err != nil {
+		return nil, err
+	}
+	results, err := s.Study.Results(ctx, userID, examID)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.due(ex, results)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for _, id := range d.items {
+		set[id] = true
+	}
+	lastCorrect := map[string]bool{}
+	for _, r := range results {
+		lastCorrect[r.ItemID] = r.Correct()
+	}
+	o := ex.Current()
+	for _, obj := range d.objectives {
+		for _, it := range ex.Items {
+			if it.Objective(o.Version) == obj && !lastCorrect[it.ID] {
+				set[it.ID] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// NextAdaptive chooses the next item of an adaptive practice attempt by
+// maximum information at the current ability estimate (replayed from the
+// attempt's answers), balanced to the blueprint weights, with randomesque
+// exposure control. It returns "" when the set is complete.
+func (s *Service) NextAdaptive(ctx context.Context, a *certlab.Attempt, responses map[string]bool) (string, error) {
+	ex, err := s.Catalog.Exam(a.ExamID)
+	if err != nil {
+		return "", err
+	}
+	m, err := s.Model(ctx, ex)
+	if err != nil {
+		return "", err
+	}
+	// The adaptive bank: standalone, dichotomously usable items.
+	var ids []string
+	for _, it := range ex.Items {
+		if _, ok := m.Items[it.ID]; ok && it.CaseID == "" && !it.Pilot && it.Type != certlab.TypeYesNoSeries && it.Type != certlab.TypeLab {
+			ids = append(ids, it.ID)
+		}
+	}
+	sort.Strings(ids)
+	items := make([]cat.Item, len(ids))
+	index := map[string]int{}
+	for i, id := range ids {
+		items[i] = m.Items[id]
+		index[id] = i
+	}
+	bank, err := cat.NewBank(items, len(m.Domains))
+	if err != nil {
+		return "", err
+	}
+	var weights []float64
+	for _, d := range ex.Current().Domains {
+		weights = append(weights, float64(d.WeightMin+d.WeightMax)/2)
+	}
+	cfg := cat.Config{MaxLength: a.Form.Adaptive, TargetSE: 0, Blueprint: weights, Randomesque: 3}
+	rng := rand.New(rand.NewPCG(uint64(a.Seed), uint64(len(a.Form.Questions()))))
+	sess, err := cat.NewSession(bank, cfg, rng)
+	if err != nil {
+		return "", err
+	}
+	for _, q := range a.Form.Questions() {
+		i, ok := index[q.ItemID]
+		if !ok {
+			continue
+		}
+		if correct, answered := responses[q.Key]; answered {
+			if err := sess.Record(i, correct); err != nil {
+				return "", err
+			}
+		} else if err := sess.Exclude(i); err != nil {
+			return "", err
+		}
+	}
+	next, ok := sess.Next()
+	if !ok {
+		return "", nil
+	}
+	return ids[next], nil
+}
+
+// round keeps JSON figures readable.
+func round(x float64) float64 { return math.Round(x*1000) / 1000 }
