@@ -69,7 +69,7 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 	res, err := irt.Calibrate(ctx, resp, opt)
 	bar.finish()
 	if err != nil {
-		return fmt.Errorf("calibrate %s: %w", *respPath, err)
+		return fmt.Errorf("%s: %w", *respPath, err)
 	}
 	if err := writeItemsFile(*outPath, env.Stdout, res.Items); err != nil {
 		return fmt.Errorf("calibrate: %w", err)

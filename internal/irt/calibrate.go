@@ -225,6 +225,13 @@ func (c *calibration) init() error {
 			c.states[j].fixed = true
 			continue
 		}
+		answered := 0.0
+		for _, n := range counts[j] {
+			answered += n
+		}
+		if answered == 0 {
+			return fmt.Errorf("item %q (column %d) has no responses", r.ItemIDs[j], j+1)
+		}
 		if mx[j] > 1 && opt.Model != GPCM {
 			return fmt.Errorf("item %q has score %d: use the gpcm model for partial-credit items", r.ItemIDs[j], mx[j])
 		}

@@ -230,6 +230,7 @@ func TestCalibrateErrors(t *testing.T) {
 		{"partial credit needs gpcm", r, Options{Model: TwoPL}},
 		{"coarse grid", r, Options{Model: GPCM, QuadPoints: 21}},
 		{"empty", &Responses{}, Options{}},
+		{"item without responses", NewResponses(3, 2), Options{}},
 		{"all anchored", r, Options{Model: GPCM, Anchors: map[int]Item{0: {Model: GPCM, A: 1, Steps: []float64{0, 1}}, 1: {A: 1}}}},
 	}
 	for _, tc := range tests {
