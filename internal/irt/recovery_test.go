@@ -133,6 +133,7 @@ func TestRecoveryGPCM(t *testing.T) {
 		items = append(items, it)
 	}
 	r := SimulateResponses(rng, items, SimulateAbilities(rng, 4000))
+	MaskRandom(rng, r, 0.15)
 	res := mustCalibrate(t, r, Options{Model: GPCM})
 	var est, truth, ea, ta []float64
 	for j, it := range res.Items {
