@@ -65,6 +65,10 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) certlab.Store { return MustOpen(t) })
 }
 
+func TestStudyContract(t *testing.T) {
+	storetest.RunStudy(t, func(t *testing.T) storetest.StudyStore { return MustOpen(t) })
+}
+
 func TestSearchPathIsolation(t *testing.T) {
 	s := MustOpen(t)
 	var sp string

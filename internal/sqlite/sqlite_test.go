@@ -29,6 +29,10 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) certlab.Store { return MustOpen(t) })
 }
 
+func TestStudyContract(t *testing.T) {
+	storetest.RunStudy(t, func(t *testing.T) storetest.StudyStore { return MustOpen(t).(storetest.StudyStore) })
+}
+
 func TestSchemaCheck(t *testing.T) {
 	ctx := context.Background()
 	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
