@@ -117,6 +117,7 @@ type Report struct {
 	Points       float64           `json:"points"`
 	MaxPoints    float64           `json:"max_points"`
 	Scaling      string            `json:"scaling"`
+	Theta        *float64          `json:"theta,omitempty"` // ability estimate, with IRT scaling
 	Domains      []DomainResult    `json:"domains"`
 	Weakest      []ObjectiveResult `json:"weakest_objectives"`
 	Questions    []QuestionResult  `json:"questions,omitempty"`

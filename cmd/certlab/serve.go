@@ -63,7 +63,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	engine := &exam.Engine{Store: store, Catalog: cat, Now: time.Now, Logger: logger, Due: studies.DueItems, Adaptive: studies.NextAdaptive}
+	engine := &exam.Engine{Store: store, Catalog: cat, Now: time.Now, Logger: logger, Due: studies.DueItems, Adaptive: studies.NextAdaptive, ScaleIRT: studies.ScaleIRT}
 	srv := &api.Server{Store: store, Catalog: cat, Engine: engine, Logger: logger, Now: time.Now, Study: studies,
 		SecureCookies: cfg.SecureCookies, PasswordParams: auth.DefaultParams,
 		Ready: func(ctx context.Context) error { return store.CheckSchema(ctx) }}

@@ -31,6 +31,10 @@ type Engine struct {
 	// the answers so far (key -> fully correct); "" ends the set. Nil
 	// disables adaptive practice.
 	Adaptive func(ctx context.Context, a *certlab.Attempt, correct map[string]bool) (string, error)
+	// ScaleIRT rescales a scored exam on the IRT ability scale when the
+	// exam's policy says scaling: irt; ok is false while the form's items
+	// are not all calibrated, and the raw scale is kept.
+	ScaleIRT func(ctx context.Context, ex *certlab.Exam, f *certlab.Form, responses map[string]json.RawMessage) (scaled int, theta float64, ok bool, err error)
 }
 
 // PracticeOptions selects the items of a practice set.
@@ -468,6 +472,15 @@ func (e *Engine) finish(ctx context.Context, a *certlab.Attempt, ex *certlab.Exa
 		at = *a.Deadline
 	}
 	rep := Score(ex, a.Form, values)
+	if ex.Policy.Scaling == "irt" && e.ScaleIRT != nil && a.Mode == certlab.ModeExam {
+		scaled, theta, ok, err := e.ScaleIRT(ctx, ex, a.Form, values)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			rep.ScaledScore, rep.Passed, rep.Scaling, rep.Theta = scaled, scaled >= ex.Policy.PassingScore, "irt", &theta
+		}
+	}
 	rep.AttemptID, rep.Mode, rep.SubmittedAt, rep.SubmitReason = a.ID, a.Mode, at, reason
 	a.Status, a.SubmittedAt, a.SubmitReason, a.Report = certlab.StatusScored, &at, reason, rep
 	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusStarted, from); err != nil {

@@ -7,6 +7,7 @@ package study
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -16,6 +17,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/cat"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/irt"
 	"github.com/certlab/certlab/internal/readiness"
 	"github.com/certlab/certlab/internal/srs"
 )
@@ -380,3 +382,48 @@ func (s *Service) NextAdaptive(ctx context.Context, a *certlab.Attempt, response
 
 // round keeps JSON figures readable.
 func round(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// ScaleIRT scores an exam form on the ability scale: the EAP ability from
+// the scored questions (a question counts as correct when it earned all its
+// points), mapped to 1–1000 with the cut ability at 700 (irt.Scale). The cut
+// ability is where the form's expected share of points equals the policy's
+// cut percentage. It reports ok = false unless every scored item of the
+// form is calibrated.
+func (s *Service) ScaleIRT(ctx context.Context, ex *certlab.Exam, f *certlab.Form, responses map[string]json.RawMessage) (int, float64, bool, error) {
+	m, err := s.Model(ctx, ex)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	stored, err := s.Study.ItemParams(ctx, ex.ID)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	post, err := cat.NewPosterior(cat.Normal{Mean: 0, SD: 1}, 0)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	var form []cat.Item
+	for _, q := range f.Questions() {
+		if q.Pilot {
+			continue
+		}
+		p, ok := stored[q.ItemID]
+		it, found := ex.Item(q.ItemID)
+		if !ok || p.A <= 0 || !found {
+			return 0, 0, false, nil
+		}
+		ci := m.Items[q.ItemID]
+		form = append(form, ci)
+		v := responses[q.Key]
+		post.Update(ci, exam.ScoreResponse(it, q.Statement, v) == exam.MaxPoints(it, q.Statement))
+	}
+	if len(form) == 0 {
+		return 0, 0, false, nil
+	}
+	theta, _ := post.EAP()
+	scale, err := irt.NewScale(m.CutTheta(form))
+	if err != nil {
+		return 0, 0, false, err
+	}
+	return scale.ScaledScore(theta), theta, true, nil
+}

@@ -2,6 +2,7 @@ package study_test
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"path/filepath"
 	"testing"
@@ -118,4 +119,57 @@ func TestReadinessPrior(t *testing.T) {
 	if _, err := svc.Readiness(context.Background(), &certlab.User{ID: 1}, "nope"); certlab.ErrorCode(err) != certlab.ENOTFOUND {
 		t.Fatalf("unknown exam: %v", err)
 	}
+}
+
+// TestScaleIRT: with every item calibrated, a perfect form scores above
+// the cut and an empty one below; without calibration the raw scale stays.
+func TestScaleIRT(t *testing.T) {
+	svc, catalog := setup(t)
+	ex, _ := catalog.Exam("az-400")
+	ctx := context.Background()
+	form, _ := exam.AssembleForm(ex, 11)
+	if _, _, ok, err := svc.ScaleIRT(ctx, ex, form, nil); ok || err != nil {
+		t.Fatalf("uncalibrated bank scaled with IRT: ok %v err %v", ok, err)
+	}
+	var params []certlab.ItemParams
+	for _, it := range ex.Items {
+		a, b, c := study.ProvisionalParams(it)
+		params = append(params, certlab.ItemParams{ItemID: it.ID, A: a * 1.2, B: b, C: c, Model: "3pl", CalibratedAt: time.Now()})
+	}
+	if err := svc.Study.SaveItemParams(ctx, ex.ID, params); err != nil {
+		t.Fatal(err)
+	}
+	all := map[string]json.RawMessage{}
+	for _, q := range form.Questions() {
+		it, _ := ex.Item(q.ItemID)
+		all[q.Key] = keyOf(it, q.Statement)
+	}
+	high, thetaHigh, ok, err := svc.ScaleIRT(ctx, ex, form, all)
+	if err != nil || !ok {
+		t.Fatalf("calibrated: ok %v err %v", ok, err)
+	}
+	low, thetaLow, _, _ := svc.ScaleIRT(ctx, ex, form, nil)
+	if high <= 700 || low >= 700 || thetaHigh <= thetaLow || high > 1000 || low < 1 {
+		t.Fatalf("perfect form %d (θ %.2f), empty form %d (θ %.2f)", high, thetaHigh, low, thetaLow)
+	}
+}
+
+func keyOf(it *certlab.Item, statement string) json.RawMessage {
+	var v any
+	switch it.Type {
+	case certlab.TypeSingle:
+		v = it.Key
+	case certlab.TypeMultiple, certlab.TypeOrdering, certlab.TypeHotArea:
+		v = it.Keys
+	case certlab.TypeMatching, certlab.TypeActiveScreen:
+		v = it.KeyMap
+	case certlab.TypeYesNoSeries:
+		for _, s := range it.Statements {
+			if s.ID == statement {
+				v = s.Answer
+			}
+		}
+	}
+	b, _ := json.Marshal(v)
+	return b
 }
