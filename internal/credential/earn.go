@@ -259,8 +259,6 @@ func Criteria(r *certlab.Requirement) string {
 	var describe func(r *certlab.Requirement, top bool) string
 	describe = func(r *certlab.Requirement, top bool) string {
 		switch {
-		case r == nil:
-			return "No requirements."
 		case r.Exam != "":
 			return "pass exam " + r.Exam
 		case r.Credential != "":
@@ -279,6 +277,9 @@ func Criteria(r *certlab.Requirement) string {
 			out = "(" + out + ")"
 		}
 		return out
+	}
+	if r == nil {
+		return "No requirements."
 	}
 	d := describe(r, true)
 	return strings.ToUpper(d[:1]) + d[1:] + "."

@@ -221,11 +221,18 @@ func (s *Service) WithdrawKey(ctx context.Context, admin *certlab.User, keyID, r
 // SigningKeyID is the verification method of the active issuer key.
 func (s *Service) SigningKeyID() string { return s.keys.SigningKey().VerificationMethod }
 
+// Verification is a verifier report, with the reason an admin gave when
+// the credential is one of certlab's own and revoked.
+type Verification struct {
+	*badge.Report
+	RevocationReason string `json:"revocationReason,omitempty"`
+}
+
 // Verify checks a credential (JSON with a Data Integrity proof, or a
 // VC-JWT) as anyone would: certlab's own keys and status list are read
 // directly; other issuers' profiles, DID documents and status lists are
 // fetched from public addresses only.
-func (s *Service) Verify(ctx context.Context, data []byte) *badge.Report {
+func (s *Service) Verify(ctx context.Context, data []byte) *Verification {
 	client := badge.NewPublicHTTPClient(10 * time.Second)
 	remote := &badge.HTTPStatusFetcher{Client: client, AllowHTTP: s.cfg.AllowHTTPFetch}
 	v := &badge.Verifier{
@@ -239,5 +246,13 @@ func (s *Service) Verify(ctx context.Context, data []byte) *badge.Report {
 		}),
 		Now: s.now,
 	}
-	return v.Verify(ctx, data)
+	out := &Verification{Report: v.Verify(ctx, data)}
+	if out.Failed(badge.CheckStatus) != nil {
+		if pid, ok := strings.CutPrefix(out.CredentialID, s.cfg.BaseURL+"/credentials/"); ok {
+			if c, err := s.store.CredentialByPublicID(ctx, pid); err == nil && c.Status == certlab.CredentialRevoked {
+				out.RevocationReason = c.RevokedReason
+			}
+		}
+	}
+	return out
 }

@@ -1,0 +1,4 @@
+package credential
+
+// DueReminder exposes dueReminder to the tests.
+var DueReminder = dueReminder

@@ -1,0 +1,241 @@
+package credential_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/badge"
+	"github.com/certlab/certlab/internal/credential"
+	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/pack"
+	"github.com/certlab/certlab/internal/sqlite"
+)
+
+// testSecret is the fixed issuer key secret of the tests.
+var testSecret = []byte("certlab-test-secret-0123456789")
+
+// fastKDF keeps key sealing cheap in tests.
+var fastKDF = badge.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+const program = "devops-engineer-expert"
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// mailbox is a Mailer that keeps what it sends.
+type mailbox struct {
+	mu   sync.Mutex
+	sent []string
+}
+
+func (m *mailbox) Send(_ context.Context, to, subject, body string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, to+": "+subject)
+	return nil
+}
+
+func (m *mailbox) count() int { m.mu.Lock(); defer m.mu.Unlock(); return len(m.sent) }
+
+type env struct {
+	t       *testing.T
+	ctx     context.Context
+	store   certlab.Store
+	cat     *certlab.Catalog
+	eng     *exam.Engine
+	svc     *credential.Service
+	clk     *clock
+	mail    *mailbox
+	admin   *certlab.User
+	proctor *certlab.User
+	cand    *certlab.User
+	ex      *certlab.Exam
+}
+
+var (
+	catOnce sync.Once
+	catalog *certlab.Catalog
+)
+
+func builtinCatalog(t *testing.T) *certlab.Catalog {
+	t.Helper()
+	catOnce.Do(func() {
+		cat, diags := pack.Load(content.FS, "content")
+		if diags.Errors() == 0 {
+			catalog = cat
+		}
+	})
+	if catalog == nil {
+		t.Fatal("built-in content has errors")
+	}
+	return catalog
+}
+
+var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cred.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, ctx: ctx, store: store, cat: builtinCatalog(t), clk: &clock{t: t0}, mail: &mailbox{}}
+	logger := slog.New(slog.DiscardHandler)
+	seed := int64(0)
+	e.eng = &exam.Engine{Store: store, Catalog: e.cat, Now: e.clk.Now, Logger: logger, Seed: func() int64 { seed++; return seed }}
+	e.svc, err = credential.New(ctx, credential.Config{BaseURL: "https://certlab.test", IssuerName: "certlab test", KeySecret: testSecret, KDF: fastKDF},
+		credential.Options{Store: store, Catalog: e.cat, Now: e.clk.Now, Logger: logger, Mailer: e.mail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Attach(e.eng)
+	e.admin = e.user("admin@example.org", certlab.RoleAdmin)
+	e.proctor = e.user("proctor@example.org", certlab.RoleProctor)
+	e.cand = e.user("cand@example.org", certlab.RoleCandidate)
+	if e.ex, err = e.cat.Exam("az-400"); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *env) user(email, role string) *certlab.User {
+	e.t.Helper()
+	u := &certlab.User{Email: email, Name: email, Role: role, PasswordHash: "x", CreatedAt: t0}
+	if err := e.store.CreateUser(e.ctx, u, false); err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// correct is the right response to a question.
+func correct(it *certlab.Item, statement string) any {
+	switch it.Type {
+	case certlab.TypeSingle:
+		return it.Key
+	case certlab.TypeMultiple, certlab.TypeHotArea, certlab.TypeOrdering:
+		return it.Keys
+	case certlab.TypeMatching, certlab.TypeActiveScreen:
+		return it.KeyMap
+	case certlab.TypeYesNoSeries:
+		for _, s := range it.Statements {
+			if s.ID == statement {
+				return s.Answer
+			}
+		}
+	}
+	return nil
+}
+
+// sit takes an attempt through the real engine: created, started, every
+// question answered right (pass) or left blank (fail), submitted.
+func (e *env) sit(u *certlab.User, mode string, pass bool) *certlab.Attempt {
+	e.t.Helper()
+	a, err := e.eng.CreateAttempt(e.ctx, u, "az-400", mode, exam.PracticeOptions{})
+	if err != nil {
+		e.t.Fatalf("create %s attempt: %v", mode, err)
+	}
+	if _, err := e.eng.Start(e.ctx, u, a.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	seq := int64(0)
+	for si, sec := range a.Form.Sections {
+		for qi, q := range sec.Questions {
+			if pass {
+				it, _ := e.ex.Item(q.ItemID)
+				v, _ := json.Marshal(correct(it, q.Statement))
+				seq++
+				if _, err := e.eng.SaveResponse(e.ctx, u, a.ID, q.Key, seq, v, false); err != nil {
+					e.t.Fatalf("save %s: %v", q.Key, err)
+				}
+			}
+			if sec.Sequential() && qi < len(sec.Questions)-1 {
+				if _, err := e.eng.Next(e.ctx, u, a.ID, si); err != nil {
+					e.t.Fatal(err)
+				}
+			}
+		}
+		if si < len(a.Form.Sections)-1 {
+			if _, err := e.eng.CompleteSection(e.ctx, u, a.ID, si); err != nil {
+				e.t.Fatal(err)
+			}
+		}
+	}
+	a, err = e.eng.Submit(e.ctx, u, a.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if a.Report == nil || a.Report.Passed != pass {
+		e.t.Fatalf("%s attempt %d: report %+v, want passed=%v", mode, a.ID, a.Report, pass)
+	}
+	return a
+}
+
+// recordAttempt stores a scored exam attempt directly, for policy tests
+// that need many attempts at chosen times.
+func (e *env) recordAttempt(u *certlab.User, mode string, at time.Time, passed bool) *certlab.Attempt {
+	e.t.Helper()
+	start := at.Add(-time.Hour)
+	a := &certlab.Attempt{UserID: u.ID, ExamID: "az-400", Mode: mode, Status: certlab.StatusScored, Seed: 1,
+		Form: &certlab.Form{ExamID: "az-400"}, CreatedAt: start, StartedAt: &start, Deadline: &at, SubmittedAt: &at, SubmitReason: "candidate",
+		Report: &certlab.Report{ExamID: "az-400", Mode: mode, Passed: passed, ScaledScore: map[bool]int{true: 800, false: 500}[passed], SubmittedAt: at}}
+	if err := e.store.CreateAttempt(e.ctx, a); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.store.UpdateAttempt(e.ctx, a, certlab.StatusScored, 0); err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// verifiedExternal declares and verifies an external prerequisite.
+func (e *env) verifiedExternal(u *certlab.User, cred string) []*certlab.Credential {
+	e.t.Helper()
+	x, err := e.svc.Declare(e.ctx, u, credential.Declaration{Credential: cred, Issuer: "Microsoft", Name: cred, ExternalID: "MS-" + cred})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, issued, err := e.svc.Review(e.ctx, e.admin, x.ID, true, "checked on Microsoft Learn")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return issued
+}
+
+func (e *env) credential(u *certlab.User) *certlab.Credential {
+	e.t.Helper()
+	cs, err := e.svc.Credentials(e.ctx, u)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.ProgramID == program {
+			return c
+		}
+	}
+	return nil
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := certlab.ErrorCode(err); got != code {
+		t.Fatalf("error %v has code %q, want %q", err, got, code)
+	}
+}
