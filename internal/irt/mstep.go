@@ -11,6 +11,14 @@ const (
 	maxIntercept = 60
 )
 
+// Limits of the M-step's Newton iterations: iterations per M-step and step
+// halvings per iteration. Each iteration also stops once the objective gains
+// less than 1e-15 relative (no progress at double precision).
+const (
+	maxNewton   = 50
+	maxHalvings = 30
+)
+
 // BetaPrior is a Beta(Alpha, Beta) prior density, used for the 3PL lower
 // asymptote c.
 type BetaPrior struct{ Alpha, Beta float64 }
@@ -107,13 +115,14 @@ func fitDBT(x *itemData, s *itemState, ws *mws) {
 	K := s.k
 	np := K + 1
 	obj := dbtDerivs(x, s.a, s.d, ws.grad, ws.info, ws.p)
-	for iter := 0; iter < 100; iter++ {
+	for iter := 0; iter < maxNewton; iter++ {
+		gain := 0.0
 		if !solveSPD(ws.info[:np*np], ws.grad[:np], ws.step[:np], ws.tmp) {
 			return
 		}
 		lambda := 1.0
 		accepted := false
-		for h := 0; h < 40; h++ {
+		for h := 0; h < maxHalvings; h++ {
 			ca := clamp(s.a+lambda*ws.step[0], -maxSlope, maxSlope)
 			cd := ws.cand[:K]
 			for k := range cd {
@@ -123,6 +132,7 @@ func fitDBT(x *itemData, s *itemState, ws *mws) {
 			if o >= obj-1e-12*(1+math.Abs(obj)) {
 				s.a = ca
 				copy(s.d, cd)
+				gain = o - obj
 				obj = o
 				ws.grad, ws.grad2 = ws.grad2, ws.grad
 				ws.info, ws.info2 = ws.info2, ws.info
@@ -131,7 +141,7 @@ func fitDBT(x *itemData, s *itemState, ws *mws) {
 			}
 			lambda /= 2
 		}
-		if !accepted || maxAbs(ws.step[:np])*lambda < 1e-10 {
+		if !accepted || maxAbs(ws.step[:np])*lambda < 1e-10 || gain < 1e-15*(1+math.Abs(obj)) {
 			return
 		}
 	}
@@ -164,7 +174,8 @@ func fitSharedSlope(data []itemData, states []itemState, free []int, a *float64,
 	dnew := make([]float64, len(free))
 	stepD := make([]float64, len(free))
 	obj := eval(*a, dcur, cur)
-	for iter := 0; iter < 100; iter++ {
+	for iter := 0; iter < maxNewton; iter++ {
+		gain := 0.0
 		var S, G float64
 		for _, c := range cur {
 			S += c.haa
@@ -186,7 +197,7 @@ func fitSharedSlope(data []itemData, states []itemState, free []int, a *float64,
 		}
 		lambda := 1.0
 		accepted := false
-		for h := 0; h < 40; h++ {
+		for h := 0; h < maxHalvings; h++ {
 			aa := clamp(*a+lambda*da, 1e-3, maxSlope)
 			for n := range free {
 				dnew[n] = clamp(dcur[n]+lambda*stepD[n], -maxIntercept, maxIntercept)
@@ -195,6 +206,7 @@ func fitSharedSlope(data []itemData, states []itemState, free []int, a *float64,
 			if o >= obj-1e-12*(1+math.Abs(obj)) {
 				*a = aa
 				copy(dcur, dnew)
+				gain = o - obj
 				obj = o
 				cur, cand = cand, cur
 				accepted = true
@@ -202,7 +214,7 @@ func fitSharedSlope(data []itemData, states []itemState, free []int, a *float64,
 			}
 			lambda /= 2
 		}
-		if !accepted || math.Max(math.Abs(da), maxAbs(stepD))*lambda < 1e-10 {
+		if !accepted || math.Max(math.Abs(da), maxAbs(stepD))*lambda < 1e-10 || gain < 1e-15*(1+math.Abs(obj)) {
 			break
 		}
 	}
@@ -264,19 +276,21 @@ func threePLDerivs(x *itemData, a, d, g float64, cp BetaPrior, sp *LogNormalPrio
 // halving.
 func fit3PL(x *itemData, s *itemState, cp BetaPrior, sp *LogNormalPrior, ws *mws) {
 	obj := threePLDerivs(x, s.a, s.d[0], s.g, cp, sp, ws.grad, ws.info)
-	for iter := 0; iter < 200; iter++ {
+	for iter := 0; iter < maxNewton; iter++ {
+		gain := 0.0
 		if !solveSPD(ws.info[:9], ws.grad[:3], ws.step[:3], ws.tmp) {
 			return
 		}
 		lambda := 1.0
 		accepted := false
-		for h := 0; h < 40; h++ {
+		for h := 0; h < maxHalvings; h++ {
 			ca := clamp(s.a+lambda*ws.step[0], 1e-3, maxSlope)
 			cd := clamp(s.d[0]+lambda*ws.step[1], -maxIntercept, maxIntercept)
 			cg := clamp(s.g+lambda*ws.step[2], -15, 15)
 			o := threePLDerivs(x, ca, cd, cg, cp, sp, ws.grad2, ws.info2)
 			if o >= obj-1e-12*(1+math.Abs(obj)) {
 				s.a, s.d[0], s.g = ca, cd, cg
+				gain = o - obj
 				obj = o
 				ws.grad, ws.grad2 = ws.grad2, ws.grad
 				ws.info, ws.info2 = ws.info2, ws.info
@@ -285,7 +299,7 @@ func fit3PL(x *itemData, s *itemState, cp BetaPrior, sp *LogNormalPrior, ws *mws
 			}
 			lambda /= 2
 		}
-		if !accepted || maxAbs(ws.step[:3])*lambda < 1e-9 {
+		if !accepted || maxAbs(ws.step[:3])*lambda < 1e-9 || gain < 1e-15*(1+math.Abs(obj)) {
 			return
 		}
 	}
