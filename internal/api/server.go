@@ -15,6 +15,7 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/study"
 )
@@ -32,6 +33,9 @@ type Server struct {
 	PasswordParams auth.Params
 	// Ready reports whether the server can take traffic (schema current, content loaded).
 	Ready func(ctx context.Context) error
+	// Credentials issues, verifies and schedules (internal/credential);
+	// nil leaves its endpoints out.
+	Credentials *credential.Service
 	// Study serves readiness, review schedules and charts; nil disables them.
 	Study *study.Service
 	// Fallback serves every request no API route matches (the web UI),
@@ -88,6 +92,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	if s.Fallback != nil {
 		mux.Handle("/", s.Fallback)
 	}
+	s.credentialRoutes(mux)
+
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})

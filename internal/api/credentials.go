@@ -1,0 +1,733 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"html/template"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/credential"
+)
+
+//go:embed templates/verify.html
+var credentialTemplates embed.FS
+
+// maxCredentialBytes bounds a credential pasted or uploaded for verification.
+const maxCredentialBytes = 256 << 10
+
+// credentialRoutes registers the credential endpoints: public issuer
+// documents and verification, and the candidate, admin and proctor API.
+// Without a credential service it registers nothing.
+func (s *Server) credentialRoutes(mux *http.ServeMux) {
+	if s.Credentials == nil {
+		return
+	}
+	page := template.Must(template.ParseFS(credentialTemplates, "templates/verify.html"))
+
+	// Public: what verifiers fetch, and verification.
+	mux.HandleFunc("GET /issuer", s.issuerProfile)
+	mux.HandleFunc("GET /issuer/keys/{key}", s.issuerKey)
+	mux.HandleFunc("GET /.well-known/did.json", s.didDocument)
+	mux.HandleFunc("GET /achievements", s.listAchievements)
+	mux.HandleFunc("GET /achievements/{id}", s.getAchievement)
+	mux.HandleFunc("GET /status/1", s.statusList)
+	mux.HandleFunc("GET /credentials/{id}", s.publicCredential)
+	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) })
+	mux.HandleFunc("POST /verify", func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) })
+	mux.HandleFunc("POST /api/v1/verify", s.verifyJSON)
+	mux.HandleFunc("GET /transcripts/{token}", s.sharedTranscript)
+
+	// Candidates.
+	mux.HandleFunc("GET /api/v1/credentials", s.requireUser(s.listCredentials))
+	mux.HandleFunc("GET /api/v1/credentials/{id}", s.requireUser(s.getCredential))
+	mux.HandleFunc("GET /api/v1/credentials/{id}/download", s.requireUser(s.downloadCredential))
+	mux.HandleFunc("GET /api/v1/external-credentials", s.requireUser(s.listExternal))
+	mux.HandleFunc("POST /api/v1/external-credentials", s.requireUser(s.declareExternal))
+	mux.HandleFunc("GET /api/v1/exams/{id}/eligibility", s.requireUser(s.eligibility))
+	mux.HandleFunc("GET /api/v1/me/reminders", s.requireUser(s.reminders))
+	mux.HandleFunc("GET /api/v1/me/transcript", s.requireUser(s.transcript))
+	mux.HandleFunc("GET /api/v1/me/transcript/shares", s.requireUser(s.listShares))
+	mux.HandleFunc("POST /api/v1/me/transcript/shares", s.requireUser(s.createShare))
+	mux.HandleFunc("DELETE /api/v1/me/transcript/shares/{id}", s.requireUser(s.revokeShare))
+	mux.HandleFunc("GET /api/v1/sessions", s.requireUser(s.listSessions))
+	mux.HandleFunc("GET /api/v1/appointments", s.requireUser(s.listAppointments))
+	mux.HandleFunc("POST /api/v1/appointments", s.requireUser(s.bookAppointment))
+	mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", s.requireUser(s.rescheduleAppointment))
+	mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", s.requireUser(s.cancelAppointment))
+	mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", s.requireUser(s.checkIn))
+
+	// Admins (the service checks roles again).
+	mux.HandleFunc("POST /api/v1/external-credentials/{id}/review", s.requireRole(certlab.RoleAdmin, s.reviewExternal))
+	mux.HandleFunc("POST /api/v1/credentials/{id}/revoke", s.requireRole(certlab.RoleAdmin, s.revokeCredential))
+	mux.HandleFunc("POST /api/v1/credentials/sweep", s.requireRole(certlab.RoleAdmin, s.sweepCredentials))
+	mux.HandleFunc("POST /api/v1/issuer/keys/rotate", s.requireRole(certlab.RoleAdmin, s.rotateKey))
+	mux.HandleFunc("POST /api/v1/issuer/keys/withdraw", s.requireRole(certlab.RoleAdmin, s.withdrawKey))
+	mux.HandleFunc("POST /api/v1/sessions", s.requireRole(certlab.RoleAdmin, s.createSession))
+	mux.HandleFunc("POST /api/v1/users/{id}/accommodation", s.requireRole(certlab.RoleAdmin, s.setAccommodation))
+	mux.HandleFunc("GET /api/v1/audit", s.requireRole(certlab.RoleAdmin, s.auditLog))
+
+	// Proctors and admins.
+	mux.HandleFunc("GET /api/v1/sessions/{id}/appointments", s.requireUser(s.sessionAppointments))
+	mux.HandleFunc("GET /api/v1/proctor/sessions", s.requireUser(s.liveSessions))
+	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/pause", s.requireUser(s.proctorAction("pause")))
+	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/resume", s.requireUser(s.proctorAction("resume")))
+	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/end", s.requireUser(s.proctorAction("end")))
+	mux.HandleFunc("GET /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.listIncidents))
+	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.logIncident))
+}
+
+// writeDocument writes a public JSON-LD document with a cache lifetime.
+func writeDocument(w http.ResponseWriter, contentType string, maxAge int, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(maxAge))
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+func (s *Server) writeMap(w http.ResponseWriter, r *http.Request, doc map[string]any, err error, contentType string) {
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeDocument(w, contentType, 300, b)
+}
+
+func (s *Server) issuerProfile(w http.ResponseWriter, r *http.Request) {
+	doc, err := s.Credentials.ProfileDocument(r.Context())
+	s.writeMap(w, r, doc, err, "application/ld+json")
+}
+
+func (s *Server) issuerKey(w http.ResponseWriter, r *http.Request) {
+	doc, err := s.Credentials.KeyDocument(r.Context(), r.PathValue("key"))
+	s.writeMap(w, r, doc, err, "application/ld+json")
+}
+
+func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) {
+	doc, err := s.Credentials.DIDDocument(r.Context())
+	s.writeMap(w, r, doc, err, "application/did+ld+json")
+}
+
+func (s *Server) listAchievements(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.Credentials.Achievements())
+}
+
+func (s *Server) getAchievement(w http.ResponseWriter, r *http.Request) {
+	doc, err := s.Credentials.AchievementDocument(r.PathValue("id"))
+	s.writeMap(w, r, doc, err, "application/ld+json")
+}
+
+func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
+	b, err := s.Credentials.StatusList(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeDocument(w, "application/vc+ld+json", 300, b)
+}
+
+// publicCredential serves an issued credential at its ID: the JSON form,
+// or the VC-JWT for Accept: application/vc+jwt or ?format=jwt.
+func (s *Server) publicCredential(w http.ResponseWriter, r *http.Request) {
+	c, err := s.Credentials.PublicCredential(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeCredential(w, r, c)
+}
+
+func writeCredential(w http.ResponseWriter, r *http.Request, c *certlab.Credential) {
+	if r.URL.Query().Get("format") == "jwt" || strings.Contains(r.Header.Get("Accept"), "application/vc+jwt") {
+		w.Header().Set("Content-Type", "application/vc+jwt")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = io.WriteString(w, c.JWT)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vc+ld+json")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(c.Document)
+}
+
+// verifyInput is the pasted text (?credential=) or the uploaded file of
+// the verification page.
+func verifyInput(r *http.Request) ([]byte, error) {
+	if r.Method == http.MethodGet {
+		return []byte(strings.TrimSpace(r.URL.Query().Get("credential"))), nil
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, maxCredentialBytes+64<<10)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if f, _, err := r.FormFile("file"); err == nil {
+			defer f.Close()
+			b, err := io.ReadAll(io.LimitReader(f, maxCredentialBytes+1))
+			if err != nil {
+				return nil, certlab.Errorf(certlab.EINVALID, "reading the uploaded file: %v", err)
+			}
+			return bytes.TrimSpace(b), nil
+		}
+	}
+	if err := r.ParseMultipartForm(maxCredentialBytes); err != nil && err != http.ErrNotMultipart {
+		return nil, certlab.Errorf(certlab.EINVALID, "reading the form: %v", err)
+	}
+	return []byte(strings.TrimSpace(r.FormValue("credential"))), nil
+}
+
+type verifyPageData struct {
+	Issuer string
+	Input  string
+	Error  string
+	Report *credential.Verification
+}
+
+// verifyPage is the public verification page: paste or upload a
+// credential and read each check in plain words.
+func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, page *template.Template) {
+	data := verifyPageData{Issuer: s.Credentials.Profile().Name}
+	in, err := verifyInput(r)
+	switch {
+	case err != nil:
+		data.Error = certlab.ErrorMessage(err)
+	case len(in) > maxCredentialBytes:
+		data.Error = "The credential is larger than 256 KiB; certlab does not check documents that large."
+	case len(in) > 0:
+		data.Input = string(in)
+		data.Report = s.Credentials.Verify(r.Context(), in)
+	}
+	var buf bytes.Buffer
+	if err := page.Execute(&buf, data); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// verifyJSON verifies a credential sent as the request body: the JSON
+// credential itself, or the compact VC-JWT.
+func (s *Server) verifyJSON(w http.ResponseWriter, r *http.Request) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxCredentialBytes+1))
+	if err != nil {
+		s.error(w, r, certlab.Errorf(certlab.EINVALID, "request body: %v", err))
+		return
+	}
+	if len(b) > maxCredentialBytes {
+		s.error(w, r, certlab.Errorf(certlab.EINVALID, "the credential is larger than 256 KiB"))
+		return
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		s.error(w, r, certlab.Errorf(certlab.EINVALID, "send the credential (JSON or VC-JWT) as the request body"))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.Credentials.Verify(r.Context(), b))
+}
+
+func (s *Server) sharedTranscript(w http.ResponseWriter, r *http.Request) {
+	t, err := s.Credentials.SharedTranscript(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+// CredentialView is a credential with its public links.
+type CredentialView struct {
+	*certlab.Credential
+	URL       string `json:"url,omitempty"`        // the signed credential (JSON)
+	JWTURL    string `json:"jwt_url,omitempty"`    // the same as VC-JWT
+	VerifyURL string `json:"verify_url,omitempty"` // the public verification page
+}
+
+func (s *Server) credentialView(c *certlab.Credential) CredentialView {
+	v := CredentialView{Credential: c}
+	if len(c.Document) > 0 {
+		v.URL = s.Credentials.CredentialURL(c.PublicID)
+		v.JWTURL = v.URL + "?format=jwt"
+		v.VerifyURL = strings.TrimSuffix(v.URL, "/credentials/"+c.PublicID) + "/verify"
+	}
+	return v
+}
+
+func (s *Server) listCredentials(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	cs, err := s.Credentials.Credentials(r.Context(), u)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out := []CredentialView{}
+	for _, c := range cs {
+		out = append(out, s.credentialView(c))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getCredential(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	c, err := s.Credentials.Credential(r.Context(), u, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.credentialView(c))
+}
+
+func (s *Server) downloadCredential(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	c, err := s.Credentials.Credential(r.Context(), u, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if len(c.Document) == 0 {
+		s.error(w, r, certlab.Errorf(certlab.ECONFLICT, "credential %d is %s: there is nothing to download yet", id, c.Status))
+		return
+	}
+	ext := "json"
+	if r.URL.Query().Get("format") == "jwt" {
+		ext = "jwt"
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ProgramID+`.`+ext+`"`)
+	writeCredential(w, r, c)
+}
+
+func (s *Server) listExternal(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	q := r.URL.Query()
+	out, err := s.Credentials.ExternalCredentials(r.Context(), u, q.Get("status"), q.Get("all") == "true")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) declareExternal(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	var d credential.Declaration
+	if err := decode(r, &d); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	e, err := s.Credentials.Declare(r.Context(), u, d)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
+}
+
+// ReviewRequest is the body of POST /api/v1/external-credentials/{id}/review.
+type ReviewRequest struct {
+	Verified bool   `json:"verified"`
+	Note     string `json:"note"`
+}
+
+// ReviewResult is the reviewed credential and what its verification issued.
+type ReviewResult struct {
+	External *certlab.ExternalCredential `json:"external_credential"`
+	Issued   []CredentialView            `json:"issued"`
+}
+
+func (s *Server) reviewExternal(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req ReviewRequest
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	e, issued, err := s.Credentials.Review(r.Context(), u, id, req.Verified, req.Note)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	res := ReviewResult{External: e, Issued: []CredentialView{}}
+	for _, c := range issued {
+		res.Issued = append(res.Issued, s.credentialView(c))
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) eligibility(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	ex, err := s.Catalog.Exam(r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	mode := r.URL.Query().Get("mode")
+	if mode == "" {
+		mode = certlab.ModeExam
+	}
+	el, err := s.Credentials.Eligibility(r.Context(), u, ex, mode)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, el)
+}
+
+func (s *Server) reminders(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	rs, err := s.Credentials.Reminders(r.Context(), u)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rs)
+}
+
+func (s *Server) transcript(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	t, err := s.Credentials.Transcript(r.Context(), u)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+func (s *Server) listShares(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	out, err := s.Credentials.Shares(r.Context(), u)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// ShareCreated is the answer to creating a transcript link: the token is
+// shown once.
+type ShareCreated struct {
+	*certlab.TranscriptShare
+	Token string `json:"token"`
+	URL   string `json:"url"`
+}
+
+func (s *Server) createShare(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	var req struct {
+		Label string `json:"label"`
+	}
+	if r.ContentLength != 0 {
+		if err := decode(r, &req); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	token, sh, err := s.Credentials.CreateShare(r.Context(), u, req.Label)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	base := strings.TrimSuffix(s.Credentials.IssuerID(), "/issuer")
+	writeJSON(w, http.StatusCreated, ShareCreated{TranscriptShare: sh, Token: token, URL: base + "/transcripts/" + token})
+}
+
+func (s *Server) revokeShare(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.Credentials.RevokeShare(r.Context(), u, id); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	out, err := s.Credentials.Sessions(r.Context(), r.URL.Query().Get("exam"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	var req credential.SessionRequest
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	es, err := s.Credentials.CreateSession(r.Context(), u, req)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, es)
+}
+
+func (s *Server) sessionAppointments(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out, err := s.Credentials.Appointments(r.Context(), u, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	out, err := s.Credentials.Appointments(r.Context(), u, 0)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// SessionRef is the body of booking and rescheduling requests.
+type SessionRef struct {
+	SessionID int64 `json:"session_id"`
+}
+
+func (s *Server) bookAppointment(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	var req SessionRef
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ap, err := s.Credentials.Book(r.Context(), u, req.SessionID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, ap)
+}
+
+func (s *Server) rescheduleAppointment(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req SessionRef
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ap, err := s.Credentials.Reschedule(r.Context(), u, id, req.SessionID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ap)
+}
+
+func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	s.appointmentAction(w, r, u, s.Credentials.Cancel)
+}
+
+func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	s.appointmentAction(w, r, u, s.Credentials.CheckIn)
+}
+
+func (s *Server) appointmentAction(w http.ResponseWriter, r *http.Request, u *certlab.User,
+	act func(ctx context.Context, u *certlab.User, id int64) (*certlab.Appointment, error)) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ap, err := act(r.Context(), u, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ap)
+}
+
+// ReasonRequest is the body of actions that record a reason.
+type ReasonRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) revokeCredential(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req ReasonRequest
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	c, err := s.Credentials.Revoke(r.Context(), u, id, req.Reason)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.credentialView(c))
+}
+
+func (s *Server) sweepCredentials(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	res, err := s.Credentials.Sweep(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := s.Credentials.RotateKey(r.Context(), u)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"active_key": id})
+}
+
+func (s *Server) withdrawKey(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	var req struct {
+		Key    string `json:"key"`
+		Reason string `json:"reason"`
+	}
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.Credentials.WithdrawKey(r.Context(), u, req.Key, req.Reason); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"withdrawn": req.Key, "active_key": s.Credentials.SigningKeyID()})
+}
+
+func (s *Server) setAccommodation(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req struct {
+		ExtraTimePct int    `json:"extra_time_pct"`
+		Reason       string `json:"reason"`
+	}
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out, err := s.Credentials.SetAccommodation(r.Context(), u, id, req.ExtraTimePct, req.Reason)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	out, err := s.Credentials.AuditLog(r.Context(), u, certlab.AuditFilter{Target: q.Get("target"), Action: q.Get("action"), Limit: limit})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if out == nil {
+		out = []*certlab.AuditEntry{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) liveSessions(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	out, err := s.Credentials.LiveSessions(r.Context(), u)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) proctorAction(action string) func(http.ResponseWriter, *http.Request, *certlab.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		var req ReasonRequest
+		if r.ContentLength != 0 {
+			if err := decode(r, &req); err != nil {
+				s.error(w, r, err)
+				return
+			}
+		}
+		var a *certlab.Attempt
+		switch action {
+		case "pause":
+			a, err = s.Credentials.Pause(r.Context(), u, id, req.Reason)
+		case "resume":
+			a, err = s.Credentials.Resume(r.Context(), u, id, req.Reason)
+		default:
+			a, err = s.Credentials.EndSession(r.Context(), u, id, req.Reason)
+		}
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, a)
+	}
+}
+
+func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	out, err := s.Credentials.Incidents(r.Context(), u, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) logIncident(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req struct {
+		Note string `json:"note"`
+	}
+	if err := decode(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	e, err := s.Credentials.LogIncident(r.Context(), u, id, req.Note)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
+}
