@@ -25,6 +25,7 @@ type serveConfig struct {
 	Migrate       bool
 	SecureCookies bool
 	Retention     float64
+	Credentials   credentialConfig
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -39,6 +40,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fs.BoolVar(&cfg.Migrate, "migrate", true, "apply pending database migrations at start (false: refuse to start on an old schema)")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envOr(env.Getenv, "CERTLAB_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind HTTPS)")
 	fs.Float64Var(&cfg.Retention, "retention", 0.9, "desired retention of spaced review (FSRS), 0.7 to 0.97")
+	cfg.Credentials.register(fs, env.Getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +69,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	srv := &api.Server{Store: store, Catalog: cat, Engine: engine, Logger: logger, Now: time.Now, Study: studies,
 		SecureCookies: cfg.SecureCookies, PasswordParams: auth.DefaultParams,
 		Ready: func(ctx context.Context) error { return store.CheckSchema(ctx) }}
+	if srv.Credentials, err = cfg.Credentials.open(ctx, cfg.Addr, store, cat, engine, logger); err != nil {
+		return err
+	}
+	if srv.Credentials != nil {
+		go sweepCredentials(ctx, srv.Credentials, logger)
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

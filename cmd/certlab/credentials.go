@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/credential"
+	"github.com/certlab/certlab/internal/exam"
+)
+
+// credentialConfig configures issuing: the public URL, the issuer's name,
+// the secret that encrypts issuer keys at rest, and optional SMTP.
+type credentialConfig struct {
+	BaseURL    string
+	IssuerName string
+	KeySecret  string
+	SMTPAddr   string
+	SMTPFrom   string
+	SMTPUser   string
+	SMTPPass   string
+}
+
+func (c *credentialConfig) register(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&c.BaseURL, "base-url", envOr(getenv, "CERTLAB_BASE_URL", ""), "public URL of this server, used in issued credentials (env CERTLAB_BASE_URL; default http://ADDR)")
+	fs.StringVar(&c.IssuerName, "issuer-name", envOr(getenv, "CERTLAB_ISSUER_NAME", "certlab"), "organisation named as issuer of credentials (env CERTLAB_ISSUER_NAME)")
+	c.KeySecret = envOr(getenv, "CERTLAB_KEY_SECRET", "")
+	fs.StringVar(&c.SMTPAddr, "smtp", envOr(getenv, "CERTLAB_SMTP_ADDR", ""), "SMTP server host:port for reminder e-mails; empty logs them (env CERTLAB_SMTP_ADDR)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", envOr(getenv, "CERTLAB_SMTP_FROM", "certlab@localhost"), "sender of reminder e-mails (env CERTLAB_SMTP_FROM)")
+	c.SMTPUser = envOr(getenv, "CERTLAB_SMTP_USER", "")
+	c.SMTPPass = envOr(getenv, "CERTLAB_SMTP_PASSWORD", "")
+}
+
+// open starts the credential service and hooks it into the engine. Without
+// CERTLAB_KEY_SECRET (or CERTLAB_KEY_SECRET_FILE) credentials are disabled.
+func (c *credentialConfig) open(ctx context.Context, addr string, store certlab.Store, cat *certlab.Catalog, engine *exam.Engine, logger *slog.Logger) (*credential.Service, error) {
+	if c.KeySecret == "" {
+		logger.Warn("credentials disabled: set CERTLAB_KEY_SECRET (or CERTLAB_KEY_SECRET_FILE) to a secret of at least 16 bytes to issue and verify credentials")
+		return nil, nil
+	}
+	base := c.BaseURL
+	if base == "" {
+		base = "http://" + addr
+	}
+	var mailer credential.Mailer = credential.LogMailer{Logger: logger}
+	if c.SMTPAddr != "" {
+		mailer = credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPass}
+	}
+	svc, err := credential.New(ctx, credential.Config{BaseURL: base, IssuerName: c.IssuerName, KeySecret: []byte(c.KeySecret),
+		AllowHTTPFetch: strings.HasPrefix(base, "http://")},
+		credential.Options{Store: store, Catalog: cat, Engine: engine, Now: time.Now, Logger: logger, Mailer: mailer})
+	if err != nil {
+		return nil, err
+	}
+	svc.Attach(engine)
+	logger.Info("credentials enabled", "issuer", svc.IssuerID(), "key", svc.SigningKeyID())
+	return svc, nil
+}
+
+// sweepCredentials runs the credential service's time-driven work (expiry,
+// reminders, no-shows) every minute until ctx ends.
+func sweepCredentials(ctx context.Context, svc *credential.Service, logger *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			res, err := svc.Sweep(ctx)
+			if err != nil {
+				logger.Error("credential sweep", "err", err)
+			}
+			if res != (credential.SweepResult{}) {
+				logger.Info("credential sweep", "expired", res.Expired, "issued", res.Issued, "reminders", res.Reminders, "no_shows", res.NoShows)
+			}
+		}
+	}
+}
