@@ -31,6 +31,9 @@ func Write(w io.Writer, r Report) error {
 		return fmt.Errorf("item report: %d calibrated items for %d analysed", len(r.Items), len(r.Analysis.Items))
 	}
 	page := pageData{Title: r.Title, Model: r.Model.String(), Test: r.Analysis.Test, HasIRT: r.Items != nil}
+	if r.Items != nil {
+		page.Information = template.HTML(informationSVG(r.Items))
+	}
 	for j, st := range r.Analysis.Items {
 		row := itemRow{Stats: st, Flags: joinFlags(st.Flags)}
 		if r.Items != nil {
@@ -51,7 +54,9 @@ type pageData struct {
 	Model  string
 	Test   irt.TestStats
 	HasIRT bool
-	Items  []itemRow
+	// Information is the test information plot (IRT only).
+	Information template.HTML
+	Items       []itemRow
 }
 
 type itemRow struct {
@@ -102,6 +107,7 @@ svg text{font-size:10px;fill:#444}
 <h1>{{.Title}}</h1>
 <p>{{.Test.N}} examinees, {{.Test.M}} items; total score mean {{num .Test.Mean 2}}, SD {{num .Test.SD 2}};
 Cronbach's alpha (KR-20 for 0/1 items) {{num .Test.Alpha 3}}; SEM {{num .Test.SEM 2}}.{{if .HasIRT}} IRT model: {{.Model}}.{{end}}</p>
+{{.Information}}
 <table>
 <thead><tr><th>item</th><th>N</th><th>p</th><th>r<sub>pb</sub></th><th>D</th><th>alpha if deleted</th>{{if .HasIRT}}<th>a</th><th>b</th><th>c</th><th>infit</th><th>outfit</th><th>S-X2</th><th>df</th><th>p(S-X2)</th>{{end}}<th>flags</th></tr></thead>
 <tbody>
@@ -138,12 +144,17 @@ func (p plot) y(v float64) float64 {
 
 // frame draws the axes with ticks.
 func (p plot) frame(b *strings.Builder, xticks []float64, xlabel func(float64) string, title string) {
+	p.frameY(b, xticks, xlabel, []float64{0, 0.25, 0.5, 0.75, 1}, title)
+}
+
+// frameY draws the axes with the given y ticks.
+func (p plot) frameY(b *strings.Builder, xticks []float64, xlabel func(float64) string, yticks []float64, title string) {
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%g" height="%g" viewBox="0 0 %g %g" role="img"><title>%s</title>`, p.w, p.h, p.w, p.h, template.HTMLEscapeString(title))
 	fmt.Fprintf(b, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="#999"/>`, p.left, p.top, p.w-p.left-p.right, p.h-p.top-p.bottom)
-	for _, v := range []float64{0, 0.25, 0.5, 0.75, 1} {
+	for _, v := range yticks {
 		y := p.y(v)
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#eee"/>`, p.left, y, p.w-p.right, y)
-		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">%.2g</text>`, p.left-3, y+3, v)
+		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="end">%.3g</text>`, p.left-3, y+3, v)
 	}
 	for _, v := range xticks {
 		x := p.x(v)
@@ -171,6 +182,54 @@ func iccSVG(it irt.Item, st irt.ItemStats, groupTheta []float64) string {
 	fmt.Fprintf(&b, `<text x="%g" y="11">model %s curve; dots: observed by ability group</text>`, p.left, template.HTMLEscapeString(it.Model.String()))
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// informationSVG draws the test information function and the conditional
+// standard error of measurement.
+func informationSVG(items []irt.Item) string {
+	const n = 120
+	info := make([]float64, n+1)
+	peak := 0.0
+	for k := range info {
+		th := -4 + 8*float64(k)/n
+		info[k] = irt.TestInformation(items, th)
+		peak = math.Max(peak, info[k])
+	}
+	top := niceCeil(peak)
+	p := plot{w: 420, h: 220, left: 36, right: 40, top: 18, bottom: 28, x0: -4, x1: 4, y0: 0, y1: top}
+	var b strings.Builder
+	p.frameY(&b, []float64{-4, -2, 0, 2, 4}, func(v float64) string { return fmt.Sprintf("θ=%g", v) },
+		[]float64{0, top / 4, top / 2, 3 * top / 4, top}, "Test information and conditional SE")
+	var pi, ps []string
+	for k, v := range info {
+		th := -4 + 8*float64(k)/n
+		pi = append(pi, fmt.Sprintf("%.1f,%.1f", p.x(th), p.y(v)))
+		se := 1 / math.Sqrt(v)
+		// The SE shares the plot with its own scale: 0..1 mapped on 0..top.
+		ps = append(ps, fmt.Sprintf("%.1f,%.1f", p.x(th), p.y(math.Min(se, 1)*top)))
+	}
+	fmt.Fprintf(&b, `<polyline fill="none" stroke="#1f5fbf" stroke-width="2" points="%s"/>`, strings.Join(pi, " "))
+	fmt.Fprintf(&b, `<polyline fill="none" stroke="#c0392b" stroke-width="1.5" stroke-dasharray="4 3" points="%s"/>`, strings.Join(ps, " "))
+	for _, v := range []float64{0, 0.5, 1} {
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%.1f</text>`, p.w-p.right+4, p.y(v*top)+3, v)
+	}
+	fmt.Fprintf(&b, `<text x="%g" y="12">solid: test information (left axis); dashed: SE = 1/√I (right axis)</text>`, p.left)
+	b.WriteString(`</svg>`)
+	return b.String()
+}
+
+// niceCeil rounds v up to 1, 2 or 5 times a power of ten.
+func niceCeil(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	e := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*e >= v {
+			return m * e
+		}
+	}
+	return 10 * e
 }
 
 var optionColours = []string{"#1f5fbf", "#e07b00", "#2a9d3a", "#c0392b", "#8e44ad", "#7f8c8d", "#b8860b", "#17becf"}

@@ -57,7 +57,7 @@ func TestWrite(t *testing.T) {
 		items    []irt.Item
 		wantSVGs int
 	}{
-		{"with curves", items, 12},
+		{"with curves", items, 13},
 		{"classical only", nil, 6},
 	}
 	for _, tc := range tests {
