@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -21,6 +22,7 @@ var errExamCalibrationUnavailable = errors.New("calibrate --exam: calibration fr
 // runCalibrate estimates IRT item parameters from a response matrix:
 //
 //	certlab calibrate --responses FILE.csv --model rasch|2pl|3pl|gpcm --out PARAMS.csv [--anchors PARAMS.csv]
+//	                  [--scores SCORES.csv [--cut-theta T | --angoff RATINGS.csv]]
 func runCalibrate(ctx context.Context, env *Env, args []string) error {
 	fset := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	fset.SetOutput(env.Stderr)
@@ -33,6 +35,9 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 	tol := fset.Float64("tol", 1e-4, "stop when no parameter changes by more than this in an EM cycle")
 	maxCycles := fset.Int("max-cycles", 500, "maximum EM cycles")
 	quiet := fset.Bool("quiet", false, "no progress bar")
+	scoresPath := fset.String("scores", "", "also write each examinee's EAP and ML ability (and scaled score with a cut) to this CSV file")
+	cutTheta := fset.Float64("cut-theta", math.NaN(), "cut ability, reported as 700 on the 1-1000 scale")
+	angoffPath := fset.String("angoff", "", "modified-Angoff ratings CSV (one rater a row, one item a column) that set the cut ability")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -45,6 +50,12 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 	if *respPath == "" || *outPath == "" {
 		fset.Usage()
 		return fmt.Errorf("calibrate: --responses and --out are required")
+	}
+	if *scoresPath == "" && (*angoffPath != "" || !math.IsNaN(*cutTheta)) {
+		return fmt.Errorf("calibrate: --cut-theta and --angoff need --scores")
+	}
+	if *angoffPath != "" && !math.IsNaN(*cutTheta) {
+		return fmt.Errorf("calibrate: give --cut-theta or --angoff, not both")
 	}
 	model, err := irt.ParseModel(*modelName)
 	if err != nil {
@@ -73,6 +84,11 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 	}
 	if err := writeItemsFile(*outPath, env.Stdout, res.Items); err != nil {
 		return fmt.Errorf("calibrate: %w", err)
+	}
+	if *scoresPath != "" {
+		if err := writeScores(ctx, env, *scoresPath, resp, res, *cutTheta, *angoffPath); err != nil {
+			return fmt.Errorf("calibrate: %w", err)
+		}
 	}
 	status := "converged"
 	if !res.Converged {
@@ -189,4 +205,114 @@ func (b *progressBar) finish() {
 	if b.drawn {
 		fmt.Fprintln(b.w)
 	}
+}
+
+// writeScores writes every examinee's EAP (with posterior SD) and ML (with
+// SE) ability and, when a cut is given or derived from Angoff ratings, the
+// scaled score of the EAP ability and the pass decision.
+func writeScores(ctx context.Context, env *Env, path string, resp *irt.Responses, res *irt.Result, cutTheta float64, angoffPath string) error {
+	if angoffPath != "" {
+		var err error
+		cutTheta, err = angoffCut(angoffPath, res.Items)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "modified-Angoff cut: θ = %.3f (expected raw score %.2f of %d items)\n",
+			cutTheta, irt.TestCharacteristic(res.Items, cutTheta), len(res.Items))
+	}
+	var scale irt.Scale
+	scaled := !math.IsNaN(cutTheta)
+	if scaled {
+		var err error
+		if scale, err = irt.NewScale(cutTheta); err != nil {
+			return err
+		}
+	}
+	sc, err := irt.NewScorerWithPrior(res.Items, res.Prior)
+	if err != nil {
+		return err
+	}
+	eap, err := sc.ScoreEAP(ctx, resp)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprint(w, "examinee,theta_eap,se_eap,theta_ml,se_ml")
+	if scaled {
+		fmt.Fprint(w, ",scaled,passed")
+	}
+	fmt.Fprintln(w)
+	passed := 0
+	for i, e := range eap {
+		ml, err := sc.ML(resp.Row(i))
+		if err != nil {
+			f.Close()
+			return fmt.Errorf("examinee %d: %w", i+1, err)
+		}
+		fmt.Fprintf(w, "%d,%.4f,%.4f,%.4f,%.4f", i+1, e.Theta, e.SE, ml.Theta, ml.SE)
+		if scaled {
+			p := scale.Passed(e.Theta)
+			if p {
+				passed++
+			}
+			fmt.Fprintf(w, ",%d,%t", scale.ScaledScore(e.Theta), p)
+		}
+		fmt.Fprintln(w)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if scaled {
+		fmt.Fprintf(env.Stderr, "scores: %d of %d examinees at or above the cut (scaled 700 = θ %.3f)\n", passed, resp.N, cutTheta)
+	}
+	return nil
+}
+
+// angoffCut reads modified-Angoff ratings, matched to the calibrated items
+// by id when the ratings have a header row and by order otherwise, and
+// returns the cut ability.
+func angoffCut(path string, items []irt.Item) (float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	ids, ratings, err := irt.ReadRatingsCSV(f, path)
+	if err != nil {
+		return 0, err
+	}
+	if len(ratings[0]) != len(items) {
+		return 0, fmt.Errorf("%s: ratings for %d items, calibrated %d", path, len(ratings[0]), len(items))
+	}
+	if ids != nil {
+		col := make(map[string]int, len(ids))
+		for k, id := range ids {
+			col[id] = k
+		}
+		ordered := make([][]float64, len(ratings))
+		for r, row := range ratings {
+			ordered[r] = make([]float64, len(items))
+			for j, it := range items {
+				k, ok := col[it.ID]
+				if !ok {
+					return 0, fmt.Errorf("%s: no ratings for item %q", path, it.ID)
+				}
+				ordered[r][j] = row[k]
+			}
+		}
+		ratings = ordered
+	}
+	cut, err := irt.CutThetaFromAngoff(items, ratings)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return cut, nil
 }

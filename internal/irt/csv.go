@@ -35,8 +35,10 @@ func ReadResponsesCSV(rd io.Reader, name string) (*Responses, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Responses{N: n, M: m, Data: data, ItemIDs: header}
-	return r, nil
+	if header == nil {
+		header = defaultIDs(m)
+	}
+	return &Responses{N: n, M: m, Data: data, ItemIDs: header}, nil
 }
 
 // Choices is a matrix of chosen options: one examinee a row, one item a
@@ -67,6 +69,9 @@ func ReadChoicesCSV(rd io.Reader, name string) (*Choices, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if header == nil {
+		header = defaultIDs(m)
 	}
 	return &Choices{N: n, M: m, ItemIDs: header, Data: data}, nil
 }
@@ -209,8 +214,8 @@ func newRecordSource(rd io.Reader, name string, forceCSV bool) (recordSource, er
 }
 
 // readGrid reads a rectangular CSV grid, detecting a header row, and hands
-// each data row to store. It returns the item ids, the number of columns and
-// the number of data rows.
+// each data row to store. It returns the header (nil without one), the
+// number of columns and the number of data rows.
 func readGrid(rd io.Reader, name string, valid func(string) bool, store func(line int, fields []string) error) ([]string, int, int, error) {
 	src, err := newRecordSource(rd, name, false)
 	if err != nil {
@@ -265,15 +270,18 @@ func readGridFrom(src recordSource, name string, valid func(string) bool, store 
 		n++
 	}
 	if n == 0 {
-		return nil, 0, 0, fmt.Errorf("%s: no response rows", name)
-	}
-	if header == nil {
-		header = make([]string, m)
-		for j := range header {
-			header[j] = fmt.Sprintf("item%d", j+1)
-		}
+		return nil, 0, 0, fmt.Errorf("%s: no data rows", name)
 	}
 	return header, m, n, nil
+}
+
+// defaultIDs names m items item1..itemM.
+func defaultIDs(m int) []string {
+	ids := make([]string, m)
+	for j := range ids {
+		ids[j] = fmt.Sprintf("item%d", j+1)
+	}
+	return ids
 }
 
 func stripBOM(s string) string { return strings.TrimPrefix(s, "\ufeff") }
@@ -430,4 +438,31 @@ func ReadItemsCSV(rd io.Reader, name string) ([]Item, error) {
 		return nil, fmt.Errorf("%s: no items", name)
 	}
 	return items, nil
+}
+
+// ReadRatingsCSV reads modified-Angoff ratings: one rater a row, one item a
+// column, each cell the probability (0..1) that a minimally competent
+// candidate answers the item correctly. A first row with any cell that is
+// not a number is a header of item ids (ids is nil without one).
+func ReadRatingsCSV(rd io.Reader, name string) (ids []string, ratings [][]float64, err error) {
+	isNum := func(f string) bool {
+		_, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		return err == nil
+	}
+	ids, _, _, err = readGrid(rd, name, isNum, func(line int, fields []string) error {
+		row := make([]float64, len(fields))
+		for j, f := range fields {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || !(v >= 0 && v <= 1) {
+				return fmt.Errorf("%s:%d: column %d: %q is not a probability between 0 and 1", name, line, j+1, f)
+			}
+			row[j] = v
+		}
+		ratings = append(ratings, row)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ids, ratings, nil
 }

@@ -26,8 +26,8 @@ func TestReadResponsesCSV(t *testing.T) {
 		{name: "bad cell", in: "a,b\n1,yes\n", wantErr: `in.csv:2: column 2: "yes" is not a score`},
 		{name: "negative", in: "1,-1\n", wantErr: "in.csv"},
 		{name: "duplicate id", in: "a,a\n1,0\n", wantErr: `item id "a" appears in columns 1 and 2`},
-		{name: "empty", in: "", wantErr: "no response rows"},
-		{name: "header only", in: "a,b\n", wantErr: "no response rows"},
+		{name: "empty", in: "", wantErr: "no data rows"},
+		{name: "header only", in: "a,b\n", wantErr: "no data rows"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,6 +218,31 @@ func FuzzPlainSourceMatchesCSV(f *testing.F) {
 		}
 		if perr == nil && plain != viaCSV {
 			t.Fatalf("plain reads\n%s\ncsv reads\n%s", plain, viaCSV)
+		}
+	})
+}
+
+func FuzzReadRatingsCSV(f *testing.F) {
+	for _, s := range []string{"q1,q2\n0.5,0.7\n0.6,0.65\n", "0.5,0.7\n", "q1\n1.5\n", "q1,q2\n0.5\n", "a\nNaN\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		ids, ratings, err := ReadRatingsCSV(bytes.NewReader(in), "fuzz.csv")
+		if err != nil {
+			return
+		}
+		if len(ratings) == 0 || (ids != nil && len(ids) != len(ratings[0])) {
+			t.Fatalf("%d ids, %d raters", len(ids), len(ratings))
+		}
+		for _, row := range ratings {
+			if len(row) != len(ratings[0]) {
+				t.Fatal("ragged ratings accepted")
+			}
+			for _, v := range row {
+				if !(v >= 0 && v <= 1) {
+					t.Fatalf("rating %v accepted", v)
+				}
+			}
 		}
 	})
 }
