@@ -1,0 +1,433 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/badge"
+	"github.com/certlab/certlab/internal/credential"
+	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/pack"
+	"github.com/certlab/certlab/internal/sqlite"
+)
+
+type credServer struct {
+	URL   string
+	Store certlab.Store
+	Exam  *certlab.Exam
+	Clock *clock
+}
+
+// startCredentialServer runs the real API with the credential service, the
+// built-in content and a fresh SQLite database; the issuer's URL is the
+// server's own address.
+func startCredentialServer(t *testing.T) *credServer {
+	t.Helper()
+	ctx := context.Background()
+	cat, diags := pack.Load(content.FS, "content")
+	if diags.Errors() > 0 {
+		t.Fatalf("built-in content has errors: %v", diags)
+	}
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cred.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	logger := slog.New(slog.DiscardHandler)
+	seed := int64(7)
+	eng := &exam.Engine{Store: store, Catalog: cat, Now: clk.Now, Logger: logger, Seed: func() int64 { seed++; return seed }}
+	svc, err := credential.New(ctx, credential.Config{BaseURL: base, IssuerName: "certlab e2e", KeySecret: []byte("e2e-fixed-secret-0123456789"),
+		KDF: badge.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}, credential.Options{Store: store, Catalog: cat, Engine: eng, Now: clk.Now, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Attach(eng)
+	srv := &api.Server{Store: store, Catalog: cat, Engine: eng, Credentials: svc, Logger: logger, Now: clk.Now,
+		PasswordParams: auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32}}
+	hs := &http.Server{Handler: srv.Handler()}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close(); store.Close() })
+	ex, _ := cat.Exam("az-400")
+	return &credServer{URL: base, Store: store, Exam: ex, Clock: clk}
+}
+
+func (ts *credServer) setClock(t time.Time) { ts.Clock.Add(t.Sub(ts.Clock.Now())) }
+
+// sitOverHTTP takes an AZ-400 attempt in mode through the API, answering
+// every question right (pass) or leaving all blank, and returns its view.
+func (ts *credServer) sitOverHTTP(t *testing.T, c *client, mode string, pass bool) exam.AttemptView {
+	t.Helper()
+	var v exam.AttemptView
+	c.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": mode, "start": true}, &v)
+	a, err := ts.Store.Attempt(context.Background(), v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/api/v1/attempts/%d", v.ID)
+	seq := 0
+	for si, sec := range a.Form.Sections {
+		for qi, q := range sec.Questions {
+			if pass {
+				it, _ := ts.Exam.Item(q.ItemID)
+				seq++
+				c.must("PUT", base+"/responses/"+q.Key, map[string]any{"seq": seq, "value": answer(it, q.Statement, false)}, nil)
+			}
+			if sec.Sequential() && qi < len(sec.Questions)-1 {
+				c.must("POST", fmt.Sprintf("%s/sections/%d/next", base, si+1), nil, nil)
+			}
+		}
+		if si < len(a.Form.Sections)-1 {
+			c.must("POST", fmt.Sprintf("%s/sections/%d/complete", base, si+1), nil, nil)
+		}
+	}
+	c.must("POST", base+"/submit", nil, &v)
+	var rep certlab.Report
+	c.must("GET", base+"/report", nil, &rep)
+	if rep.Passed != pass {
+		t.Fatalf("%s attempt %d: passed=%v (score %d), want %v", mode, v.ID, rep.Passed, rep.ScaledScore, pass)
+	}
+	return v
+}
+
+// raw fetches a URL and returns status and body.
+func raw(t *testing.T, c *client, method, path string, body io.Reader, contentType string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, c.base+path, body)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// httpVerifier is badge's verifier resolving the issuer's key and status
+// list over HTTP from the server, as a third party would.
+func (ts *credServer) httpVerifier() *badge.Verifier {
+	cl, err := badge.NewContextLoader()
+	if err != nil {
+		panic(err)
+	}
+	return &badge.Verifier{Contexts: cl, Keys: &badge.WebResolver{AllowHTTP: true}, Status: &badge.HTTPStatusFetcher{AllowHTTP: true}, Now: ts.Clock.Now}
+}
+
+// withToken switches a registered client to an API token, which does not
+// expire when the test moves the clock by months.
+func withToken(c *client) *client {
+	c.t.Helper()
+	var tok struct{ Token string }
+	c.must("POST", "/api/v1/tokens", map[string]string{"name": "e2e"}, &tok)
+	c.bearer = tok.Token
+	return c
+}
+
+type verifyAnswer struct {
+	Verified         bool          `json:"verified"`
+	Checks           []badge.Check `json:"checks"`
+	RevocationReason string        `json:"revocationReason"`
+}
+
+func TestEndToEndCredentials(t *testing.T) {
+	ts := startCredentialServer(t)
+	ctx := context.Background()
+	admin := newClient(t, ts.URL)
+	admin.register("admin@example.org")
+	withToken(admin)
+	cand := newClient(t, ts.URL)
+	cand.register("candidate@example.org")
+	withToken(cand)
+	anon := newClient(t, ts.URL)
+
+	// Public issuer documents.
+	var profile map[string]any
+	anon.must("GET", "/issuer", nil, &profile)
+	vms, _ := profile["verificationMethod"].([]any)
+	if profile["id"] != ts.URL+"/issuer" || len(vms) != 1 {
+		t.Fatalf("issuer profile %v", profile)
+	}
+	mk := vms[0].(map[string]any)["publicKeyMultibase"].(string)
+	for _, p := range []string{"/issuer/keys/" + mk, "/.well-known/did.json", "/achievements", "/achievements/devops-engineer-expert", "/status/1"} {
+		if st, b := raw(t, anon, "GET", p, nil, ""); st != 200 || len(b) < 20 {
+			t.Fatalf("GET %s: %d %s", p, st, b)
+		}
+	}
+
+	// Passing AZ-400 without a prerequisite leaves the credential pending.
+	ts.sitOverHTTP(t, cand, certlab.ModeExam, true)
+	var creds []api.CredentialView
+	cand.must("GET", "/api/v1/credentials", nil, &creds)
+	if len(creds) != 1 || creds[0].Status != certlab.CredentialPending || creds[0].URL != "" {
+		t.Fatalf("after AZ-400: %+v", creds)
+	}
+	cand.wantError("GET", fmt.Sprintf("/api/v1/credentials/%d/download", creds[0].ID), nil, 409, certlab.ECONFLICT)
+
+	// The candidate declares AZ-104 (Azure Administrator Associate); an admin verifies it.
+	var ext certlab.ExternalCredential
+	cand.must("POST", "/api/v1/external-credentials", map[string]any{"credential": "azure-administrator-associate", "issuer": "Microsoft",
+		"name": "Microsoft Certified: Azure Administrator Associate (AZ-104)", "external_id": "A1B2-C3D4"}, &ext)
+	cand.wantError("POST", fmt.Sprintf("/api/v1/external-credentials/%d/review", ext.ID), map[string]any{"verified": true}, 403, certlab.EFORBIDDEN)
+	var queue []certlab.ExternalCredential
+	admin.must("GET", "/api/v1/external-credentials?all=true&status=declared", nil, &queue)
+	if len(queue) != 1 || queue[0].ID != ext.ID {
+		t.Fatalf("review queue %+v", queue)
+	}
+	var review api.ReviewResult
+	admin.must("POST", fmt.Sprintf("/api/v1/external-credentials/%d/review", ext.ID), map[string]any{"verified": true, "note": "transcript checked"}, &review)
+	if len(review.Issued) != 1 || review.Issued[0].Status != certlab.CredentialActive {
+		t.Fatalf("verifying AZ-104 did not issue the credential: %+v", review)
+	}
+	cred := review.Issued[0]
+	validUntil := *cred.ValidUntil
+
+	// Download both forms; the public URL serves the same document.
+	st, doc := raw(t, cand, "GET", fmt.Sprintf("/api/v1/credentials/%d/download", cred.ID), nil, "")
+	if st != 200 || !bytes.Contains(doc, []byte("OpenBadgeCredential")) {
+		t.Fatalf("download: %d %s", st, doc)
+	}
+	_, jwt := raw(t, cand, "GET", fmt.Sprintf("/api/v1/credentials/%d/download?format=jwt", cred.ID), nil, "")
+	if !badge.LooksLikeJWT(jwt) {
+		t.Fatalf("JWT download: %s", jwt)
+	}
+	if _, pub := raw(t, anon, "GET", strings.TrimPrefix(cred.URL, ts.URL), nil, ""); !bytes.Equal(pub, doc) {
+		t.Fatal("the credential's public URL serves another document")
+	}
+
+	verifyAll := func(want bool) {
+		t.Helper()
+		for name, form := range map[string][]byte{"json": doc, "jwt": jwt} {
+			rep := ts.httpVerifier().Verify(ctx, form)
+			if rep.OK() != want {
+				var b strings.Builder
+				rep.WriteText(&b)
+				t.Fatalf("badge verifier on the %s form: verified=%v, want %v\n%s", name, rep.OK(), want, b.String())
+			}
+			var va verifyAnswer
+			st, b := raw(t, anon, "POST", "/api/v1/verify", bytes.NewReader(form), "application/json")
+			if st != 200 || json.Unmarshal(b, &va) != nil || va.Verified != want {
+				t.Fatalf("POST /api/v1/verify (%s): %d %s", name, st, b)
+			}
+		}
+	}
+	anon.wantError("POST", "/api/v1/verify", nil, 400, certlab.EINVALID)
+	verifyAll(true)
+
+	// The verification page: paste (GET) and upload (POST).
+	_, page := raw(t, anon, "GET", "/verify?credential="+url.QueryEscape(string(jwt)), nil, "")
+	if !bytes.Contains(page, []byte("Verified: every check holds.")) {
+		t.Fatalf("verification page for the pasted JWT:\n%s", page)
+	}
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	fw, _ := mw.CreateFormFile("file", "credential.json")
+	fw.Write(doc)
+	mw.Close()
+	_, page = raw(t, anon, "POST", "/verify", &form, mw.FormDataContentType())
+	if !bytes.Contains(page, []byte("Verified: every check holds.")) || !bytes.Contains(page, []byte("issuer-key")) {
+		t.Fatalf("verification page for the uploaded file:\n%s", page)
+	}
+	tampered := bytes.Replace(doc, []byte("certlab e2e"), []byte("certlab e3e"), 1)
+	_, page = raw(t, anon, "GET", "/verify?credential="+url.QueryEscape(string(tampered)), nil, "")
+	if !bytes.Contains(page, []byte("Not verified")) {
+		t.Fatal("the page verified a tampered credential")
+	}
+
+	// Renewal: opens 180 days before expiry; passing extends from the expiry date.
+	ts.setClock(validUntil.Add(-200 * 24 * time.Hour))
+	var el credential.Eligibility
+	cand.must("GET", "/api/v1/exams/az-400/eligibility?mode=renewal", nil, &el)
+	if el.Allowed || el.NextAttemptAt == nil || !el.NextAttemptAt.Equal(validUntil.Add(-180*24*time.Hour)) {
+		t.Fatalf("renewal before the window: %+v", el)
+	}
+	admin.must("POST", "/api/v1/credentials/sweep", nil, nil)
+	var reminders []certlab.Reminder
+	cand.must("GET", "/api/v1/me/reminders", nil, &reminders)
+	if len(reminders) != 0 {
+		t.Fatalf("reminders 200 days before expiry: %+v", reminders)
+	}
+	ts.setClock(validUntil.Add(-60 * 24 * time.Hour))
+	admin.must("POST", "/api/v1/credentials/sweep", nil, nil)
+	cand.must("GET", "/api/v1/me/reminders", nil, &reminders)
+	if len(reminders) != 1 || reminders[0].Days != 90 {
+		t.Fatalf("reminders 60 days before expiry: %+v", reminders)
+	}
+	v := ts.sitOverHTTP(t, cand, certlab.ModeRenewal, true)
+	if v.Mode != certlab.ModeRenewal {
+		t.Fatalf("attempt mode %s", v.Mode)
+	}
+	cand.must("GET", fmt.Sprintf("/api/v1/credentials/%d", cred.ID), nil, &cred)
+	if want := validUntil.Add(365 * 24 * time.Hour); !cred.ValidUntil.Equal(want) || cred.Renewals != 1 {
+		t.Fatalf("renewed until %v (renewals %d), want %v: one period from the expiry date", cred.ValidUntil, cred.Renewals, want)
+	}
+	_, doc = raw(t, cand, "GET", fmt.Sprintf("/api/v1/credentials/%d/download", cred.ID), nil, "")
+	_, jwt = raw(t, cand, "GET", fmt.Sprintf("/api/v1/credentials/%d/download?format=jwt", cred.ID), nil, "")
+	verifyAll(true)
+
+	// Expiry: after the new end the sweep expires it and verification fails on valid-until.
+	ts.setClock(cred.ValidUntil.Add(time.Hour))
+	var sweep credential.SweepResult
+	admin.must("POST", "/api/v1/credentials/sweep", nil, &sweep)
+	if sweep.Expired != 1 {
+		t.Fatalf("sweep %+v", sweep)
+	}
+	cand.must("GET", fmt.Sprintf("/api/v1/credentials/%d", cred.ID), nil, &cred)
+	if cred.Status != certlab.CredentialExpired {
+		t.Fatalf("status %s after expiry", cred.Status)
+	}
+	if rep := ts.httpVerifier().Verify(ctx, doc); rep.Failed(badge.CheckValidUntil) == nil {
+		t.Fatalf("expired credential passed valid-until: %+v", rep.Checks)
+	}
+
+	// Revocation with a reason: the status check fails and the public endpoint gives the reason.
+	ts.setClock(cred.ValidUntil.Add(-time.Hour)) // back inside the validity, so only the status check fails
+	cand.wantError("POST", fmt.Sprintf("/api/v1/credentials/%d/revoke", cred.ID), map[string]string{"reason": "x"}, 403, certlab.EFORBIDDEN)
+	admin.must("POST", fmt.Sprintf("/api/v1/credentials/%d/revoke", cred.ID), map[string]string{"reason": "identity fraud at the test centre"}, nil)
+	for name, form := range map[string][]byte{"json": doc, "jwt": jwt} {
+		rep := ts.httpVerifier().Verify(ctx, form)
+		if rep.OK() || rep.Failed(badge.CheckStatus) == nil || rep.Failed(badge.CheckProof) != nil {
+			t.Fatalf("revoked %s credential: %+v", name, rep.Checks)
+		}
+		var va verifyAnswer
+		_, b := raw(t, anon, "POST", "/api/v1/verify", bytes.NewReader(form), "application/json")
+		json.Unmarshal(b, &va)
+		if va.Verified || va.RevocationReason != "identity fraud at the test centre" {
+			t.Fatalf("public verify of the revoked %s credential: %s", name, b)
+		}
+	}
+	_, page = raw(t, anon, "GET", "/verify?credential="+url.QueryEscape(string(jwt)), nil, "")
+	if !bytes.Contains(page, []byte("identity fraud at the test centre")) {
+		t.Fatal("the verification page does not give the revocation reason")
+	}
+	var audit []certlab.AuditEntry
+	admin.must("GET", "/api/v1/audit?action=credential.revoke", nil, &audit)
+	if len(audit) != 1 || !strings.Contains(audit[0].Detail, "identity fraud") {
+		t.Fatalf("audit %+v", audit)
+	}
+
+	// Retake policy: after a failed attempt the next is refused with the time it is allowed.
+	other := newClient(t, ts.URL)
+	other.register("other@example.org")
+	withToken(other)
+	failed := ts.sitOverHTTP(t, other, certlab.ModeExam, false)
+	fa, _ := ts.Store.Attempt(ctx, failed.ID)
+	next := fa.SubmittedAt.Add(24 * time.Hour)
+	st, b := other.do("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam"}, nil)
+	if st != 409 || !strings.Contains(string(b), next.Format(time.RFC3339)) {
+		t.Fatalf("retake right after a failure: %d %s (want 409 naming %s)", st, b, next.Format(time.RFC3339))
+	}
+	other.must("GET", "/api/v1/exams/az-400/eligibility", nil, &el)
+	if el.Allowed || el.NextAttemptAt == nil || !el.NextAttemptAt.Equal(next) {
+		t.Fatalf("eligibility %+v, want next attempt at %v", el, next)
+	}
+	ts.Clock.Add(24*time.Hour + time.Minute)
+	other.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam"}, nil)
+
+	// Transcript with a revocable share link.
+	var share api.ShareCreated
+	cand.must("POST", "/api/v1/me/transcript/shares", map[string]string{"label": "employer"}, &share)
+	var tr credential.Transcript
+	anon.must("GET", "/transcripts/"+share.Token, nil, &tr)
+	if len(tr.Credentials) != 1 || tr.Credentials[0].Status != certlab.CredentialRevoked || len(tr.External) != 1 || len(tr.Exams) != 2 {
+		t.Fatalf("shared transcript %+v", tr)
+	}
+	cand.must("DELETE", fmt.Sprintf("/api/v1/me/transcript/shares/%d", share.ID), nil, nil)
+	anon.wantError("GET", "/transcripts/"+share.Token, nil, 404, certlab.ENOTFOUND)
+}
+
+func TestEndToEndSchedulingAndProctoring(t *testing.T) {
+	ts := startCredentialServer(t)
+	admin := newClient(t, ts.URL)
+	admin.register("admin@example.org")
+	withToken(admin)
+	cand := newClient(t, ts.URL)
+	candUser := cand.register("candidate@example.org")
+	withToken(cand)
+	proctor := newClient(t, ts.URL)
+	proctorUser := proctor.register("proctor@example.org")
+	withToken(proctor)
+	admin.must("PATCH", fmt.Sprintf("/api/v1/users/%d", proctorUser.ID), map[string]any{"role": certlab.RoleProctor}, nil)
+
+	// An admin defines a session in Paris time; the candidate books, then cancels.
+	var es certlab.ExamSession
+	admin.must("POST", "/api/v1/sessions", map[string]any{"exam": "az-400", "start": "2026-12-03T10:00", "time_zone": "Europe/Paris",
+		"capacity": 2, "delivery": "online", "proctored": true}, &es)
+	cand.wantError("POST", "/api/v1/sessions", map[string]any{"exam": "az-400"}, 403, certlab.EFORBIDDEN)
+	var list []certlab.ExamSession
+	cand.must("GET", "/api/v1/sessions?exam=az-400", nil, &list)
+	if len(list) != 1 || !list[0].StartsAt.Equal(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("sessions %+v", list)
+	}
+	var ap certlab.Appointment
+	cand.must("POST", "/api/v1/appointments", map[string]any{"session_id": es.ID}, &ap)
+	cand.must("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", ap.ID), nil, &ap)
+	cand.must("POST", "/api/v1/appointments", map[string]any{"session_id": es.ID}, &ap)
+	ts.setClock(es.StartsAt.Add(-20 * time.Minute))
+	cand.wantError("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", ap.ID), nil, 409, certlab.ECONFLICT)
+	cand.must("POST", fmt.Sprintf("/api/v1/appointments/%d/check-in", ap.ID), nil, &ap)
+	if ap.Status != certlab.AppointmentCheckedIn {
+		t.Fatalf("check-in: %+v", ap)
+	}
+
+	// The proctor pauses the exam; the clock stops and saves are refused.
+	var v exam.AttemptView
+	cand.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam", "start": true}, &v)
+	ts.Clock.Add(5 * time.Minute)
+	cand.wantError("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/pause", v.ID), nil, 403, certlab.EFORBIDDEN)
+	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/pause", v.ID), map[string]string{"reason": "connection check"}, nil)
+	var live []exam.LiveSession
+	proctor.must("GET", "/api/v1/proctor/sessions", nil, &live)
+	if len(live) != 1 || live[0].UserID != candUser.ID || live[0].SecondsLeft != 95*60 {
+		t.Fatalf("live sessions %+v", live)
+	}
+	ts.Clock.Add(10 * time.Minute)
+	a, _ := ts.Store.Attempt(context.Background(), v.ID)
+	q := a.Form.Sections[0].Questions[0]
+	cand.wantError("PUT", fmt.Sprintf("/api/v1/attempts/%d/responses/%s", v.ID, q.Key), map[string]any{"seq": 1, "value": nil}, 409, certlab.ECONFLICT)
+	var resumed certlab.Attempt
+	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/resume", v.ID), nil, &resumed)
+	if want := a.Deadline.Add(10 * time.Minute); !resumed.Deadline.Equal(want) {
+		t.Fatalf("deadline after a 10-minute pause %v, want %v", resumed.Deadline, want)
+	}
+	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/incidents", v.ID), map[string]string{"note": "phone on the desk"}, nil)
+	proctor.wantError("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/end", v.ID), map[string]string{}, 400, certlab.EINVALID)
+	var ended certlab.Attempt
+	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/end", v.ID), map[string]string{"reason": "phone used"}, &ended)
+	if ended.Status != certlab.StatusScored || ended.SubmitReason != "proctor" {
+		t.Fatalf("ended %+v", ended)
+	}
+	var incidents []certlab.AuditEntry
+	proctor.must("GET", fmt.Sprintf("/api/v1/proctor/attempts/%d/incidents", v.ID), nil, &incidents)
+	if len(incidents) != 4 {
+		t.Fatalf("incident log %+v", incidents)
+	}
+}
