@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -152,6 +155,44 @@ func withToken(c *client) *client {
 	return c
 }
 
+// joseVerify has Node's jose library, independent of certlab, verify the
+// server's VC-JWT with the key published in the issuer profile. It uses
+// the npm project of internal/badge (npm ci --prefix internal/badge/testdata/jose);
+// without it the check is skipped locally and fails under CI.
+func joseVerify(t *testing.T, jwt, multikey, credentialID string) {
+	t.Helper()
+	dir := filepath.Join("..", "badge", "testdata", "jose")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "jose", "package.json")); err != nil {
+		if _, ci := os.LookupEnv("CI"); ci {
+			t.Fatal("jose is not installed: run npm ci --prefix internal/badge/testdata/jose")
+		}
+		t.Log("jose is not installed: independent VC-JWT check skipped")
+		return
+	}
+	pub, err := badge.DecodeMultikey(multikey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := json.Marshal(map[string]any{"mode": "verify", "jwt": jwt,
+		"jwk": map[string]string{"kty": "OKP", "crv": "Ed25519", "x": base64.RawURLEncoding.EncodeToString(pub)}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "check.mjs")
+	cmd.Dir, cmd.Stdin = dir, bytes.NewReader(req)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("jose rejected the server's VC-JWT: %v\n%s", err, stderr.String())
+	}
+	var got struct {
+		Payload map[string]any `json:"payload"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil || got.Payload["id"] != credentialID {
+		t.Fatalf("jose payload %s (%v), want credential %s", out, err, credentialID)
+	}
+}
+
 type verifyAnswer struct {
 	Verified         bool          `json:"verified"`
 	Checks           []badge.Check `json:"checks"`
@@ -241,6 +282,7 @@ func TestEndToEndCredentials(t *testing.T) {
 	}
 	anon.wantError("POST", "/api/v1/verify", nil, 400, certlab.EINVALID)
 	verifyAll(true)
+	joseVerify(t, string(jwt), mk, cred.URL)
 
 	// The verification page: paste (GET) and upload (POST).
 	_, page := raw(t, anon, "GET", "/verify?credential="+url.QueryEscape(string(jwt)), nil, "")
