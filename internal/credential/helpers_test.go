@@ -51,7 +51,7 @@ func (m *mailbox) Send(_ context.Context, to, subject, body string) error {
 func (m *mailbox) count() int { m.mu.Lock(); defer m.mu.Unlock(); return len(m.sent) }
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	store   certlab.Store
 	cat     *certlab.Catalog
@@ -70,7 +70,7 @@ var (
 	catalog *certlab.Catalog
 )
 
-func builtinCatalog(t *testing.T) *certlab.Catalog {
+func builtinCatalog(t testing.TB) *certlab.Catalog {
 	t.Helper()
 	catOnce.Do(func() {
 		cat, diags := pack.Load(content.FS, "content")
@@ -86,7 +86,7 @@ func builtinCatalog(t *testing.T) *certlab.Catalog {
 
 var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cred.db"))
