@@ -52,6 +52,12 @@ func BenchmarkCalibrate2PL100kx200(b *testing.B) {
 	b.ReportMetric(float64(cpuTime()-c0)/1e9/float64(b.N), "cpu-s/op")
 	runtime.ReadMemStats(&ms)
 	ra, rb := rmseAB(res.Items, items)
+	if ra > 0.011 || rb > 0.012 {
+		b.Errorf("RMSE a %.4f b %.4f, goal at most 0.011 and 0.012", ra, rb)
+	}
+	if !res.Converged {
+		b.Errorf("not converged after %d cycles", res.Cycles)
+	}
 	b.ReportMetric(float64(res.Cycles), "cycles")
 	b.ReportMetric(float64(res.WarmStartCycles), "warm-cycles")
 	b.ReportMetric(ra, "rmse_a")
