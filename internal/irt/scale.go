@@ -54,8 +54,8 @@ func (s Scale) ScaledScore(theta float64) int {
 	return int(math.Round(v))
 }
 
-// Theta returns the ability at the start of the scaled score (the inverse
-// of ScaledScore before rounding).
+// Theta returns the ability that maps to the (unrounded) scaled score: the
+// inverse of ScaledScore between LowTheta and HighTheta.
 func (s Scale) Theta(score float64) float64 {
 	score = clamp(score, ScaleMin, ScaleMax)
 	if score < ScaleCut {
