@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,10 +14,6 @@ import (
 	"github.com/certlab/certlab/internal/irt"
 )
 
-// errExamCalibrationUnavailable is returned for calibrate --exam until the
-// response store exists.
-var errExamCalibrationUnavailable = errors.New("calibrate --exam: calibration from stored responses is not available yet (the response store is still being built); export the responses to CSV and use --responses")
-
 // runCalibrate estimates IRT item parameters from a response matrix:
 //
 //	certlab calibrate --responses FILE.csv --model rasch|2pl|3pl|gpcm --out PARAMS.csv [--anchors PARAMS.csv]
@@ -27,7 +22,11 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 	fset := flag.NewFlagSet("calibrate", flag.ContinueOnError)
 	fset.SetOutput(env.Stderr)
 	respPath := fset.String("responses", "", "response matrix: CSV of 0/1 (or 0..K) scores, one examinee a row, empty for missing, optional header of item ids")
-	exam := fset.String("exam", "", "calibrate the items of EXAM from stored responses (not available yet)")
+	exam := fset.String("exam", "", "calibrate the items of EXAM from the responses stored in the database and write the parameters back to it")
+	var db dbConfig
+	db.register(fset, env.Getenv)
+	minResponses := fset.Int("min-responses", 200, "with --exam: calibrate only items answered by at least this many candidates")
+	anchorStored := fset.Bool("anchor-stored", false, "with --exam: keep items already calibrated fixed, so new items land on the existing scale")
 	modelName := fset.String("model", "2pl", "IRT model: rasch, 2pl, 3pl or gpcm")
 	outPath := fset.String("out", "", "write the parameters (item,a,b,c) to this CSV file; - for standard output")
 	anchorsPath := fset.String("anchors", "", "CSV of fixed item parameters (item,a,b,c) matched to the response header by item id")
@@ -45,7 +44,19 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("calibrate: unexpected argument %q", fset.Arg(0))
 	}
 	if *exam != "" {
-		return errExamCalibrationUnavailable
+		if *respPath != "" {
+			return fmt.Errorf("calibrate: give --responses or --exam, not both")
+		}
+		model, err := irt.ParseModel(*modelName)
+		if err != nil {
+			return fmt.Errorf("calibrate: %w", err)
+		}
+		opt := irt.Options{Model: model, QuadPoints: *quad, Tol: *tol, MaxCycles: *maxCycles}
+		bar := &progressBar{w: env.Stderr, tol: opt.Tol}
+		if !*quiet {
+			opt.Progress = bar.update
+		}
+		return calibrateExam(ctx, env, &db, *exam, opt, bar, *minResponses, *anchorStored, *outPath)
 	}
 	if *respPath == "" || *outPath == "" {
 		fset.Usage()

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/irt"
+	"github.com/certlab/certlab/internal/pack"
+)
+
+// calibrateExam calibrates an exam's items from the results stored in the
+// database: one row per candidate with their latest result on each item (1
+// when it earned all its points), items answered by too few candidates left
+// out, and writes the parameters back as the exam's calibrated item
+// parameters (used by readiness, adaptive practice and IRT scaling).
+func calibrateExam(ctx context.Context, env *Env, db *dbConfig, examID string, opt irt.Options, bar *progressBar, minResponses int, anchorStored bool, outPath string) error {
+	catalog, _ := pack.Load(packFS(envOr(env.Getenv, "CERTLAB_CONTENT", "")))
+	ex, err := catalog.Exam(examID)
+	if err != nil {
+		return err
+	}
+	s, err := db.open(ctx, quietLogger(env), false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	byUser, err := s.ExamResults(ctx, examID)
+	if err != nil {
+		return err
+	}
+	resp, users, dropped := examMatrix(ex, byUser, minResponses)
+	if resp.M == 0 {
+		return fmt.Errorf("calibrate --exam %s: no item has %d or more responses yet (%d candidates have results)", examID, minResponses, len(byUser))
+	}
+	if anchorStored {
+		stored, err := s.ItemParams(ctx, examID)
+		if err != nil {
+			return err
+		}
+		opt.Anchors = map[int]irt.Item{}
+		for j, id := range resp.ItemIDs {
+			if p, ok := stored[id]; ok && p.A > 0 {
+				opt.Anchors[j] = irt.Item{ID: id, Model: opt.Model, A: p.A, B: p.B, C: p.C}
+			}
+		}
+	}
+	fmt.Fprintf(env.Stderr, "calibrating %d items of %s on %d candidates (%d items with fewer than %d responses left out)\n", resp.M, examID, users, dropped, minResponses)
+	start := time.Now()
+	res, err := irt.Calibrate(ctx, resp, opt)
+	bar.finish()
+	if err != nil {
+		return fmt.Errorf("calibrate --exam %s: %w", examID, err)
+	}
+	now := time.Now().UTC()
+	var params []certlab.ItemParams
+	for _, it := range res.Items {
+		if _, anchored := opt.Anchors[indexOf(resp.ItemIDs, it.ID)]; anchored {
+			continue
+		}
+		params = append(params, certlab.ItemParams{ItemID: it.ID, A: it.A, B: it.B, C: it.C, Model: opt.Model.String(), CalibratedAt: now})
+	}
+	if err := s.SaveItemParams(ctx, examID, params); err != nil {
+		return err
+	}
+	if outPath != "" {
+		if err := writeItemsFile(outPath, env.Stdout, res.Items); err != nil {
+			return err
+		}
+	}
+	status := "converged"
+	if !res.Converged {
+		status = "NOT converged"
+	}
+	fmt.Fprintf(env.Stderr, "%s after %d EM cycles in %.2fs, log-likelihood %.2f; %d item parameters written to the database\n",
+		status, res.Cycles+res.WarmStartCycles, time.Since(start).Seconds(), res.LogLik, len(params))
+	return nil
+}
+
+func indexOf(ids []string, id string) int {
+	for i, x := range ids {
+		if x == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// examMatrix builds the candidate × item matrix of latest results, keeping
+// items of the exam answered by at least min candidates. Yes/no series are
+// left out: their statements share one item's parameters.
+func examMatrix(ex *certlab.Exam, byUser map[int64][]certlab.Result, min int) (*irt.Responses, int, int) {
+	latest := map[int64]map[string]bool{}
+	count := map[string]int{}
+	for uid, rs := range byUser {
+		m := map[string]bool{}
+		for _, r := range rs {
+			if strings.Contains(r.Key, "~") {
+				continue
+			}
+			if _, ok := ex.Item(r.ItemID); !ok {
+				continue
+			}
+			m[r.ItemID] = r.Correct()
+		}
+		for id := range m {
+			count[id]++
+		}
+		latest[uid] = m
+	}
+	var ids []string
+	dropped := 0
+	for id, n := range count {
+		if n >= min {
+			ids = append(ids, id)
+		} else {
+			dropped++
+		}
+	}
+	sort.Strings(ids)
+	var uids []int64
+	for uid, m := range latest {
+		for _, id := range ids {
+			if _, ok := m[id]; ok {
+				uids = append(uids, uid)
+				break
+			}
+		}
+	}
+	sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
+	resp := irt.NewResponses(len(uids), len(ids))
+	copy(resp.ItemIDs, ids)
+	for i, uid := range uids {
+		for j, id := range ids {
+			k := i*len(ids) + j
+			if correct, ok := latest[uid][id]; ok {
+				if correct {
+					resp.Data[k] = 1
+				} else {
+					resp.Data[k] = 0
+				}
+			}
+		}
+	}
+	return resp, len(uids), dropped
+}
