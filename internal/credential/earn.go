@@ -222,11 +222,22 @@ func (s *Service) issue(ctx context.Context, userID int64, p *certlab.Program, c
 		} else {
 			err = s.store.UpdateCredential(ctx, nc, from)
 		}
-		if certlab.ErrorCode(err) == certlab.ECONFLICT && !keepIndex && try < 20 {
-			if cur, cerr := s.current(ctx, userID, p.ID); cerr == nil && cur.Status == certlab.CredentialActive {
-				return cur, nil // issued meanwhile
+		if certlab.ErrorCode(err) == certlab.ECONFLICT && try < 20 {
+			// Another server process changed the row, or the index was taken.
+			cur, cerr := s.current(ctx, userID, p.ID)
+			switch {
+			case cerr == nil && (cur.Status == certlab.CredentialActive || cur.Status == certlab.CredentialRevoked):
+				return cur, nil // settled meanwhile
+			case cerr == nil && cur.Status != from:
+				// A pending or expired row appeared or changed: issue onto it.
+				nc.ID, nc.PublicID, nc.CreatedAt, from = cur.ID, cur.PublicID, cur.CreatedAt, cur.Status
+				if keepIndex = cur.StatusIndex >= 0; keepIndex {
+					nc.StatusIndex = cur.StatusIndex
+				}
+				continue
+			case !keepIndex:
+				continue // the index was taken: draw another
 			}
-			continue // the index was taken: draw another
 		}
 		if err != nil {
 			return nil, fmt.Errorf("issue %s to user %d: %w", p.ID, userID, err)

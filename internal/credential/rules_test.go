@@ -538,3 +538,34 @@ func TestEvaluateConcurrently(t *testing.T) {
 		t.Fatalf("four concurrent evaluations issued %d credentials, want 1", total)
 	}
 }
+
+func TestTwoServersEvaluateAtOnce(t *testing.T) {
+	e := newEnv(t)
+	// A second server process on the same database and secret.
+	other, err := credential.New(e.ctx, credential.Config{BaseURL: "https://certlab.test", IssuerName: "certlab test", KeySecret: testSecret, KDF: fastKDF},
+		credential.Options{Store: e.store, Catalog: e.cat, Now: e.clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		u := e.user("c"+string(rune('a'+i))+"@example.org", certlab.RoleCandidate)
+		e.verifiedExternal(u, "azure-developer-associate")
+		e.recordAttempt(u, certlab.ModeExam, t0, true)
+		errs := make(chan error, 2)
+		for _, svc := range []*credential.Service{e.svc, other} {
+			go func() { _, err := svc.Evaluate(context.Background(), u.ID); errs <- err }()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("user %d: %v", u.ID, err)
+			}
+		}
+		cs, _ := e.svc.Credentials(e.ctx, u)
+		if len(cs) != 1 || cs[0].Status != certlab.CredentialActive {
+			t.Fatalf("user %d: %+v", u.ID, cs)
+		}
+		if rep := e.svc.Verify(e.ctx, cs[0].Document); !rep.OK() {
+			t.Fatalf("user %d: stored credential does not verify: %+v", u.ID, rep.Checks)
+		}
+	}
+}
