@@ -12,6 +12,12 @@ import (
 	"github.com/certlab/certlab/internal/auth"
 )
 
+// sessionless are public endpoints that never act for a signed-in user
+// (verifying a credential someone pasted or uploaded): the session cookie is
+// not read for them, so a plain HTML form can post to them without a CSRF
+// token. Cross-origin browser posts are still refused.
+var sessionless = map[string]bool{"/verify": true, "/api/v1/verify": true}
+
 type ctxKey int
 
 const (
@@ -45,7 +51,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey, u)))
 			return
 		}
-		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && !sessionless[r.URL.Path] {
 			se, err := s.Store.Session(ctx, auth.HashSecret(c.Value), s.Now())
 			if err == nil {
 				if r.Method != http.MethodGet && r.Method != http.MethodHead &&

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/certlab/certlab"
@@ -23,7 +24,7 @@ type CreateUserRequest struct {
 	Role     string `json:"role"`
 }
 
-func (s *Server) createUser(w http.ResponseWriter, r *http.Request, _ *certlab.User) {
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request, admin *certlab.User) {
 	var req CreateUserRequest
 	if err := decode(r, &req); err != nil {
 		s.error(w, r, err)
@@ -34,6 +35,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, _ *certlab.U
 	}
 	u, err := NewUser(r.Context(), s.Store, s.PasswordParams, req.Email, req.Name, req.Password, req.Role, false)
 	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.Store.AppendAudit(r.Context(), &certlab.AuditEntry{At: s.Now(), ActorID: admin.ID, Role: admin.Role,
+		Action: "user.create", Target: fmt.Sprintf("user:%d", u.ID), Detail: "role=" + u.Role}); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -48,7 +54,7 @@ type UpdateUserRequest struct {
 	ExtraTimePct *int    `json:"extra_time_pct,omitempty"`
 }
 
-func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, _ *certlab.User) {
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, admin *certlab.User) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.error(w, r, err)
@@ -82,6 +88,12 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, _ *certlab.U
 		u.ExtraTimePct = *req.ExtraTimePct
 	}
 	if err := s.Store.UpdateUser(r.Context(), u); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	detail := fmt.Sprintf("role=%s extra_time_pct=%d", u.Role, u.ExtraTimePct)
+	if err := s.Store.AppendAudit(r.Context(), &certlab.AuditEntry{At: s.Now(), ActorID: admin.ID, Role: admin.Role,
+		Action: "user.update", Target: fmt.Sprintf("user:%d", u.ID), Detail: detail}); err != nil {
 		s.error(w, r, err)
 		return
 	}
