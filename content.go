@@ -102,6 +102,7 @@ type Exam struct {
 	Policy      Policy     `json:"policy"`
 	Items       []*Item    `json:"-"`
 	Cases       []*Case    `json:"-"`
+	File        string     `json:"-"` // source file, for messages
 }
 
 // Current returns the outline forms are built from.

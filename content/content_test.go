@@ -117,3 +117,26 @@ func TestAZ400Bank(t *testing.T) {
 		t.Errorf("%d learning paths, want one per domain", len(p.Paths))
 	}
 }
+
+// TestEveryBank: in every exam's current outline each domain's share of
+// the bank is inside its weight range and each objective has 3+ items.
+func TestEveryBank(t *testing.T) {
+	cat := load(t)
+	for _, es := range pack.Stats(cat) {
+		for _, os := range es.Outlines {
+			if !os.Current {
+				continue
+			}
+			for _, d := range os.Domains {
+				if d.Share < float64(d.WeightMin) || d.Share > float64(d.WeightMax) {
+					t.Errorf("%s domain %s: %.1f%% of the bank, outside %d-%d%%", es.Exam, d.ID, d.Share, d.WeightMin, d.WeightMax)
+				}
+				for _, ob := range d.Objectives {
+					if ob.Items < 3 {
+						t.Errorf("%s objective %s has %d items, want at least 3", es.Exam, ob.ID, ob.Items)
+					}
+				}
+			}
+		}
+	}
+}

@@ -313,6 +313,13 @@ func (l *loader) checkAnswer(r *reporter, root *yaml.Node, it *certlab.Item, f *
 			if it.Exhibit == "" {
 				r.errorf(ansLine, "hot-area items need an ## Exhibit section")
 			}
+			if n := exhibitLines(it.Exhibit); n > 0 {
+				for i, a := range it.Areas {
+					if a.Line < 0 || a.Line > n {
+						r.errorf(line(r, root, "areas", fmt.Sprint(i)), "area %s points at line %d, but the exhibit listing has %d lines", a.ID, a.Line, n)
+					}
+				}
+			}
 		}
 		keys, ok := answerList(ans)
 		if !ok || len(keys) == 0 {
@@ -474,4 +481,26 @@ func (l *loader) checkAnswer(r *reporter, root *yaml.Node, it *certlab.Item, f *
 	default:
 		r.errorf(line(r, root, "type"), "type %q must be one of %s", it.Type, strings.Join(certlab.ItemTypes, ", "))
 	}
+}
+
+// exhibitLines counts the lines of an exhibit's listing: inside its first
+// fenced code block, else the whole exhibit (the numbering of area lines).
+func exhibitLines(exhibit string) int {
+	lines := strings.Split(exhibit, "\n")
+	start, end := -1, len(lines)
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			if start < 0 {
+				start = i
+			} else {
+				end = i
+				break
+			}
+		}
+	}
+	if start < 0 {
+		return len(lines)
+	}
+	return end - start - 1
 }

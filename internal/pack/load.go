@@ -64,6 +64,7 @@ func Load(fsys fs.FS, root string) (*certlab.Catalog, Diagnostics) {
 			cat.Exams[ex.ID] = ex
 			l.checkCases(ex)
 			l.checkDuplicates(ex)
+			l.checkShares(ex)
 		}
 		cat.Programs = append(cat.Programs, p)
 	}

@@ -1,6 +1,7 @@
 package pack_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -341,5 +342,51 @@ Series.
 	}
 	if !strings.Contains(got["h"].Exhibit, "ubuntu-24.04") {
 		t.Errorf("exhibit: %q", got["h"].Exhibit)
+	}
+}
+
+func TestHotAreaLineOutsideExhibit(t *testing.T) {
+	item := `---
+id: h
+type: hotarea
+objectives: {"v2": [b.one], "v1": [old.all]}
+difficulty: 3
+areas: [{id: l1, text: "trigger", line: 1}, {id: l2, text: "pool", line: 7}]
+answer: [l2]
+references: [https://learn.microsoft.com/azure/devops/]
+---
+Select the line that pins the agent image.
+
+## Exhibit
+` + "```yaml\ntrigger: none\npool: {vmImage: ubuntu-24.04}\n```" + `
+
+## Explanation
+Line 2.
+`
+	_, diags := pack.Load(demoPack(map[string]string{"items/b/h.md": item}), "demo")
+	found := false
+	for _, d := range diags {
+		found = found || strings.Contains(d.String(), "demo/items/b/h.md:6: area l2 points at line 7, but the exhibit listing has 2 lines")
+	}
+	if !found {
+		t.Fatalf("diagnostics %v lack the line check", diags)
+	}
+}
+
+func TestBankShareWarning(t *testing.T) {
+	files := map[string]string{}
+	for i := 0; i < 20; i++ { // every item in domain a: b gets 0 %
+		id := fmt.Sprintf("a-one-%03d", i)
+		files["items/a/"+id+".md"] = strings.NewReplacer("a-one-001", id, "second one of the list", fmt.Sprintf("entry %d of a list about topic %d", i, i*7)).Replace(goodItem)
+	}
+	_, diags := pack.Load(demoPack(files), "demo")
+	var warns []string
+	for _, d := range diags {
+		if d.Warning {
+			warns = append(warns, d.String())
+		}
+	}
+	if diags.Errors() != 0 || !strings.Contains(strings.Join(warns, "\n"), "demo/exams/demo-1.yaml: warning: domain b has 0.0% of the bank's items, outside its weight 40-60%") {
+		t.Fatalf("errors %d, warnings %v", diags.Errors(), warns)
 	}
 }

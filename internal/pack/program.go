@@ -206,7 +206,7 @@ func (l *loader) loadExam(p *certlab.Program, file string) *certlab.Exam {
 	if !ok {
 		return nil
 	}
-	ex := &certlab.Exam{ID: ef.ID, ProgramID: p.ID, Title: ef.Title, Description: strings.TrimSpace(ef.Description)}
+	ex := &certlab.Exam{ID: ef.ID, ProgramID: p.ID, Title: ef.Title, Description: strings.TrimSpace(ef.Description), File: l.display(file)}
 	if !idRE.MatchString(ex.ID) {
 		r.errorf(line(r, root, "id"), "exam id %q must be lowercase letters, digits, '-' and '.'", ex.ID)
 	}

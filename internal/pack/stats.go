@@ -1,6 +1,7 @@
 package pack
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/certlab/certlab"
@@ -79,4 +80,27 @@ func Stats(cat *certlab.Catalog) []ExamStats {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Exam < out[j].Exam })
 	return out
+}
+
+// checkShares warns when a domain's share of the exam's items is outside
+// its weight range in the current outline: forms can still be built while
+// the bank is large enough, but the bank itself is lopsided.
+func (l *loader) checkShares(ex *certlab.Exam) {
+	if len(ex.Items) < 20 {
+		return // a starter bank: shares mean little yet
+	}
+	o := ex.Current()
+	counts := map[string]int{}
+	for _, it := range ex.Items {
+		if d, ok := o.Domain(it.Objective(o.Version)); ok {
+			counts[d.ID]++
+		}
+	}
+	for _, d := range o.Domains {
+		share := 100 * float64(counts[d.ID]) / float64(len(ex.Items))
+		if share < float64(d.WeightMin) || share > float64(d.WeightMax) {
+			l.diags = append(l.diags, Diagnostic{File: ex.File, Warning: true,
+				Message: fmt.Sprintf("domain %s has %.1f%% of the bank's items, outside its weight %d-%d%%", d.ID, share, d.WeightMin, d.WeightMax)})
+		}
+	}
 }
