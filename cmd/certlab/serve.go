@@ -14,6 +14,7 @@ import (
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/pack"
 	"github.com/certlab/certlab/internal/study"
+	"github.com/certlab/certlab/internal/web"
 )
 
 type serveConfig struct {
@@ -69,6 +70,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	srv := &api.Server{Store: store, Catalog: cat, Engine: engine, Logger: logger, Now: time.Now, Study: studies,
 		SecureCookies: cfg.SecureCookies, PasswordParams: auth.DefaultParams,
 		Ready: func(ctx context.Context) error { return store.CheckSchema(ctx) }}
+	if srv.Fallback, err = web.New(web.Config{Store: store, Catalog: cat, Engine: engine, Study: studies, Logger: logger, Now: time.Now,
+		SecureCookies: cfg.SecureCookies, PasswordParams: auth.DefaultParams}); err != nil {
+		return err
+	}
 	if srv.Credentials, err = cfg.Credentials.open(ctx, cfg.Addr, store, cat, engine, logger); err != nil {
 		return err
 	}

@@ -1,0 +1,441 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/exam"
+)
+
+// attemptID reads the {id} path value.
+func attemptID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, certlab.Errorf(certlab.ENOTFOUND, "no attempt %q", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// createAttempt assembles an exam form or a practice set from the program
+// page's forms and starts it.
+func (h *Handler) createAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	mode := r.PostFormValue("mode")
+	var opts exam.PracticeOptions
+	if mode == certlab.ModePractice {
+		opts.Domains = nonEmpty(r.PostForm["domain"])
+		opts.Types = nonEmpty(r.PostForm["type"])
+		if c := r.PostFormValue("count"); c != "" {
+			n, err := strconv.Atoi(c)
+			if err != nil || n < 1 || n > 200 {
+				h.fail(w, r, certlab.Errorf(certlab.EINVALID, "number of questions %q must be from 1 to 200", c))
+				return
+			}
+			opts.Count = n
+		}
+		opts.UnseenOnly = r.PostFormValue("unseen") == "on"
+		opts.RetryMissed = r.PostFormValue("missed") == "on"
+		opts.Due = r.PostFormValue("due") == "on"
+		opts.Adaptive = r.PostFormValue("adaptive") == "on"
+	}
+	a, err := h.cfg.Engine.CreateAttempt(r.Context(), u, r.PostFormValue("exam"), mode, opts)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.cfg.Engine.Start(r.Context(), u, a.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/attempts/%d", a.ID), http.StatusSeeOther)
+}
+
+func nonEmpty(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// openView loads the candidate's view of an attempt and its open section.
+// A scored attempt sends the browser to its report (ok false).
+func (h *Handler) openView(w http.ResponseWriter, r *http.Request, u *certlab.User) (*exam.AttemptView, *exam.SectionView, bool) {
+	id, err := attemptID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	v, err := h.cfg.Engine.View(r.Context(), u, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	switch v.Status {
+	case certlab.StatusScored, certlab.StatusSubmitted:
+		http.Redirect(w, r, fmt.Sprintf("/attempts/%d/report", id), http.StatusSeeOther)
+		return nil, nil, false
+	case certlab.StatusCreated:
+		if _, err := h.cfg.Engine.Start(r.Context(), u, id); err != nil {
+			h.fail(w, r, err)
+			return nil, nil, false
+		}
+		if v, err = h.cfg.Engine.View(r.Context(), u, id); err != nil {
+			h.fail(w, r, err)
+			return nil, nil, false
+		}
+	}
+	for i := range v.Sections {
+		if v.Sections[i].State == "open" {
+			return v, &v.Sections[i], true
+		}
+	}
+	h.fail(w, r, certlab.Errorf(certlab.ECONFLICT, "attempt %d has no open section (status %s)", id, v.Status))
+	return nil, nil, false
+}
+
+// questionData is the question page.
+type questionData struct {
+	View       *exam.AttemptView
+	Section    *exam.SectionView
+	Sections   int
+	Q          *exam.QuestionView
+	UI         questionUI
+	Index      int // in the section
+	Prev, Next string
+	Seq        int64
+	Marked     bool
+	Practice   bool
+	Sequential bool
+	LastInSec  bool
+	LastSec    bool
+	Feedback   *feedbackView
+	Marks      int
+}
+
+type feedbackView struct {
+	Correct     bool
+	Points      float64
+	MaxPoints   float64
+	Key         []string
+	Explanation template.HTML
+	References  []string
+}
+
+func (d *questionData) SecondsLeft() int64 {
+	if d.View.SecondsLeft == nil {
+		return -1
+	}
+	return *d.View.SecondsLeft
+}
+
+// question shows one question of the open section (?q=key; by default the
+// first unanswered one). Only the engine's key-free view is rendered.
+func (h *Handler) question(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	v, sec, ok := h.openView(w, r, u)
+	if !ok {
+		return
+	}
+	h.renderQuestion(w, r, v, sec, r.URL.Query().Get("q"), http.StatusOK, "")
+}
+
+func (h *Handler) renderQuestion(w http.ResponseWriter, r *http.Request, v *exam.AttemptView, sec *exam.SectionView, key string, status int, msg string) {
+	if len(sec.Questions) == 0 {
+		h.fail(w, r, certlab.Errorf(certlab.ECONFLICT, "section %d has no questions to show", sec.Index+1))
+		return
+	}
+	idx := -1
+	if key != "" {
+		for i := range sec.Questions {
+			if sec.Questions[i].Key == key {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			h.fail(w, r, h.whyNotShown(r, v, key))
+			return
+		}
+	} else {
+		for i := range sec.Questions {
+			if rv, ok := v.Responses[sec.Questions[i].Key]; !ok || string(rv.Value) == "null" {
+				idx = i
+				break
+			}
+		}
+		if idx < 0 {
+			idx = 0
+		}
+	}
+	q := &sec.Questions[idx]
+	saved := v.Responses[q.Key]
+	d := questionData{View: v, Section: sec, Sections: len(v.Sections), Q: q, Index: idx, Seq: saved.Seq + 1, Marked: saved.Marked,
+		Practice: v.Mode == certlab.ModePractice, Sequential: sec.Kind == certlab.SectionYesNoSeries && v.Mode != certlab.ModePractice,
+		LastSec: sec.Index == len(v.Sections)-1, Marks: len(v.Review)}
+	d.UI = h.buildQuestion(q, saved.Value)
+	if idx > 0 && !d.Sequential {
+		d.Prev = sec.Questions[idx-1].Key
+	}
+	if idx+1 < len(sec.Questions) {
+		d.Next = sec.Questions[idx+1].Key
+	}
+	d.LastInSec = d.Next == ""
+	if d.Sequential {
+		// One statement at a time: "last" means the last of the series.
+		d.LastInSec = sec.Count > 0 && v.Position >= sec.Count-1
+	}
+	if q.Feedback != nil && v.Mode == certlab.ModePractice {
+		f := q.Feedback
+		d.Feedback = &feedbackView{Correct: f.Correct, Points: f.Points, MaxPoints: f.MaxPoints, Key: describeKey(&q.Item, f.Key),
+			Explanation: h.markdown.HTML(f.Explanation), References: f.References}
+	}
+	h.render(w, r, status, "question", page{Title: fmt.Sprintf("Question %d: %s", q.Number, v.ExamTitle), Error: msg, Data: &d})
+}
+
+// whyNotShown explains a question key that is not in the open section.
+func (h *Handler) whyNotShown(r *http.Request, v *exam.AttemptView, key string) error {
+	a, err := h.cfg.Store.Attempt(r.Context(), v.ID)
+	if err != nil {
+		return err
+	}
+	_, si, ok := a.Form.Question(key)
+	switch {
+	case !ok:
+		return certlab.Errorf(certlab.ENOTFOUND, "attempt %d has no question %q", v.ID, key)
+	case si < v.Section:
+		return certlab.Errorf(certlab.ESECTIONCLOSED, "section %d is completed and cannot be reopened", si+1)
+	case si > v.Section:
+		return certlab.Errorf(certlab.ECONFLICT, "section %d is not open yet: complete section %d first", si+1, v.Section+1)
+	}
+	return certlab.Errorf(certlab.ENOTREVISITABLE, "this yes/no statement was left behind and cannot be shown again")
+}
+
+// answer saves the posted answer (the no-script path; scripts autosave
+// through the JSON API) and moves where the pressed button says.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	v, sec, ok := h.openView(w, r, u)
+	if !ok {
+		return
+	}
+	key := r.PostFormValue("key")
+	var q *exam.QuestionView
+	for i := range sec.Questions {
+		if sec.Questions[i].Key == key {
+			q = &sec.Questions[i]
+		}
+	}
+	if q == nil {
+		h.fail(w, r, h.whyNotShown(r, v, key))
+		return
+	}
+	value, err := responseFromForm(&q.Item, r.PostForm)
+	if err != nil {
+		h.renderQuestion(w, r, v, sec, key, http.StatusBadRequest, certlab.ErrorMessage(err))
+		return
+	}
+	seq, _ := strconv.ParseInt(r.PostFormValue("seq"), 10, 64)
+	if stored := v.Responses[key].Seq; seq <= stored {
+		// The form is the candidate's latest action: it wins over older saves.
+		seq = stored + 1
+	}
+	marked := r.PostFormValue("marked") == "on"
+	if _, err := h.cfg.Engine.SaveResponse(r.Context(), u, v.ID, key, seq, value, marked); err != nil {
+		if certlab.ErrorCode(err) == certlab.EINVALID {
+			if v2, err2 := h.cfg.Engine.View(r.Context(), u, v.ID); err2 == nil {
+				v = v2
+				for i := range v.Sections {
+					if v.Sections[i].State == "open" {
+						sec = &v.Sections[i]
+					}
+				}
+			}
+			h.renderQuestion(w, r, v, sec, key, http.StatusBadRequest, certlab.ErrorMessage(err))
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	base := fmt.Sprintf("/attempts/%d", v.ID)
+	switch to := r.PostFormValue("go"); {
+	case to == "next-statement":
+		if _, err := h.cfg.Engine.Next(r.Context(), u, v.ID, sec.Index); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, base, http.StatusSeeOther)
+	case strings.HasPrefix(to, "q:"):
+		http.Redirect(w, r, base+"?q="+url.QueryEscape(strings.TrimPrefix(to, "q:")), http.StatusSeeOther)
+	case to == "review":
+		http.Redirect(w, r, base+"/review", http.StatusSeeOther)
+	case to == "complete":
+		http.Redirect(w, r, fmt.Sprintf("%s/sections/%d/complete", base, sec.Index+1), http.StatusSeeOther)
+	case to == "submit":
+		http.Redirect(w, r, base+"/submit", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, base+"?q="+url.QueryEscape(key)+"#feedback", http.StatusSeeOther)
+	}
+}
+
+// reviewData is the review list of the open section.
+type reviewData struct {
+	View     *exam.AttemptView
+	Section  *exam.SectionView
+	Rows     []reviewRow
+	LastSec  bool
+	Sections int
+}
+
+type reviewRow struct {
+	Key      string
+	Number   int
+	Answered bool
+	Marked   bool
+}
+
+func (h *Handler) review(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	v, sec, ok := h.openView(w, r, u)
+	if !ok {
+		return
+	}
+	d := reviewData{View: v, Section: sec, LastSec: sec.Index == len(v.Sections)-1, Sections: len(v.Sections)}
+	for _, q := range sec.Questions {
+		rv, saved := v.Responses[q.Key]
+		d.Rows = append(d.Rows, reviewRow{Key: q.Key, Number: q.Number, Answered: saved && string(rv.Value) != "null", Marked: rv.Marked})
+	}
+	h.render(w, r, http.StatusOK, "review", page{Title: "Review: " + v.ExamTitle, Data: d})
+}
+
+// confirmData is the "you cannot return" page before completing a section
+// or submitting.
+type confirmData struct {
+	View       *exam.AttemptView
+	Section    *exam.SectionView
+	Action     string
+	Button     string
+	Heading    string
+	Unanswered int
+	Submit     bool
+}
+
+func unanswered(v *exam.AttemptView, sec *exam.SectionView) int {
+	if sec == nil {
+		return v.Questions - v.Answered
+	}
+	n := 0
+	for _, q := range sec.Questions {
+		if rv, ok := v.Responses[q.Key]; !ok || string(rv.Value) == "null" {
+			n++
+		}
+	}
+	if sec.Kind == certlab.SectionYesNoSeries && v.Mode != certlab.ModePractice {
+		n += sec.Count - v.Position - len(sec.Questions)
+	}
+	return n
+}
+
+func sectionNumber(r *http.Request, v *exam.AttemptView) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > len(v.Sections) {
+		return 0, certlab.Errorf(certlab.ENOTFOUND, "attempt %d has no section %q", v.ID, r.PathValue("n"))
+	}
+	return n - 1, nil
+}
+
+func (h *Handler) confirmComplete(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	v, sec, ok := h.openView(w, r, u)
+	if !ok {
+		return
+	}
+	n, err := sectionNumber(r, v)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if n != sec.Index {
+		h.fail(w, r, certlab.Errorf(certlab.ESECTIONCLOSED, "section %d is not the open section (section %d is)", n+1, sec.Index+1))
+		return
+	}
+	d := confirmData{View: v, Section: sec, Action: fmt.Sprintf("/attempts/%d/sections/%d/complete", v.ID, n+1),
+		Button: "Complete section", Heading: fmt.Sprintf("Complete section %d of %d?", n+1, len(v.Sections)), Unanswered: unanswered(v, sec)}
+	if n == len(v.Sections)-1 {
+		d.Button, d.Submit = "Complete the section and submit", true
+	}
+	h.render(w, r, http.StatusOK, "confirm", page{Title: d.Heading, Data: d})
+}
+
+func (h *Handler) complete(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := attemptID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no section %q", r.PathValue("n")))
+		return
+	}
+	a, err := h.cfg.Engine.CompleteSection(r.Context(), u, id, n-1)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if a.Status == certlab.StatusScored || a.Status == certlab.StatusSubmitted {
+		http.Redirect(w, r, fmt.Sprintf("/attempts/%d/report", id), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/attempts/%d", id), http.StatusSeeOther)
+}
+
+func (h *Handler) confirmSubmit(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	v, sec, ok := h.openView(w, r, u)
+	if !ok {
+		return
+	}
+	d := confirmData{View: v, Section: sec, Action: fmt.Sprintf("/attempts/%d/submit", v.ID), Button: "Submit", Submit: true,
+		Heading: "Submit " + v.ExamTitle + "?", Unanswered: unanswered(v, nil)}
+	h.render(w, r, http.StatusOK, "confirm", page{Title: d.Heading, Data: d})
+}
+
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := attemptID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.cfg.Engine.Submit(r.Context(), u, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/attempts/%d/report", id), http.StatusSeeOther)
+}
+
+// reportData is the score report.
+type reportData struct {
+	Report *certlab.Report
+	Title  string
+	Chart  template.HTML
+}
+
+func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	id, err := attemptID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	rep, err := h.cfg.Engine.Report(r.Context(), u, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := reportData{Report: rep, Title: rep.ExamID}
+	if ex, err := h.cfg.Catalog.Exam(rep.ExamID); err == nil {
+		d.Title = ex.Title
+	}
+	d.Chart = reportChart(rep)
+	h.render(w, r, http.StatusOK, "report", page{Title: "Score report: " + d.Title, Data: d})
+}

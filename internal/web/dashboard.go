@@ -1,0 +1,109 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/chart"
+)
+
+type dashboardData struct {
+	Programs []programCard
+	Attempts []attemptRow
+}
+
+type programCard struct {
+	Program *certlab.Program
+	Exams   []examCard
+}
+
+type examCard struct {
+	Exam            *certlab.Exam
+	HasReadiness    bool
+	PassProbability float64
+	Provisional     bool
+	Answers         int
+	Chart           template.HTML
+	Due             int
+	Domains         []*certlab.Domain
+}
+
+type attemptRow struct {
+	Attempt *certlab.Attempt
+	Title   string
+	Open    bool
+}
+
+// dashboard is the start page: programs and exams with readiness and due
+// reviews, and the latest attempts.
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
+	u := api.UserFrom(r.Context())
+	if u == nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	ctx := r.Context()
+	var d dashboardData
+	for _, p := range h.cfg.Catalog.Programs {
+		pc := programCard{Program: p}
+		for _, ex := range p.Exams {
+			ec := examCard{Exam: ex, Domains: ex.Current().Domains}
+			if h.cfg.Study != nil {
+				rd, err := h.cfg.Study.Readiness(ctx, u, ex.ID)
+				if err != nil {
+					h.fail(w, r, fmt.Errorf("readiness for %s: %w", ex.ID, err))
+					return
+				}
+				ec.HasReadiness, ec.PassProbability, ec.Provisional, ec.Answers = rd.Answers > 0, rd.PassProbability, rd.Provisional, rd.Answers
+				if rd.Answers > 0 {
+					rows := []chart.Interval{{Label: "Overall", Low: rd.Low, Mid: rd.Theta, High: rd.High, Note: fmt.Sprintf("%d answers", rd.Answers)}}
+					for _, dm := range rd.Domains {
+						rows = append(rows, chart.Interval{Label: dm.Name, Low: dm.Low, Mid: dm.Theta, High: dm.High, Note: fmt.Sprintf("%.0f %% above the cut", 100*dm.AboveCut)})
+					}
+					ec.Chart = template.HTML(chart.Intervals("Readiness for "+ex.ID, fmt.Sprintf("Pass probability %.0f %%", 100*rd.PassProbability), rows, rd.CutTheta, -3, 3, "passing level"))
+				}
+				due, err := h.cfg.Study.DueItems(ctx, u.ID, ex.ID)
+				if err != nil {
+					h.fail(w, r, fmt.Errorf("due reviews for %s: %w", ex.ID, err))
+					return
+				}
+				ec.Due = len(due)
+			}
+			pc.Exams = append(pc.Exams, ec)
+		}
+		d.Programs = append(d.Programs, pc)
+	}
+	attempts, err := h.cfg.Engine.Attempts(ctx, u)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for i, a := range attempts {
+		if i == 10 {
+			break
+		}
+		row := attemptRow{Attempt: a, Title: a.ExamID, Open: a.Status == certlab.StatusStarted || a.Status == certlab.StatusCreated}
+		if ex, err := h.cfg.Catalog.Exam(a.ExamID); err == nil {
+			row.Title = ex.Title
+		}
+		d.Attempts = append(d.Attempts, row)
+	}
+	h.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard", Data: d})
+}
+
+// reportChart draws a report's skill areas as bars.
+func reportChart(rep *certlab.Report) template.HTML {
+	var bars []chart.Bar
+	for _, d := range rep.Domains {
+		bars = append(bars, chart.Bar{Label: d.Name, Value: d.Points, Max: d.MaxPoints, Note: fmt.Sprintf("%.0f %% %s", d.Percent, d.Strength)})
+	}
+	verdict := "Fail"
+	if rep.Passed {
+		verdict = "Pass"
+	}
+	return template.HTML(chart.Bars(fmt.Sprintf("%s: %d (%s)", rep.ExamID, rep.ScaledScore, verdict),
+		fmt.Sprintf("Passing score %d. Bars show relative strength by skill area.", rep.PassingScore), bars, 0))
+}

@@ -1,0 +1,138 @@
+// certlab pages work without this script; it adds autosave through the
+// JSON API, the server-synchronised countdown and exhibit tabs.
+(function () {
+  "use strict";
+
+  function csrf(form) {
+    var f = form.querySelector("input[name=csrf_token]");
+    return f ? f.value : "";
+  }
+
+  // valueOf builds the JSON response the API expects from the form fields,
+  // the same shapes the server reads from a posted form.
+  function valueOf(form) {
+    var type = form.dataset.type, v = null, m = {}, ids = [];
+    var el = form.elements;
+    switch (type) {
+      case "single":
+        form.querySelectorAll("input[name=answer]:checked").forEach(function (i) { v = i.value; });
+        return v;
+      case "multiple":
+      case "hotarea":
+        form.querySelectorAll("input[name=answer]:checked").forEach(function (i) { ids.push(i.value); });
+        return ids.length ? ids : null;
+      case "ordering":
+        for (var i = 0; el["order." + i]; i++) {
+          if (el["order." + i].value) { ids.push(el["order." + i].value); }
+        }
+        return ids.length ? ids : null;
+      case "matching":
+      case "activescreen":
+        var prefix = type === "matching" ? "match." : "blank.", n = 0;
+        form.querySelectorAll("select").forEach(function (s) {
+          if (s.name.indexOf(prefix) === 0 && s.value) { m[s.name.slice(prefix.length)] = s.value; n++; }
+        });
+        return n ? m : null;
+      case "yesno-series":
+        form.querySelectorAll("input[name=answer]:checked").forEach(function (i) { v = i.value === "yes"; });
+        return v;
+    }
+    return null;
+  }
+
+  function autosave(form) {
+    var status = document.getElementById("save-status");
+    var seqField = form.querySelector("input[name=seq]");
+    var marked = form.querySelector("input[name=marked]");
+    var pending = null;
+    function save() {
+      var seq = parseInt(seqField.value, 10);
+      // The next save, and the form if it is posted, must carry a higher number.
+      seqField.value = String(seq + 1);
+      var body = JSON.stringify({ seq: seq, value: valueOf(form), marked: !!(marked && marked.checked) });
+      status.textContent = "Saving…";
+      fetch("/api/v1/attempts/" + form.dataset.attempt + "/responses/" + encodeURIComponent(form.dataset.key), {
+        method: "PUT", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(form) }, body: body
+      }).then(function (r) {
+        return r.json().then(function (j) {
+          if (!r.ok) { throw new Error(j && j.error ? j.error.message : "HTTP " + r.status); }
+          status.textContent = "Saved at " + new Date().toLocaleTimeString() + ".";
+          form.dataset.saved = String(j.response.seq);
+        });
+      }).catch(function (e) {
+        status.textContent = "Not saved: " + e.message;
+      });
+    }
+    form.addEventListener("change", function () {
+      clearTimeout(pending);
+      pending = setTimeout(save, 250);
+    });
+  }
+
+  function countdown(el) {
+    var left = parseInt(el.dataset.secondsLeft, 10);
+    var shown = el.querySelector(".left");
+    var deadline = Date.now() + left * 1000;
+    function fmt(s) {
+      s = Math.max(0, Math.floor(s));
+      var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, x = s % 60;
+      var mm = (h ? String(m).padStart(2, "0") : String(m)), xx = String(x).padStart(2, "0");
+      return h ? h + ":" + mm + ":" + xx : mm + ":" + xx;
+    }
+    function tick() {
+      var s = (deadline - Date.now()) / 1000;
+      shown.textContent = fmt(s);
+      el.classList.toggle("low", s < 300);
+      if (s <= 0) { window.location.reload(); return; }
+    }
+    function sync() {
+      fetch("/api/v1/attempts/" + el.dataset.attempt, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (!j) { return; }
+          if (j.status !== "started") { window.location.reload(); return; }
+          if (typeof j.seconds_left === "number") { deadline = Date.now() + j.seconds_left * 1000; tick(); }
+        }).catch(function () {});
+    }
+    tick();
+    setInterval(tick, 1000);
+    setInterval(sync, 30000);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) { sync(); } });
+  }
+
+  function tabs(box) {
+    var links = box.querySelectorAll(".tablist a"), panels = box.querySelectorAll(".tabpanel");
+    if (!links.length) { return; }
+    box.querySelector(".tablist").setAttribute("role", "tablist");
+    function show(i, focus) {
+      links.forEach(function (a, j) {
+        a.setAttribute("aria-selected", String(i === j));
+        a.tabIndex = i === j ? 0 : -1;
+        panels[j].hidden = i !== j;
+      });
+      if (focus) { links[i].focus(); }
+    }
+    links.forEach(function (a, i) {
+      a.setAttribute("role", "tab");
+      a.setAttribute("aria-controls", panels[i].id);
+      panels[i].setAttribute("role", "tabpanel");
+      a.addEventListener("click", function (e) { e.preventDefault(); show(i, false); });
+      a.addEventListener("keydown", function (e) {
+        if (e.key === "ArrowRight") { show((i + 1) % links.length, true); }
+        if (e.key === "ArrowLeft") { show((i - 1 + links.length) % links.length, true); }
+      });
+    });
+    show(0, false);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("answer-form");
+    if (form && form.dataset.mode !== "practice") { autosave(form); }
+    var timer = document.getElementById("timer");
+    if (timer) { countdown(timer); }
+    document.querySelectorAll("[data-tabs]").forEach(tabs);
+    var fb = document.getElementById("feedback");
+    if (fb && window.location.hash === "#feedback") { fb.focus(); }
+  });
+})();
