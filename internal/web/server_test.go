@@ -1,0 +1,180 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/pack"
+	"github.com/certlab/certlab/internal/sqlite"
+	"github.com/certlab/certlab/internal/study"
+	"github.com/certlab/certlab/internal/web"
+)
+
+// testServer is the real API server with the web UI as its fallback, on
+// 127.0.0.1 with the built-in content and a fresh SQLite database.
+type testServer struct {
+	URL     string
+	Store   certlab.Store
+	Catalog *certlab.Catalog
+	Engine  *exam.Engine
+}
+
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	cat, diags := pack.Load(content.FS, "content")
+	if diags.Errors() > 0 {
+		t.Fatalf("built-in content has errors: %v", diags)
+	}
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatalf("migrate test database: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	studies, err := study.New(store, store, cat, time.Now, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := &exam.Engine{Store: store, Catalog: cat, Now: time.Now, Logger: logger, Seed: func() int64 { return 20261125 },
+		Due: studies.DueItems, Adaptive: studies.NextAdaptive}
+	params := auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32}
+	ui, err := web.New(web.Config{Store: store, Catalog: cat, Engine: eng, Study: studies, Logger: logger, Now: time.Now, PasswordParams: params})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	srv := &api.Server{Store: store, Catalog: cat, Engine: eng, Logger: logger, Now: time.Now, Study: studies, PasswordParams: params, Fallback: ui}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv.Handler()}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close(); store.Close() })
+	return &testServer{URL: "http://" + ln.Addr().String(), Store: store, Catalog: cat, Engine: eng}
+}
+
+// browser is a cookie-keeping HTTP client that behaves like a browser
+// without JavaScript: it follows redirects and posts forms.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &browser{t: t, base: base, c: &http.Client{Jar: jar}}
+}
+
+// page is a fetched page: its final URL, status and body.
+type page struct {
+	URL    string
+	Status int
+	Body   string
+	Header http.Header
+}
+
+func (b *browser) do(req *http.Request) page {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.t.Fatalf("read %s: %v", req.URL, err)
+	}
+	return page{URL: resp.Request.URL.RequestURI(), Status: resp.StatusCode, Body: string(body), Header: resp.Header}
+}
+
+func (b *browser) get(path string) page {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, b.base+path, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+// post submits a form; the page's CSRF token is added unless the form
+// sets csrf_token itself.
+func (b *browser) post(path string, form url.Values, csrf string) page {
+	b.t.Helper()
+	if _, ok := form["csrf_token"]; !ok && csrf != "" {
+		form.Set("csrf_token", csrf)
+	}
+	req, err := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrf reads the CSRF token from a page's forms.
+func (p page) csrf(t *testing.T) string {
+	t.Helper()
+	m := csrfField.FindStringSubmatch(p.Body)
+	if m == nil {
+		t.Fatalf("page %s has no csrf_token field", p.URL)
+	}
+	return m[1]
+}
+
+// register creates an account through the registration form and returns
+// the dashboard page.
+func (b *browser) register(email string) page {
+	b.t.Helper()
+	p := b.post("/register", url.Values{"email": {email}, "name": {"Test Candidate"}, "password": {"correct horse"}, "password2": {"correct horse"}}, "")
+	if p.Status != http.StatusOK || p.URL != "/" {
+		b.t.Fatalf("register: got %d at %s, want the dashboard:\n%s", p.Status, p.URL, p.Body)
+	}
+	return p
+}
+
+var attemptURL = regexp.MustCompile(`^/attempts/(\d+)`)
+
+// start creates an attempt through the program page's form and returns the
+// first question page.
+func (b *browser) start(csrf string, form url.Values) page {
+	b.t.Helper()
+	p := b.post("/attempts", form, csrf)
+	if p.Status != http.StatusOK || !attemptURL.MatchString(p.URL) {
+		b.t.Fatalf("start attempt %v: got %d at %s:\n%s", form, p.Status, p.URL, p.Body)
+	}
+	return p
+}
+
+var tagRE = regexp.MustCompile(`(?s)<[^>]*>`)
+
+// text is a page's visible text with whitespace collapsed.
+func text(html string) string {
+	s := tagRE.ReplaceAllString(html, " ")
+	s = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#39;", "'", "&#34;", `"`, "&quot;", `"`).Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
