@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the built-in packs, one folder each.
 //
-//go:embed all:az400 all:az104
+//go:embed all:az400 all:az104 all:az204
 var FS embed.FS
