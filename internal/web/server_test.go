@@ -178,3 +178,22 @@ func text(html string) string {
 	s = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#39;", "'", "&#34;", `"`, "&quot;", `"`).Replace(s)
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// waitForResponse polls the store until the attempt has a response for key.
+// and ok (when not nil) accepts it.
+func waitForResponse(t *testing.T, ts *testServer, attempt int64, key string, ok func(*certlab.Response) bool) *certlab.Response {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		rs, err := ts.Store.Responses(context.Background(), attempt)
+		if err != nil {
+			t.Fatalf("responses of attempt %d: %v", attempt, err)
+		}
+		for _, r := range rs {
+			if r.Key == key && (ok == nil || ok(r)) {
+				return r
+			}
+		}
+	}
+	t.Fatalf("attempt %d has no stored response for %s", attempt, key)
+	return nil
+}
