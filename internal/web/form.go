@@ -94,6 +94,7 @@ type questionUI struct {
 	Options   []choiceUI // single, multiple
 	Choose    int
 	Selects   []selectUI // ordering positions, matching targets
+	Listed    []choiceUI // ordering and matching: the options in full, lettered
 	Lines     []lineUI   // hot area: the exhibit's lines, some of them checkable
 	Free      []choiceUI // hot area: areas without a line
 	Screen    template.HTML
@@ -116,6 +117,20 @@ type selectUI struct {
 type lineUI struct {
 	Text string
 	Area *choiceUI
+}
+
+// lettered prefixes options with A, B, C… in the order shown, so long
+// texts can be listed in full once and picked by letter in the drop-downs.
+func lettered(opts []certlab.Choice) []choiceUI {
+	out := make([]choiceUI, len(opts))
+	for i, o := range opts {
+		letter := string(rune('A' + i%26))
+		if i >= 26 {
+			letter += strconv.Itoa(i / 26)
+		}
+		out[i] = choiceUI{ID: o.ID, Text: letter + ". " + o.Text}
+	}
+	return out
 }
 
 // fence finds the first fenced code block of an exhibit: the text before
@@ -169,17 +184,19 @@ func (h *Handler) buildQuestion(q *exam.QuestionView, saved json.RawMessage) que
 			ui.Options = append(ui.Options, choiceUI{ID: o.ID, Text: o.Text, Checked: o.ID == str || has(o.ID)})
 		}
 	case certlab.TypeOrdering:
+		ui.Listed = lettered(it.Options)
 		for i := range it.Options {
 			s := selectUI{Name: "order." + strconv.Itoa(i), Label: fmt.Sprintf("Step %d", i+1)}
-			for _, o := range it.Options {
+			for _, o := range ui.Listed {
 				s.Options = append(s.Options, choiceUI{ID: o.ID, Text: o.Text, Checked: i < len(list) && list[i] == o.ID})
 			}
 			ui.Selects = append(ui.Selects, s)
 		}
 	case certlab.TypeMatching:
+		ui.Listed = lettered(it.Options)
 		for _, t := range it.Targets {
 			s := selectUI{Name: "match." + t.ID, Label: t.Text}
-			for _, o := range it.Options {
+			for _, o := range ui.Listed {
 				s.Options = append(s.Options, choiceUI{ID: o.ID, Text: o.Text, Checked: obj[t.ID] == o.ID})
 			}
 			ui.Selects = append(ui.Selects, s)

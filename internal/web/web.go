@@ -97,6 +97,7 @@ func New(cfg Config) (*Handler, error) {
 		"percent":  func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
 		"inc":      func(i int) int { return i + 1 },
 		"date":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+		"minutes":  func(d time.Duration) int64 { return int64(d / time.Minute) },
 		"deref":    func(p *int64) int64 { return *p },
 		"markdown": h.markdown.HTML,
 	}
