@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,9 +35,13 @@ type testServer struct {
 	Engine  *exam.Engine
 }
 
+// builtin loads the built-in content once for all tests; the catalog is
+// read-only after loading.
+var builtin = sync.OnceValues(func() (*certlab.Catalog, pack.Diagnostics) { return pack.Load(content.FS, "content") })
+
 func startServer(t *testing.T) *testServer {
 	t.Helper()
-	cat, diags := pack.Load(content.FS, "content")
+	cat, diags := builtin()
 	if diags.Errors() > 0 {
 		t.Fatalf("built-in content has errors: %v", diags)
 	}

@@ -17,6 +17,7 @@ import (
 const programID = "devops-engineer-expert"
 
 func TestSignInRegisterSignOut(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	if p := b.get("/"); p.URL != "/signin" || !strings.Contains(p.Body, "<h1>Sign in</h1>") {
@@ -75,6 +76,7 @@ func TestSignInRegisterSignOut(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	for _, path := range []string{"/signin", "/register", "/no-such-page"} {
@@ -108,6 +110,7 @@ func TestSecurityHeaders(t *testing.T) {
 var assetRE = regexp.MustCompile(`(?:href|src)="(/static/[0-9a-f]+/[a-z]+\.(?:css|js))"`)
 
 func TestStaticAssetsAreHashed(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	p := b.get("/signin")
@@ -128,6 +131,7 @@ func TestStaticAssetsAreHashed(t *testing.T) {
 }
 
 func TestLearningPages(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	b.register("learner@example.com")
@@ -207,6 +211,7 @@ var keyField = regexp.MustCompile(`name="key" value="([^"]+)"`)
 // of any item is in the HTML; the same check finds them in practice
 // feedback, so it can fail.
 func TestOpenExamPagesHaveNoKeys(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	dash := b.register("examinee@example.com")
@@ -323,6 +328,7 @@ func formFor(it *certlab.Item, key string) url.Values {
 // type with plain form posts (no script) and checks the feedback page and
 // the stored response.
 func TestPracticeEveryTypeByForm(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	csrf := b.register("practice@example.com").csrf(t)
@@ -361,6 +367,7 @@ func TestPracticeEveryTypeByForm(t *testing.T) {
 }
 
 func TestYesNoSeriesCannotGoBack(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	csrf := b.register("yesno@example.com").csrf(t)
@@ -390,6 +397,7 @@ func TestYesNoSeriesCannotGoBack(t *testing.T) {
 }
 
 func TestCompletedSectionCannotBeReopened(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	csrf := b.register("sections@example.com").csrf(t)
@@ -431,6 +439,7 @@ func TestCompletedSectionCannotBeReopened(t *testing.T) {
 }
 
 func TestMarkForReviewAndInvalidAnswer(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t)
 	b := newBrowser(t, ts.URL)
 	csrf := b.register("review@example.com").csrf(t)
