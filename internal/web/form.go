@@ -202,6 +202,19 @@ func (h *Handler) buildQuestion(q *exam.QuestionView, saved json.RawMessage) que
 			ui.Selects = append(ui.Selects, s)
 		}
 	case certlab.TypeHotArea:
+		lined := false
+		for _, a := range it.Areas {
+			lined = lined || a.Line > 0
+		}
+		if !lined {
+			// The areas are named, not placed: show the exhibit as it is
+			// written and the areas as check boxes below it.
+			ui.Exhibit = h.markdown.HTML(it.Exhibit)
+			for _, a := range it.Areas {
+				ui.Free = append(ui.Free, choiceUI{ID: a.ID, Text: a.Text, Checked: has(a.ID)})
+			}
+			break
+		}
 		before, lines, after := fence(it.Exhibit)
 		ui.Before, ui.After = h.markdown.HTML(before), h.markdown.HTML(after)
 		for _, l := range lines {

@@ -201,3 +201,46 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildQuestionHotArea(t *testing.T) {
+	h := &Handler{markdown: newMarkdown()}
+	cases := []struct {
+		name      string
+		item      exam.ItemView
+		saved     string
+		lines     int
+		free      int
+		checked   string
+		inExhibit string
+	}{
+		{"areas on lines", exam.ItemView{Type: certlab.TypeHotArea, Exhibit: "Query:\n```kusto\nrequests\n| where x\n| top 10\n```\n", Choose: 1,
+			Areas: []certlab.Area{{ID: "l2", Text: "| where x", Line: 2}, {ID: "l3", Text: "| top 10", Line: 3}}}, `["l3"]`, 3, 0, "l3", ""},
+		{"named areas under a table", exam.ItemView{Type: certlab.TypeHotArea, Exhibit: "| a | b |\n|---|---|\n| 1 | 2 |\n", Choose: 1,
+			Areas: []certlab.Area{{ID: "p1", Text: "Ana"}, {ID: "p2", Text: "Ben"}}}, `["p1"]`, 0, 2, "p1", "<table>"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ui := h.buildQuestion(&exam.QuestionView{Item: c.item}, json.RawMessage(c.saved))
+			if len(ui.Lines) != c.lines || len(ui.Free) != c.free {
+				t.Fatalf("%d lines and %d free areas, want %d and %d", len(ui.Lines), len(ui.Free), c.lines, c.free)
+			}
+			var checked []string
+			for _, l := range ui.Lines {
+				if l.Area != nil && l.Area.Checked {
+					checked = append(checked, l.Area.ID)
+				}
+			}
+			for _, f := range ui.Free {
+				if f.Checked {
+					checked = append(checked, f.ID)
+				}
+			}
+			if strings.Join(checked, ",") != c.checked {
+				t.Errorf("checked %v, want %s", checked, c.checked)
+			}
+			if !strings.Contains(string(ui.Exhibit), c.inExhibit) {
+				t.Errorf("exhibit %q lacks %q", ui.Exhibit, c.inExhibit)
+			}
+		})
+	}
+}
