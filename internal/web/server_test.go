@@ -39,7 +39,7 @@ type testServer struct {
 // read-only after loading.
 var builtin = sync.OnceValues(func() (*certlab.Catalog, pack.Diagnostics) { return pack.Load(content.FS, "content") })
 
-func startServer(t *testing.T) *testServer {
+func startServer(t testing.TB) *testServer {
 	t.Helper()
 	cat, diags := builtin()
 	if diags.Errors() > 0 {
@@ -79,12 +79,12 @@ func startServer(t *testing.T) *testServer {
 // browser is a cookie-keeping HTTP client that behaves like a browser
 // without JavaScript: it follows redirects and posts forms.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	c    *http.Client
 }
 
-func newBrowser(t *testing.T, base string) *browser {
+func newBrowser(t testing.TB, base string) *browser {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -142,7 +142,7 @@ func (b *browser) post(path string, form url.Values, csrf string) page {
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // csrf reads the CSRF token from a page's forms.
-func (p page) csrf(t *testing.T) string {
+func (p page) csrf(t testing.TB) string {
 	t.Helper()
 	m := csrfField.FindStringSubmatch(p.Body)
 	if m == nil {

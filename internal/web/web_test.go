@@ -45,6 +45,13 @@ func TestSignInRegisterSignOut(t *testing.T) {
 		})
 	}
 	dash := b.register("cand@example.com")
+	t.Run("register while signed in", func(t *testing.T) {
+		reg := b.get("/register")
+		p := b.post("/register", url.Values{"csrf_token": {reg.csrf(t)}, "email": {"second@example.com"}, "password": {"0123456789"}, "password2": {"0123456789"}}, "")
+		if p.Status != http.StatusOK || p.URL != "/" {
+			t.Fatalf("registering a second account from a signed-in browser: %d at %s", p.Status, p.URL)
+		}
+	})
 	if !strings.Contains(dash.Body, "Test Candidate") || !strings.Contains(dash.Body, "AZ-400") {
 		t.Fatalf("dashboard should greet the user and list the exams:\n%s", text(dash.Body))
 	}
@@ -54,7 +61,7 @@ func TestSignInRegisterSignOut(t *testing.T) {
 			t.Fatalf("sign-out without csrf_token: got %d, want 403", p.Status)
 		}
 	})
-	p := b.post("/signout", url.Values{}, dash.csrf(t))
+	p := b.post("/signout", url.Values{}, b.get("/").csrf(t))
 	if p.URL != "/signin" {
 		t.Fatalf("after sign-out: at %s, want /signin", p.URL)
 	}
@@ -435,6 +442,16 @@ func TestCompletedSectionCannotBeReopened(t *testing.T) {
 	dash := b.get("/")
 	if !strings.Contains(dash.Body, "/attempts/"+id+"/report") {
 		t.Errorf("the dashboard should list the scored attempt with its score")
+	}
+	if !strings.Contains(dash.Body, "Pass probability:") || !strings.Contains(dash.Body, `aria-label="Readiness for az-400"`) {
+		t.Errorf("after a scored exam the dashboard should show readiness for az-400:\n%s", text(dash.Body))
+	}
+	other := newBrowser(t, ts.URL)
+	other.register("other@example.com")
+	for _, path := range []string{"/attempts/" + id, "/attempts/" + id + "/report", "/attempts/" + id + "/review"} {
+		if p := other.get(path); p.Status != http.StatusNotFound {
+			t.Errorf("another candidate opening %s: %d, want 404", path, p.Status)
+		}
 	}
 }
 
