@@ -242,6 +242,7 @@ func TestBrowserPracticeAndExam(t *testing.T) {
 
 	// The yes/no series: one statement, Next, no way back.
 	do(t, ctx, "yes/no", chromedp.Navigate(ts.URL+"/attempts/"+id[1]), chromedp.WaitVisible(css(".statement")))
+	screenshot(t, ctx, "web-yesno")
 	first := get(t, ctx, "statement key", chromedp.AttributeValue(css("#answer-form"), "data-key")).Value
 	do(t, ctx, "answer and next",
 		chromedp.Click(css(`input[name=answer][value=yes]`)),
@@ -274,4 +275,12 @@ func TestBrowserPracticeAndExam(t *testing.T) {
 	screenshot(t, ctx, "web-dashboard")
 	do(t, ctx, "program", chromedp.Navigate(ts.URL+"/programs/"+programID), chromedp.WaitVisible(css("#practice-az-400")))
 	screenshot(t, ctx, "web-program")
+	if os.Getenv("CERTLAB_WEB_SCREENSHOTS") != "" {
+		prog, err := ts.Catalog.Program(programID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, ctx, "module", chromedp.Navigate(ts.URL+"/programs/"+programID+"/modules/"+prog.Paths[2].Modules[4]), chromedp.WaitVisible(css("article.module")))
+		screenshot(t, ctx, "web-module")
+	}
 }
