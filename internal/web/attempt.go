@@ -212,6 +212,11 @@ func (h *Handler) whyNotShown(r *http.Request, v *exam.AttemptView, key string) 
 	case si > v.Section:
 		return certlab.Errorf(certlab.ECONFLICT, "section %d is not open yet: complete section %d first", si+1, v.Section+1)
 	}
+	for i, q := range a.Form.Sections[si].Questions {
+		if q.Key == key && i > a.Position {
+			return certlab.Errorf(certlab.ECONFLICT, "this yes/no statement is not shown yet: answer the current one and press Next")
+		}
+	}
 	return certlab.Errorf(certlab.ENOTREVISITABLE, "this yes/no statement was left behind and cannot be shown again")
 }
 

@@ -392,6 +392,13 @@ func TestYesNoSeriesCannotGoBack(t *testing.T) {
 	if !strings.Contains(p.Body, "you cannot return to this statement") || strings.Contains(p.Body, "Previous") {
 		t.Fatalf("yes/no page must warn and offer no way back:\n%s", text(p.Body))
 	}
+	ahead := b.get("/attempts/" + id + "?q=" + url.QueryEscape(s.Questions[1].Key))
+	if ahead.Status != http.StatusConflict || !strings.Contains(ahead.Body, "not shown yet") {
+		t.Fatalf("a later statement: %d, want 409 (not shown yet):\n%s", ahead.Status, text(ahead.Body))
+	}
+	if strings.Contains(p.Body, `name="marked"`) {
+		t.Error("a yes/no statement offers a review mark, but it cannot be revisited")
+	}
 	b.post("/attempts/"+id+"/answer", url.Values{"key": {first}, "seq": {"1"}, "answer": {"no"}, "go": {"next-statement"}}, csrf)
 	back := b.get("/attempts/" + id + "?q=" + url.QueryEscape(first))
 	if back.Status != http.StatusConflict || !strings.Contains(back.Body, "cannot be shown again") {
