@@ -99,8 +99,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	})
 }
 
-// statusOf maps an error code to an HTTP status.
-func statusOf(code string) int {
+// StatusOf maps an error code to an HTTP status, for the API and the web UI.
+func StatusOf(code string) int {
 	switch code {
 	case certlab.EINVALID:
 		return http.StatusBadRequest
@@ -133,7 +133,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var body ErrorBody
 	body.Error.Code, body.Error.Message = code, certlab.ErrorMessage(err)
-	writeJSON(w, statusOf(code), body)
+	writeJSON(w, StatusOf(code), body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

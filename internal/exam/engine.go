@@ -314,7 +314,7 @@ func (e *Engine) SaveResponse(ctx context.Context, u *certlab.User, id int64, ke
 
 func feedback(it *certlab.Item, q *certlab.Question, value json.RawMessage) *Feedback {
 	f := &Feedback{MaxPoints: MaxPoints(it, q.Statement), Points: ScoreResponse(it, q.Statement, value),
-		Explanation: it.Explanation, References: it.References, Key: answerKey(it, q.Statement)}
+		Explanation: it.Explanation, References: it.References, Key: AnswerKey(it, q.Statement)}
 	f.Correct = f.Points == f.MaxPoints
 	for _, s := range it.Statements {
 		if s.ID == q.Statement && s.Explanation != "" {
@@ -324,8 +324,9 @@ func feedback(it *certlab.Item, q *certlab.Question, value json.RawMessage) *Fee
 	return f
 }
 
-// answerKey is the key in the same JSON shape as a response.
-func answerKey(it *certlab.Item, statement string) json.RawMessage {
+// AnswerKey is the item's key in the JSON shape of a response (for the
+// statement, in a yes/no series): what a fully correct answer saves.
+func AnswerKey(it *certlab.Item, statement string) json.RawMessage {
 	var v any
 	switch it.Type {
 	case certlab.TypeSingle:

@@ -106,7 +106,7 @@ func TestScoreReport(t *testing.T) {
 	all := map[string]json.RawMessage{}
 	for _, q := range form.Questions() {
 		it, _ := ex.Item(q.ItemID)
-		all[q.Key] = keyOf(it, q.Statement)
+		all[q.Key] = exam.AnswerKey(it, q.Statement)
 	}
 	rep := exam.Score(ex, form, all)
 	if rep.ScaledScore != 1000 || !rep.Passed || rep.Points != rep.MaxPoints || len(rep.Weakest) != 0 {
@@ -124,27 +124,6 @@ func TestScoreReport(t *testing.T) {
 			t.Fatalf("pilot flag on %s", q.ItemID)
 		}
 	}
-}
-
-// keyOf is the correct response, built from the key.
-func keyOf(it *certlab.Item, statement string) json.RawMessage {
-	var v any
-	switch it.Type {
-	case certlab.TypeSingle:
-		v = it.Key
-	case certlab.TypeMultiple, certlab.TypeOrdering, certlab.TypeHotArea:
-		v = it.Keys
-	case certlab.TypeMatching, certlab.TypeActiveScreen:
-		v = it.KeyMap
-	case certlab.TypeYesNoSeries:
-		for _, s := range it.Statements {
-			if s.ID == statement {
-				v = s.Answer
-			}
-		}
-	}
-	b, _ := json.Marshal(v)
-	return b
 }
 
 func FuzzDecodeResponse(f *testing.F) {

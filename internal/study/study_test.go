@@ -142,7 +142,7 @@ func TestScaleIRT(t *testing.T) {
 	all := map[string]json.RawMessage{}
 	for _, q := range form.Questions() {
 		it, _ := ex.Item(q.ItemID)
-		all[q.Key] = keyOf(it, q.Statement)
+		all[q.Key] = exam.AnswerKey(it, q.Statement)
 	}
 	high, thetaHigh, ok, err := svc.ScaleIRT(ctx, ex, form, all)
 	if err != nil || !ok {
@@ -152,24 +152,4 @@ func TestScaleIRT(t *testing.T) {
 	if high <= 700 || low >= 700 || thetaHigh <= thetaLow || high > 1000 || low < 1 {
 		t.Fatalf("perfect form %d (θ %.2f), empty form %d (θ %.2f)", high, thetaHigh, low, thetaLow)
 	}
-}
-
-func keyOf(it *certlab.Item, statement string) json.RawMessage {
-	var v any
-	switch it.Type {
-	case certlab.TypeSingle:
-		v = it.Key
-	case certlab.TypeMultiple, certlab.TypeOrdering, certlab.TypeHotArea:
-		v = it.Keys
-	case certlab.TypeMatching, certlab.TypeActiveScreen:
-		v = it.KeyMap
-	case certlab.TypeYesNoSeries:
-		for _, s := range it.Statements {
-			if s.ID == statement {
-				v = s.Answer
-			}
-		}
-	}
-	b, _ := json.Marshal(v)
-	return b
 }

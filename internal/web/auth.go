@@ -63,7 +63,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	u, err := api.NewUser(r.Context(), h.cfg.Store, h.cfg.PasswordParams, email, name, password, certlab.RoleCandidate, true)
 	if err != nil {
 		if code := certlab.ErrorCode(err); code == certlab.EINVALID || code == certlab.ECONFLICT {
-			h.render(w, r, statusOf(code), "register", page{Title: "Create an account", Error: certlab.ErrorMessage(err), Data: authData{Email: email, Name: name}})
+			h.render(w, r, api.StatusOf(code), "register", page{Title: "Create an account", Error: certlab.ErrorMessage(err), Data: authData{Email: email, Name: name}})
 			return
 		}
 		h.fail(w, r, err)

@@ -229,25 +229,6 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Write(buf.Bytes())
 }
 
-// statusOf maps an error code to an HTTP status.
-func statusOf(code string) int {
-	switch code {
-	case certlab.EINVALID:
-		return http.StatusBadRequest
-	case certlab.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case certlab.EFORBIDDEN:
-		return http.StatusForbidden
-	case certlab.ENOTFOUND:
-		return http.StatusNotFound
-	case certlab.ECONFLICT, certlab.ESECTIONCLOSED, certlab.ENOTREVISITABLE, certlab.EDEADLINE:
-		return http.StatusConflict
-	case certlab.ESCHEMA:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 // fail renders the error page: the error's message for coded errors,
 // "internal error" (and a log line with the detail) for the rest.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -257,7 +238,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.cfg.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		msg = "internal error"
 	}
-	status := statusOf(code)
+	status := api.StatusOf(code)
 	h.render(w, r, status, "error", page{Title: http.StatusText(status), Data: errorData{Status: status, Message: msg, Code: code}})
 }
 
