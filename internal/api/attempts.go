@@ -85,28 +85,6 @@ func (s *Server) writeView(w http.ResponseWriter, r *http.Request, u *certlab.Us
 	writeJSON(w, status, v)
 }
 
-func (s *Server) getAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.writeView(w, r, u, id, http.StatusOK)
-}
-
-func (s *Server) startAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if _, err := s.Engine.Start(r.Context(), u, id); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.writeView(w, r, u, id, http.StatusOK)
-}
-
 // SaveRequest is the body of PUT /api/v1/attempts/{id}/responses/{key}.
 type SaveRequest struct {
 	Seq    int64           `json:"seq"`
@@ -133,61 +111,57 @@ func (s *Server) saveResponse(w http.ResponseWriter, r *http.Request, u *certlab
 	writeJSON(w, http.StatusOK, res)
 }
 
+// attemptAction makes a handler of /api/v1/attempts/{id}…: it runs act on
+// the attempt (nothing, for a plain read) and answers with the candidate's
+// view of it.
+func (s *Server) attemptAction(act func(r *http.Request, u *certlab.User, id int64) error) func(http.ResponseWriter, *http.Request, *certlab.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+		id, err := pathID(r, "id")
+		if err == nil && act != nil {
+			err = act(r, u, id)
+		}
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.writeView(w, r, u, id, http.StatusOK)
+	}
+}
+
+func (s *Server) startAttempt(r *http.Request, u *certlab.User, id int64) error {
+	_, err := s.Engine.Start(r.Context(), u, id)
+	return err
+}
+
+func (s *Server) submitAttempt(r *http.Request, u *certlab.User, id int64) error {
+	_, err := s.Engine.Submit(r.Context(), u, id)
+	return err
+}
+
+// nextStatement leaves the current yes/no statement of section {n}.
+func (s *Server) nextStatement(r *http.Request, u *certlab.User, id int64) error {
+	n, err := sectionIndex(r)
+	if err == nil {
+		_, err = s.Engine.Next(r.Context(), u, id, n)
+	}
+	return err
+}
+
+// completeSection closes section {n} for good.
+func (s *Server) completeSection(r *http.Request, u *certlab.User, id int64) error {
+	n, err := sectionIndex(r)
+	if err == nil {
+		_, err = s.Engine.CompleteSection(r.Context(), u, id, n)
+	}
+	return err
+}
+
 func sectionIndex(r *http.Request) (int, error) {
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 {
 		return 0, certlab.Errorf(certlab.EINVALID, "section %q must be a number from 1", r.PathValue("n"))
 	}
 	return n - 1, nil
-}
-
-func (s *Server) nextStatement(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	n, err := sectionIndex(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if _, err := s.Engine.Next(r.Context(), u, id, n); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.writeView(w, r, u, id, http.StatusOK)
-}
-
-func (s *Server) completeSection(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	n, err := sectionIndex(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if _, err := s.Engine.CompleteSection(r.Context(), u, id, n); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.writeView(w, r, u, id, http.StatusOK)
-}
-
-func (s *Server) submitAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if _, err := s.Engine.Submit(r.Context(), u, id); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.writeView(w, r, u, id, http.StatusOK)
 }
 
 func (s *Server) getReport(w http.ResponseWriter, r *http.Request, u *certlab.User) {

@@ -76,12 +76,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /api/v1/attempts", s.requireUser(s.listAttempts))
 	mux.HandleFunc("POST /api/v1/attempts", s.requireUser(s.createAttempt))
-	mux.HandleFunc("GET /api/v1/attempts/{id}", s.requireUser(s.getAttempt))
-	mux.HandleFunc("POST /api/v1/attempts/{id}/start", s.requireUser(s.startAttempt))
+	mux.HandleFunc("GET /api/v1/attempts/{id}", s.requireUser(s.attemptAction(nil)))
+	mux.HandleFunc("POST /api/v1/attempts/{id}/start", s.requireUser(s.attemptAction(s.startAttempt)))
 	mux.HandleFunc("PUT /api/v1/attempts/{id}/responses/{key}", s.requireUser(s.saveResponse))
-	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/next", s.requireUser(s.nextStatement))
-	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/complete", s.requireUser(s.completeSection))
-	mux.HandleFunc("POST /api/v1/attempts/{id}/submit", s.requireUser(s.submitAttempt))
+	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/next", s.requireUser(s.attemptAction(s.nextStatement)))
+	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/complete", s.requireUser(s.attemptAction(s.completeSection)))
+	mux.HandleFunc("POST /api/v1/attempts/{id}/submit", s.requireUser(s.attemptAction(s.submitAttempt)))
 	mux.HandleFunc("GET /api/v1/attempts/{id}/report", s.requireUser(s.getReport))
 	s.studyRoutes(mux)
 

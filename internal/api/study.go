@@ -9,17 +9,24 @@ import (
 )
 
 func (s *Server) studyRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/exams/{id}/readiness", s.requireUser(s.getReadiness))
-	mux.HandleFunc("GET /api/v1/exams/{id}/readiness.svg", s.requireUser(s.getReadinessChart))
-	mux.HandleFunc("GET /api/v1/exams/{id}/due", s.requireUser(s.getDue))
+	mux.HandleFunc("GET /api/v1/exams/{id}/readiness", s.requireStudy(s.getReadiness))
+	mux.HandleFunc("GET /api/v1/exams/{id}/readiness.svg", s.requireStudy(s.getReadinessChart))
+	mux.HandleFunc("GET /api/v1/exams/{id}/due", s.requireStudy(s.getDue))
 	mux.HandleFunc("GET /api/v1/attempts/{id}/report.svg", s.requireUser(s.getReportChart))
 }
 
+// requireStudy is requireUser for endpoints that need the study service.
+func (s *Server) requireStudy(h func(http.ResponseWriter, *http.Request, *certlab.User)) http.HandlerFunc {
+	return s.requireUser(func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+		if s.Study == nil {
+			s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "study features are not enabled"))
+			return
+		}
+		h(w, r, u)
+	})
+}
+
 func (s *Server) getReadiness(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	if s.Study == nil {
-		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "study features are not enabled"))
-		return
-	}
 	rd, err := s.Study.Readiness(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.error(w, r, err)
@@ -36,10 +43,6 @@ func writeSVG(w http.ResponseWriter, svg string) {
 }
 
 func (s *Server) getReadinessChart(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	if s.Study == nil {
-		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "study features are not enabled"))
-		return
-	}
 	rd, err := s.Study.Readiness(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.error(w, r, err)
@@ -57,10 +60,6 @@ func (s *Server) getReadinessChart(w http.ResponseWriter, r *http.Request, u *ce
 }
 
 func (s *Server) getDue(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	if s.Study == nil {
-		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "study features are not enabled"))
-		return
-	}
 	ids, err := s.Study.DueItems(r.Context(), u.ID, r.PathValue("id"))
 	if err != nil {
 		s.error(w, r, err)
