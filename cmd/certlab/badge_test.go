@@ -3,26 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"github.com/certlab/certlab/internal/fixture"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// sharedFixture finds a file of ../shared/fixtures from the test's folder.
-func sharedFixture(t *testing.T, rel string) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for d := dir; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, "shared", "fixtures", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		if filepath.Dir(d) == d {
-			t.Fatalf("shared/fixtures/%s not found above %s", rel, dir)
-		}
-	}
-}
+// sharedFixture returns shared/fixtures/<rel>.
+func sharedFixture(t *testing.T, rel string) string { return fixture.Path(t, rel) }
 
 // TestBadgeVerifyCommand checks the published OB3 vector offline with its
 // public key, and that a tampered copy fails with a non-zero exit.

@@ -3,6 +3,7 @@ package irt
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/certlab/certlab/internal/fixture"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,26 +11,8 @@ import (
 	"testing"
 )
 
-// sharedFixtures returns the shared/fixtures/irt directory next to the
-// repository, walking up from the working directory.
-func sharedFixtures(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("working directory: %v", err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "fixtures")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return filepath.Join(p, "irt")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("cannot find shared/fixtures in any parent directory of the test; the repository and shared/ must be siblings")
-		}
-		dir = parent
-	}
-}
+// sharedFixtures returns shared/fixtures/irt.
+func sharedFixtures(t testing.TB) string { return fixture.Path(t, "irt") }
 
 // loadSim10k decompresses and parses sim10k_resp.csv.xz with the xz binary.
 func loadSim10k(t testing.TB) *Responses {

@@ -2,9 +2,9 @@ package srs
 
 import (
 	"encoding/json"
+	"github.com/certlab/certlab/internal/fixture"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -33,26 +33,8 @@ type vectorCase struct {
 	Retentions          []float64 `json:"retentions"`
 }
 
-// sharedFixture finds ../shared/fixtures/<rel> by walking up from the
-// working directory.
-func sharedFixture(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("working directory: %v", err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "fixtures")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return filepath.Join(cand, rel)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no directory shared/fixtures above the test's working directory; the repository must sit next to shared/ (want shared/fixtures/%s)", rel)
-		}
-		dir = parent
-	}
-}
+// sharedFixture returns shared/fixtures/<rel>.
+func sharedFixture(t *testing.T, rel string) string { return fixture.Path(t, rel) }
 
 func loadVectors(t *testing.T) vectorFile {
 	t.Helper()
