@@ -44,42 +44,42 @@ func (s *Server) credentialRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /transcripts/{token}", s.sharedTranscript)
 
 	// Candidates.
-	mux.HandleFunc("GET /api/v1/credentials", s.requireUser(s.listCredentials))
-	mux.HandleFunc("GET /api/v1/credentials/{id}", s.requireUser(s.getCredential))
+	mux.HandleFunc("GET /api/v1/credentials", s.requireUser(s.jsonHandler(http.StatusOK, s.listCredentials)))
+	mux.HandleFunc("GET /api/v1/credentials/{id}", s.requireUser(s.jsonHandler(http.StatusOK, s.getCredential)))
 	mux.HandleFunc("GET /api/v1/credentials/{id}/download", s.requireUser(s.downloadCredential))
-	mux.HandleFunc("GET /api/v1/external-credentials", s.requireUser(s.listExternal))
-	mux.HandleFunc("POST /api/v1/external-credentials", s.requireUser(s.declareExternal))
-	mux.HandleFunc("GET /api/v1/exams/{id}/eligibility", s.requireUser(s.eligibility))
-	mux.HandleFunc("GET /api/v1/me/reminders", s.requireUser(s.reminders))
-	mux.HandleFunc("GET /api/v1/me/transcript", s.requireUser(s.transcript))
-	mux.HandleFunc("GET /api/v1/me/transcript/shares", s.requireUser(s.listShares))
-	mux.HandleFunc("POST /api/v1/me/transcript/shares", s.requireUser(s.createShare))
+	mux.HandleFunc("GET /api/v1/external-credentials", s.requireUser(s.jsonHandler(http.StatusOK, s.listExternal)))
+	mux.HandleFunc("POST /api/v1/external-credentials", s.requireUser(s.jsonHandler(http.StatusCreated, s.declareExternal)))
+	mux.HandleFunc("GET /api/v1/exams/{id}/eligibility", s.requireUser(s.jsonHandler(http.StatusOK, s.eligibility)))
+	mux.HandleFunc("GET /api/v1/me/reminders", s.requireUser(s.jsonHandler(http.StatusOK, s.reminders)))
+	mux.HandleFunc("GET /api/v1/me/transcript", s.requireUser(s.jsonHandler(http.StatusOK, s.transcript)))
+	mux.HandleFunc("GET /api/v1/me/transcript/shares", s.requireUser(s.jsonHandler(http.StatusOK, s.listShares)))
+	mux.HandleFunc("POST /api/v1/me/transcript/shares", s.requireUser(s.jsonHandler(http.StatusCreated, s.createShare)))
 	mux.HandleFunc("DELETE /api/v1/me/transcript/shares/{id}", s.requireUser(s.revokeShare))
-	mux.HandleFunc("GET /api/v1/sessions", s.requireUser(s.listSessions))
-	mux.HandleFunc("GET /api/v1/appointments", s.requireUser(s.listAppointments))
-	mux.HandleFunc("POST /api/v1/appointments", s.requireUser(s.bookAppointment))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", s.requireUser(s.rescheduleAppointment))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", s.requireUser(s.cancelAppointment))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", s.requireUser(s.checkIn))
+	mux.HandleFunc("GET /api/v1/sessions", s.requireUser(s.jsonHandler(http.StatusOK, s.listSessions)))
+	mux.HandleFunc("GET /api/v1/appointments", s.requireUser(s.jsonHandler(http.StatusOK, s.listAppointments)))
+	mux.HandleFunc("POST /api/v1/appointments", s.requireUser(s.jsonHandler(http.StatusCreated, s.bookAppointment)))
+	mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", s.requireUser(s.jsonHandler(http.StatusOK, s.rescheduleAppointment)))
+	mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", s.requireUser(s.jsonHandler(http.StatusOK, s.cancelAppointment)))
+	mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", s.requireUser(s.jsonHandler(http.StatusOK, s.checkIn)))
 
 	// Admins (the service checks roles again).
-	mux.HandleFunc("POST /api/v1/external-credentials/{id}/review", s.requireRole(certlab.RoleAdmin, s.reviewExternal))
-	mux.HandleFunc("POST /api/v1/credentials/{id}/revoke", s.requireRole(certlab.RoleAdmin, s.revokeCredential))
-	mux.HandleFunc("POST /api/v1/credentials/sweep", s.requireRole(certlab.RoleAdmin, s.sweepCredentials))
-	mux.HandleFunc("POST /api/v1/issuer/keys/rotate", s.requireRole(certlab.RoleAdmin, s.rotateKey))
-	mux.HandleFunc("POST /api/v1/issuer/keys/withdraw", s.requireRole(certlab.RoleAdmin, s.withdrawKey))
-	mux.HandleFunc("POST /api/v1/sessions", s.requireRole(certlab.RoleAdmin, s.createSession))
-	mux.HandleFunc("POST /api/v1/users/{id}/accommodation", s.requireRole(certlab.RoleAdmin, s.setAccommodation))
-	mux.HandleFunc("GET /api/v1/audit", s.requireRole(certlab.RoleAdmin, s.auditLog))
+	mux.HandleFunc("POST /api/v1/external-credentials/{id}/review", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.reviewExternal)))
+	mux.HandleFunc("POST /api/v1/credentials/{id}/revoke", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.revokeCredential)))
+	mux.HandleFunc("POST /api/v1/credentials/sweep", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.sweepCredentials)))
+	mux.HandleFunc("POST /api/v1/issuer/keys/rotate", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.rotateKey)))
+	mux.HandleFunc("POST /api/v1/issuer/keys/withdraw", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.withdrawKey)))
+	mux.HandleFunc("POST /api/v1/sessions", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusCreated, s.createSession)))
+	mux.HandleFunc("POST /api/v1/users/{id}/accommodation", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.setAccommodation)))
+	mux.HandleFunc("GET /api/v1/audit", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.auditLog)))
 
 	// Proctors and admins.
-	mux.HandleFunc("GET /api/v1/sessions/{id}/appointments", s.requireUser(s.sessionAppointments))
-	mux.HandleFunc("GET /api/v1/proctor/sessions", s.requireUser(s.liveSessions))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/pause", s.requireUser(s.proctorAction("pause")))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/resume", s.requireUser(s.proctorAction("resume")))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/end", s.requireUser(s.proctorAction("end")))
-	mux.HandleFunc("GET /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.listIncidents))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.logIncident))
+	mux.HandleFunc("GET /api/v1/sessions/{id}/appointments", s.requireUser(s.jsonHandler(http.StatusOK, s.sessionAppointments)))
+	mux.HandleFunc("GET /api/v1/proctor/sessions", s.requireUser(s.jsonHandler(http.StatusOK, s.liveSessions)))
+	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/pause", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("pause"))))
+	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/resume", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("resume"))))
+	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/end", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("end"))))
+	mux.HandleFunc("GET /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.jsonHandler(http.StatusOK, s.listIncidents)))
+	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.jsonHandler(http.StatusCreated, s.logIncident)))
 }
 
 // writeDocument writes a public JSON-LD document with a cache lifetime.
@@ -262,31 +262,28 @@ func (s *Server) credentialView(c *certlab.Credential) CredentialView {
 	return v
 }
 
-func (s *Server) listCredentials(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) listCredentials(r *http.Request, u *certlab.User) (any, error) {
 	cs, err := s.Credentials.Credentials(r.Context(), u)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	out := []CredentialView{}
 	for _, c := range cs {
 		out = append(out, s.credentialView(c))
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
-func (s *Server) getCredential(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) getCredential(r *http.Request, u *certlab.User) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	c, err := s.Credentials.Credential(r.Context(), u, id)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, s.credentialView(c))
+	return s.credentialView(c), nil
 }
 
 func (s *Server) downloadCredential(w http.ResponseWriter, r *http.Request, u *certlab.User) {
@@ -312,28 +309,17 @@ func (s *Server) downloadCredential(w http.ResponseWriter, r *http.Request, u *c
 	writeCredential(w, r, c)
 }
 
-func (s *Server) listExternal(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) listExternal(r *http.Request, u *certlab.User) (any, error) {
 	q := r.URL.Query()
-	out, err := s.Credentials.ExternalCredentials(r.Context(), u, q.Get("status"), q.Get("all") == "true")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	return s.Credentials.ExternalCredentials(r.Context(), u, q.Get("status"), q.Get("all") == "true")
 }
 
-func (s *Server) declareExternal(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) declareExternal(r *http.Request, u *certlab.User) (any, error) {
 	var d credential.Declaration
 	if err := decode(r, &d); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	e, err := s.Credentials.Declare(r.Context(), u, d)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, e)
+	return s.Credentials.Declare(r.Context(), u, d)
 }
 
 // ReviewRequest is the body of POST /api/v1/external-credentials/{id}/review.
@@ -348,72 +334,48 @@ type ReviewResult struct {
 	Issued   []CredentialView            `json:"issued"`
 }
 
-func (s *Server) reviewExternal(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) reviewExternal(r *http.Request, u *certlab.User) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	var req ReviewRequest
 	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	e, issued, err := s.Credentials.Review(r.Context(), u, id, req.Verified, req.Note)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	res := ReviewResult{External: e, Issued: []CredentialView{}}
 	for _, c := range issued {
 		res.Issued = append(res.Issued, s.credentialView(c))
 	}
-	writeJSON(w, http.StatusOK, res)
+	return res, nil
 }
 
-func (s *Server) eligibility(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) eligibility(r *http.Request, u *certlab.User) (any, error) {
 	ex, err := s.Catalog.Exam(r.PathValue("id"))
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	mode := r.URL.Query().Get("mode")
 	if mode == "" {
 		mode = certlab.ModeExam
 	}
-	el, err := s.Credentials.Eligibility(r.Context(), u, ex, mode)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, el)
+	return s.Credentials.Eligibility(r.Context(), u, ex, mode)
 }
 
-func (s *Server) reminders(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	rs, err := s.Credentials.Reminders(r.Context(), u)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rs)
+func (s *Server) reminders(r *http.Request, u *certlab.User) (any, error) {
+	return s.Credentials.Reminders(r.Context(), u)
 }
 
-func (s *Server) transcript(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	t, err := s.Credentials.Transcript(r.Context(), u)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
+func (s *Server) transcript(r *http.Request, u *certlab.User) (any, error) {
+	return s.Credentials.Transcript(r.Context(), u)
 }
 
-func (s *Server) listShares(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	out, err := s.Credentials.Shares(r.Context(), u)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+func (s *Server) listShares(r *http.Request, u *certlab.User) (any, error) {
+	return s.Credentials.Shares(r.Context(), u)
 }
 
 // ShareCreated is the answer to creating a transcript link: the token is
@@ -424,23 +386,21 @@ type ShareCreated struct {
 	URL   string `json:"url"`
 }
 
-func (s *Server) createShare(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) createShare(r *http.Request, u *certlab.User) (any, error) {
 	var req struct {
 		Label string `json:"label"`
 	}
 	if r.ContentLength != 0 {
 		if err := decode(r, &req); err != nil {
-			s.error(w, r, err)
-			return
+			return nil, err
 		}
 	}
 	token, sh, err := s.Credentials.CreateShare(r.Context(), u, req.Label)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	base := strings.TrimSuffix(s.Credentials.IssuerID(), "/issuer")
-	writeJSON(w, http.StatusCreated, ShareCreated{TranscriptShare: sh, Token: token, URL: base + "/transcripts/" + token})
+	return ShareCreated{TranscriptShare: sh, Token: token, URL: base + "/transcripts/" + token}, nil
 }
 
 func (s *Server) revokeShare(w http.ResponseWriter, r *http.Request, u *certlab.User) {
@@ -456,50 +416,28 @@ func (s *Server) revokeShare(w http.ResponseWriter, r *http.Request, u *certlab.
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) listSessions(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	out, err := s.Credentials.Sessions(r.Context(), r.URL.Query().Get("exam"))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+func (s *Server) listSessions(r *http.Request, u *certlab.User) (any, error) {
+	return s.Credentials.Sessions(r.Context(), r.URL.Query().Get("exam"))
 }
 
-func (s *Server) createSession(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) createSession(r *http.Request, u *certlab.User) (any, error) {
 	var req credential.SessionRequest
 	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	es, err := s.Credentials.CreateSession(r.Context(), u, req)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, es)
+	return s.Credentials.CreateSession(r.Context(), u, req)
 }
 
-func (s *Server) sessionAppointments(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) sessionAppointments(r *http.Request, u *certlab.User) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	out, err := s.Credentials.Appointments(r.Context(), u, id)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	return s.Credentials.Appointments(r.Context(), u, id)
 }
 
-func (s *Server) listAppointments(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	out, err := s.Credentials.Appointments(r.Context(), u, 0)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+func (s *Server) listAppointments(r *http.Request, u *certlab.User) (any, error) {
+	return s.Credentials.Appointments(r.Context(), u, 0)
 }
 
 // SessionRef is the body of booking and rescheduling requests.
@@ -507,60 +445,41 @@ type SessionRef struct {
 	SessionID int64 `json:"session_id"`
 }
 
-func (s *Server) bookAppointment(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) bookAppointment(r *http.Request, u *certlab.User) (any, error) {
 	var req SessionRef
 	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	ap, err := s.Credentials.Book(r.Context(), u, req.SessionID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, ap)
+	return s.Credentials.Book(r.Context(), u, req.SessionID)
 }
 
-func (s *Server) rescheduleAppointment(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) rescheduleAppointment(r *http.Request, u *certlab.User) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	var req SessionRef
 	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	ap, err := s.Credentials.Reschedule(r.Context(), u, id, req.SessionID)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ap)
+	return s.Credentials.Reschedule(r.Context(), u, id, req.SessionID)
 }
 
-func (s *Server) cancelAppointment(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	s.appointmentAction(w, r, u, s.Credentials.Cancel)
+func (s *Server) cancelAppointment(r *http.Request, u *certlab.User) (any, error) {
+	return s.appointmentAction(r, u, s.Credentials.Cancel)
 }
 
-func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	s.appointmentAction(w, r, u, s.Credentials.CheckIn)
+func (s *Server) checkIn(r *http.Request, u *certlab.User) (any, error) {
+	return s.appointmentAction(r, u, s.Credentials.CheckIn)
 }
 
-func (s *Server) appointmentAction(w http.ResponseWriter, r *http.Request, u *certlab.User,
-	act func(ctx context.Context, u *certlab.User, id int64) (*certlab.Appointment, error)) {
+func (s *Server) appointmentAction(r *http.Request, u *certlab.User,
+	act func(ctx context.Context, u *certlab.User, id int64) (*certlab.Appointment, error)) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	ap, err := act(r.Context(), u, id)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ap)
+	return act(r.Context(), u, id)
 }
 
 // ReasonRequest is the body of actions that record a reason.
@@ -568,166 +487,123 @@ type ReasonRequest struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) revokeCredential(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) revokeCredential(r *http.Request, u *certlab.User) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	var req ReasonRequest
 	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	c, err := s.Credentials.Revoke(r.Context(), u, id, req.Reason)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, s.credentialView(c))
+	return s.credentialView(c), nil
 }
 
-func (s *Server) sweepCredentials(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	res, err := s.Credentials.Sweep(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+func (s *Server) sweepCredentials(r *http.Request, u *certlab.User) (any, error) {
+	return s.Credentials.Sweep(r.Context())
 }
 
-func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) rotateKey(r *http.Request, u *certlab.User) (any, error) {
 	id, err := s.Credentials.RotateKey(r.Context(), u)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"active_key": id})
+	return map[string]string{"active_key": id}, nil
 }
 
-func (s *Server) withdrawKey(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) withdrawKey(r *http.Request, u *certlab.User) (any, error) {
 	var req struct {
 		Key    string `json:"key"`
 		Reason string `json:"reason"`
 	}
 	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	if err := s.Credentials.WithdrawKey(r.Context(), u, req.Key, req.Reason); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"withdrawn": req.Key, "active_key": s.Credentials.SigningKeyID()})
+	return map[string]string{"withdrawn": req.Key, "active_key": s.Credentials.SigningKeyID()}, nil
 }
 
-func (s *Server) setAccommodation(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) setAccommodation(r *http.Request, u *certlab.User) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	var req struct {
 		ExtraTimePct int    `json:"extra_time_pct"`
 		Reason       string `json:"reason"`
 	}
 	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	out, err := s.Credentials.SetAccommodation(r.Context(), u, id, req.ExtraTimePct, req.Reason)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	return s.Credentials.SetAccommodation(r.Context(), u, id, req.ExtraTimePct, req.Reason)
 }
 
-func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) auditLog(r *http.Request, u *certlab.User) (any, error) {
 	q := r.URL.Query()
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	out, err := s.Credentials.AuditLog(r.Context(), u, certlab.AuditFilter{Target: q.Get("target"), Action: q.Get("action"), Limit: limit})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	if out == nil {
 		out = []*certlab.AuditEntry{}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
-func (s *Server) liveSessions(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	out, err := s.Credentials.LiveSessions(r.Context(), u)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+func (s *Server) liveSessions(r *http.Request, u *certlab.User) (any, error) {
+	return s.Credentials.LiveSessions(r.Context(), u)
 }
 
-func (s *Server) proctorAction(action string) func(http.ResponseWriter, *http.Request, *certlab.User) {
-	return func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+// proctorAction makes the handler of a proctor's pause, resume or end of an
+// attempt, with an optional reason.
+func (s *Server) proctorAction(action string) func(*http.Request, *certlab.User) (any, error) {
+	return func(r *http.Request, u *certlab.User) (any, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return nil, err
 		}
 		var req ReasonRequest
 		if r.ContentLength != 0 {
 			if err := decode(r, &req); err != nil {
-				s.error(w, r, err)
-				return
+				return nil, err
 			}
 		}
-		var a *certlab.Attempt
 		switch action {
 		case "pause":
-			a, err = s.Credentials.Pause(r.Context(), u, id, req.Reason)
+			return s.Credentials.Pause(r.Context(), u, id, req.Reason)
 		case "resume":
-			a, err = s.Credentials.Resume(r.Context(), u, id, req.Reason)
+			return s.Credentials.Resume(r.Context(), u, id, req.Reason)
 		default:
-			a, err = s.Credentials.EndSession(r.Context(), u, id, req.Reason)
+			return s.Credentials.EndSession(r.Context(), u, id, req.Reason)
 		}
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, a)
 	}
 }
 
-func (s *Server) listIncidents(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) listIncidents(r *http.Request, u *certlab.User) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	out, err := s.Credentials.Incidents(r.Context(), u, id)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	return s.Credentials.Incidents(r.Context(), u, id)
 }
 
-func (s *Server) logIncident(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+func (s *Server) logIncident(r *http.Request, u *certlab.User) (any, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	var req struct {
 		Note string `json:"note"`
 	}
 	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	e, err := s.Credentials.LogIncident(r.Context(), u, id, req.Note)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, e)
+	return s.Credentials.LogIncident(r.Context(), u, id, req.Note)
 }
