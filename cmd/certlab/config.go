@@ -57,7 +57,7 @@ func (c *dbConfig) register(fs *flag.FlagSet, getenv func(string) string) {
 func (c *dbConfig) open(ctx context.Context, logger *slog.Logger, migrate bool) (*sqlstore.Store, error) {
 	var s *sqlstore.Store
 	var err error
-	if strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://") {
+	if isPostgres(c.DB) {
 		s, err = postgres.Open(ctx, c.DB)
 	} else {
 		s, err = sqlite.Open(ctx, c.DB)
@@ -80,6 +80,11 @@ func (c *dbConfig) open(ctx context.Context, logger *slog.Logger, migrate bool) 
 		return nil, err
 	}
 	return s, nil
+}
+
+// isPostgres reports whether a --db value names a PostgreSQL database.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
 func newLogger(env *Env, format, level string) (*slog.Logger, error) {

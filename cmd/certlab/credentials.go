@@ -2,8 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
 	"flag"
+	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,9 +41,48 @@ func (c *credentialConfig) register(fs *flag.FlagSet, getenv func(string) string
 	c.SMTPPass = envOr(getenv, "CERTLAB_SMTP_PASSWORD", "")
 }
 
-// open starts the credential service and hooks it into the engine. Without
-// CERTLAB_KEY_SECRET (or CERTLAB_KEY_SECRET_FILE) credentials are disabled.
-func (c *credentialConfig) open(ctx context.Context, addr string, store certlab.Store, cat *certlab.Catalog, engine *exam.Engine, logger *slog.Logger) (*credential.Service, error) {
+// localKeySecret returns the key secret kept beside an embedded SQLite
+// database (issuer-key.secret, mode 0600), creating a random one on first
+// start, so the default single-server set-up issues credentials out of the
+// box. Anyone who can read the database folder can read it: deployments
+// that need more set CERTLAB_KEY_SECRET(_FILE) from a secret store.
+func localKeySecret(dbPath string) (string, string, error) {
+	path := filepath.Join(filepath.Dir(dbPath), "issuer-key.secret")
+	if b, err := os.ReadFile(path); err == nil {
+		return strings.TrimSpace(string(b)), path, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", path, err
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return "", path, err
+	}
+	secret := base64.RawURLEncoding.EncodeToString(buf)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", path, fmt.Errorf("create %s: %w", path, err)
+	}
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		f.Close()
+		return "", path, err
+	}
+	return secret, path, f.Close()
+}
+
+// open starts the credential service and hooks it into the engine. The key
+// secret comes from CERTLAB_KEY_SECRET (or CERTLAB_KEY_SECRET_FILE); on the
+// embedded SQLite database it defaults to a file beside the database. On
+// PostgreSQL, where several servers must share it, it has to be configured:
+// without it credentials are disabled.
+func (c *credentialConfig) open(ctx context.Context, addr, dbPath string, store certlab.Store, cat *certlab.Catalog, engine *exam.Engine, logger *slog.Logger) (*credential.Service, error) {
+	if c.KeySecret == "" && !isPostgres(dbPath) {
+		secret, path, err := localKeySecret(dbPath)
+		if err != nil {
+			return nil, fmt.Errorf("issuer key secret: %w", err)
+		}
+		logger.Info("issuer key secret from file (set CERTLAB_KEY_SECRET_FILE to keep it elsewhere)", "path", path)
+		c.KeySecret = secret
+	}
 	if c.KeySecret == "" {
 		logger.Warn("credentials disabled: set CERTLAB_KEY_SECRET (or CERTLAB_KEY_SECRET_FILE) to a secret of at least 16 bytes to issue and verify credentials")
 		return nil, nil

@@ -74,7 +74,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		SecureCookies: cfg.SecureCookies, PasswordParams: auth.DefaultParams}); err != nil {
 		return err
 	}
-	if srv.Credentials, err = cfg.Credentials.open(ctx, cfg.Addr, store, cat, engine, logger); err != nil {
+	if srv.Credentials, err = cfg.Credentials.open(ctx, cfg.Addr, cfg.DB, store, cat, engine, logger); err != nil {
 		return err
 	}
 	if srv.Credentials != nil {
