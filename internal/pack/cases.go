@@ -1,7 +1,6 @@
 package pack
 
 import (
-	"io/fs"
 	"path"
 	"strconv"
 
@@ -19,18 +18,8 @@ type caseFile struct {
 func (l *loader) loadCases(p *certlab.Program, dir string) {
 	for _, file := range l.markdownFiles(path.Join(dir, "cases")) {
 		r := l.reporter(file, 1)
-		src, err := fs.ReadFile(l.fsys, file)
-		if err != nil {
-			r.errorf(0, "read: %v", err)
-			continue
-		}
-		front, body, bodyLine, err := splitFrontMatter(src)
-		if err != nil {
-			r.errorf(1, "%v", err)
-			continue
-		}
 		var f caseFile
-		root, ok := decodeStrict(r, front, &f)
+		root, body, bodyLine, ok := l.readMarkdown(r, file, &f)
 		if !ok {
 			continue
 		}

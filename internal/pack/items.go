@@ -2,7 +2,6 @@ package pack
 
 import (
 	"fmt"
-	"io/fs"
 	"net/url"
 	"path"
 	"regexp"
@@ -70,18 +69,8 @@ func (l *loader) loadItems(p *certlab.Program, dir string) {
 // any error.
 func (l *loader) loadItem(p *certlab.Program, file string) *certlab.Item {
 	r := l.reporter(file, 1)
-	src, err := fs.ReadFile(l.fsys, file)
-	if err != nil {
-		r.errorf(0, "read: %v", err)
-		return nil
-	}
-	front, body, bodyLine, err := splitFrontMatter(src)
-	if err != nil {
-		r.errorf(1, "%v", err)
-		return nil
-	}
 	var f itemFile
-	root, ok := decodeStrict(r, front, &f)
+	root, body, bodyLine, ok := l.readMarkdown(r, file, &f)
 	if !ok {
 		return nil
 	}

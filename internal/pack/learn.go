@@ -31,18 +31,8 @@ func (l *loader) loadLearning(p *certlab.Program, dir string) {
 	modules := map[string]bool{}
 	for _, file := range l.markdownFiles(path.Join(dir, "learn", "modules")) {
 		r := l.reporter(file, 1)
-		src, err := fs.ReadFile(l.fsys, file)
-		if err != nil {
-			r.errorf(0, "read: %v", err)
-			continue
-		}
-		front, body, bodyLine, err := splitFrontMatter(src)
-		if err != nil {
-			r.errorf(1, "%v", err)
-			continue
-		}
 		var f moduleFile
-		root, ok := decodeStrict(r, front, &f)
+		root, body, bodyLine, ok := l.readMarkdown(r, file, &f)
 		if !ok {
 			continue
 		}

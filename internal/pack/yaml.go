@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"regexp"
 	"strings"
 
@@ -163,4 +164,22 @@ func splitSections(body string, firstLine int) (lead string, secs []section) {
 	}
 	flush()
 	return lead, secs
+}
+
+// readMarkdown reads a Markdown file with YAML front matter and decodes the
+// front matter strictly into v. Problems are reported through r; ok is
+// false when the file cannot be used at all.
+func (l *loader) readMarkdown(r *reporter, file string, v any) (root *yaml.Node, body []byte, bodyLine int, ok bool) {
+	src, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		r.errorf(0, "read: %v", err)
+		return nil, nil, 0, false
+	}
+	front, body, bodyLine, err := splitFrontMatter(src)
+	if err != nil {
+		r.errorf(1, "%v", err)
+		return nil, nil, 0, false
+	}
+	root, ok = decodeStrict(r, front, v)
+	return root, body, bodyLine, ok
 }
