@@ -94,7 +94,15 @@ type Question struct {
 	Domain    string `json:"domain"`              // domain of the current outline
 	Objective string `json:"objective"`
 	Pilot     bool   `json:"pilot,omitempty"`
+	// Layout is the order the item's choices are shown in for this
+	// attempt, chosen when the question was placed in the form.
+	Layout Layout `json:"layout,omitempty"`
 }
+
+// Layout is the order of an item's choices for one attempt: named lists of
+// ids ("options", "areas", "blank.<id>"). Which lists an item has is up to
+// its kind; nil keeps the authored order.
+type Layout map[string][]string
 
 // Response is a candidate's saved answer to one question.
 type Response struct {

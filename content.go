@@ -215,8 +215,15 @@ const (
 	TypeLab          = "lab"
 )
 
-// ItemTypes lists every item type in presentation order.
-var ItemTypes = []string{TypeSingle, TypeMultiple, TypeOrdering, TypeMatching, TypeHotArea, TypeActiveScreen, TypeYesNoSeries, TypeLab}
+// Item pools: every item, case study and lab belongs to one.
+const (
+	// PoolExam is the secure pool credential exams are assembled from: its
+	// items, keys and explanations never leave the server outside a sitting.
+	PoolExam = "exam"
+	// PoolPractice is the pool practice, study, readiness, renewal and
+	// unproctored practice exams draw from.
+	PoolPractice = "practice"
+)
 
 // Item is one question of the bank, with its answer key. Items never reach a
 // candidate as they are: the exam package turns them into key-free views.
@@ -228,6 +235,8 @@ type Item struct {
 	Difficulty  int                 `json:"difficulty"`
 	CaseID      string              `json:"case,omitempty"`
 	Pilot       bool                `json:"pilot,omitempty"`
+	Pool        string              `json:"pool"`
+	Verified    string              `json:"verified"` // YYYY-MM-DD: facts last checked against the references
 	Stem        string              `json:"stem"`
 	Exhibit     string              `json:"exhibit,omitempty"`
 	Explanation string              `json:"explanation"`
@@ -247,6 +256,16 @@ type Item struct {
 	Key    string            `json:"-"`
 	Keys   []string          `json:"-"`
 	KeyMap map[string]string `json:"-"`
+
+	// Shuffle lets choices be shown in a per-attempt order (default; an
+	// item opts out with shuffle: false, e.g. for "None of these").
+	Shuffle bool `json:"-"`
+	// Rationale is each option's own explanation (why right, why wrong),
+	// by option or area id.
+	Rationale map[string]string `json:"-"`
+	// Silence maps a lint warning's id to the author's reason it does not
+	// apply to this item.
+	Silence map[string]string `json:"-"`
 
 	// IRT parameters once calibrated (A == 0 means not calibrated).
 	A, B, C float64 `json:"-"`
@@ -293,6 +312,7 @@ type Statement struct {
 type Case struct {
 	ID       string    `json:"id"`
 	Title    string    `json:"title"`
+	Pool     string    `json:"-"`
 	Exhibits []Exhibit `json:"exhibits"`
 	File     string    `json:"-"`
 }

@@ -31,7 +31,7 @@ func TestFormsMeetBlueprint(t *testing.T) {
 		t.Run(id, func(t *testing.T) {
 			seen := map[string]bool{}
 			for seed := int64(1); seed <= 1000; seed++ {
-				f, err := exam.AssembleForm(ex, seed)
+				f, err := exam.AssembleForm(ex, certlab.PoolExam, seed)
 				if err != nil {
 					t.Fatalf("seed %d: %v", seed, err)
 				}
@@ -42,9 +42,18 @@ func TestFormsMeetBlueprint(t *testing.T) {
 					seen[q.ItemID] = true
 				}
 			}
-			// Over 1,000 forms nearly the whole bank is used, not a few favourites.
-			if n := len(seen); n < len(ex.Items)*9/10 {
-				t.Errorf("1,000 forms used only %d of %d items", n, len(ex.Items))
+			// Over 1,000 forms nearly the whole exam pool is used, not a
+			// few favourites, and nothing of the practice pool.
+			examPool := 0
+			for _, it := range ex.Items {
+				if it.Pool == certlab.PoolExam {
+					examPool++
+				} else if seen[it.ID] {
+					t.Errorf("practice-pool item %s is on an exam form", it.ID)
+				}
+			}
+			if n := len(seen); n < examPool*9/10 {
+				t.Errorf("1,000 forms used only %d of %d exam-pool items", n, examPool)
 			}
 		})
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/item"
 	"github.com/certlab/certlab/internal/pack"
 )
 
@@ -86,12 +87,29 @@ func runContentStats(env *Env, args []string) error {
 func printStats(w io.Writer, stats []pack.ExamStats) {
 	for _, es := range stats {
 		fmt.Fprintf(w, "%s / %s: %d items, %d case studies\n  by type:", es.Program, es.Exam, es.Items, es.Cases)
-		for _, t := range certlab.ItemTypes {
+		for _, t := range item.Names() {
 			if n := es.ByType[t]; n > 0 {
 				fmt.Fprintf(w, " %s %d", t, n)
 			}
 		}
 		fmt.Fprintln(w)
+		printBias(w, "all items", es.Bias)
+		for _, ps := range es.Pools {
+			fmt.Fprintf(w, "  %s pool: %d items, %d case studies; by domain:", ps.Pool, ps.Items, ps.Cases)
+			for _, d := range ps.Domains {
+				fmt.Fprintf(w, " %s %d (%.0f%%, weight %d-%d%%)", d.ID, d.Items, d.Share, d.WeightMin, d.WeightMax)
+			}
+			fmt.Fprintln(w)
+			printBias(w, ps.Pool+" pool", ps.Bias)
+		}
+		for _, x := range es.Exposure {
+			if x.Error != "" {
+				fmt.Fprintf(w, "  %s forms: %s\n", x.Pool, x.Error)
+				continue
+			}
+			fmt.Fprintf(w, "  %s forms (%d assembled): most-used item in %.1f%% of forms (%s); two forms share %.1f%% of their items on average\n",
+				x.Pool, x.Forms, x.MaxItemPercent, x.MaxItem, x.MeanOverlap)
+		}
 		for _, os := range es.Outlines {
 			if os.Current {
 				fmt.Fprintf(w, "  outline %s (current: forms are built from it)\n", os.Version)
@@ -117,6 +135,13 @@ func printStats(w io.Writer, stats []pack.ExamStats) {
 			tw.Flush()
 		}
 	}
+}
+
+// printBias prints how much the options give away without reading stems.
+func printBias(w io.Writer, what string, b pack.BiasStats) {
+	fmt.Fprintf(w, "  cues (%s): single key longest %.1f%% (≥1.5× %.1f%%) of %d; multiple keys among longest %.1f%% (chance %.1f%%) of %d; drop-down key first %.1f%% of %d; series first Yes %.1f%% of %d, Yes %.1f%% of %d statements; test-wise score %.1f%%\n",
+		what, b.KeyLongest, b.KeyRatio15, b.Single, b.KeysAmongLongest, b.KeysByChance, b.MultipleKeys, b.DropdownFirstKey, b.Dropdowns,
+		b.SeriesFirstYes, b.Series, b.StatementsYes, b.Statements, b.TestWise)
 }
 
 func trim(s string, n int) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/item"
 )
 
 // resolvePractice turns the study options of a practice request into a
@@ -74,7 +75,7 @@ func (e *Engine) appendAdaptive(ctx context.Context, a *certlab.Attempt, ex *cer
 		if !ok {
 			continue
 		}
-		correct[q.Key] = ScoreResponse(it, q.Statement, v) == MaxPoints(it, q.Statement)
+		correct[q.Key] = item.Score(it, q.Statement, v) == item.MaxPoints(it, q.Statement)
 	}
 	id, err := e.Adaptive(ctx, fresh, correct)
 	if err != nil || id == "" {
@@ -84,7 +85,7 @@ func (e *Engine) appendAdaptive(ctx context.Context, a *certlab.Attempt, ex *cer
 	if !ok {
 		return certlab.Errorf(certlab.EINTERNAL, "adaptive selection chose unknown item %s", id)
 	}
-	for _, q := range questionsOf(ex.Current(), it) {
+	for _, q := range questionsOf(ex.Current(), it, a.Seed) {
 		if err := e.Store.AppendQuestion(ctx, a.ID, q); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/item"
 )
 
 // domainOf returns the item's domain in the outline, or "".
@@ -20,21 +21,20 @@ func domainOf(o *certlab.Outline, it *certlab.Item) string {
 	return ""
 }
 
-// questionsOf turns an item into its form questions: one, or one per
-// statement of a yes/no series.
-func questionsOf(o *certlab.Outline, it *certlab.Item) []*certlab.Question {
-	base := certlab.Question{ItemID: it.ID, Domain: domainOf(o, it), Objective: it.Objective(o.Version), Pilot: it.Pilot}
-	if it.Type != certlab.TypeYesNoSeries {
-		q := base
-		q.Key = it.ID
-		return []*certlab.Question{&q}
-	}
-	qs := make([]*certlab.Question, 0, len(it.Statements))
-	for _, s := range it.Statements {
-		q := base
-		q.Key = it.ID + "~" + s.ID
-		q.Statement = s.ID
-		qs = append(qs, &q)
+// questionsOf turns an item into its form questions (one, or one per
+// statement of a yes/no series), with the order its choices are shown in
+// for the form's seed.
+func questionsOf(o *certlab.Outline, it *certlab.Item, seed int64) []*certlab.Question {
+	k := item.Of(it)
+	layout := k.Arrange(it, item.RNG(seed, it.ID))
+	var qs []*certlab.Question
+	for _, st := range k.Statements(it) {
+		q := &certlab.Question{Key: it.ID, ItemID: it.ID, Statement: st, Domain: domainOf(o, it),
+			Objective: it.Objective(o.Version), Pilot: it.Pilot, Layout: layout}
+		if st != "" {
+			q.Key = it.ID + "~" + st
+		}
+		qs = append(qs, q)
 	}
 	return qs
 }
@@ -127,7 +127,10 @@ func DomainTargets(o *certlab.Outline, n int) (map[string]int, error) {
 // policy. The same seed always gives the same form. Each domain gets its
 // share of scored questions, sections follow the policy, no item appears
 // twice, and pilot items (unscored) are mixed into the general section.
-func AssembleForm(ex *certlab.Exam, seed int64) (*certlab.Form, error) {
+// Only items and case studies of the given pool are used: a credential
+// exam draws from the secure exam pool, a practice exam from the practice
+// pool. Lab items are left out until lab grading lands.
+func AssembleForm(ex *certlab.Exam, pool string, seed int64) (*certlab.Form, error) {
 	o := ex.Current()
 	pol := ex.Policy
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x6365727469666c61))
@@ -167,15 +170,18 @@ func AssembleForm(ex *certlab.Exam, seed int64) (*certlab.Form, error) {
 	var general, series, labs, pilots []*certlab.Item
 	caseItems := map[string][]*certlab.Item{}
 	for _, it := range ex.Items {
-		switch {
+		if it.Pool != pool {
+			continue
+		}
+		switch section := item.Of(it).Section(); {
+		case section == certlab.SectionLab:
+			continue // not graded yet: kept out of forms
 		case it.CaseID != "":
 			caseItems[it.CaseID] = append(caseItems[it.CaseID], it)
 		case it.Pilot:
 			pilots = append(pilots, it)
-		case it.Type == certlab.TypeYesNoSeries:
+		case section == certlab.SectionYesNoSeries:
 			series = append(series, it)
-		case it.Type == certlab.TypeLab:
-			labs = append(labs, it)
 		default:
 			general = append(general, it)
 		}
@@ -183,7 +189,12 @@ func AssembleForm(ex *certlab.Exam, seed int64) (*certlab.Form, error) {
 	shuffle := func(items []*certlab.Item) {
 		rng.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
 	}
-	cases := append([]*certlab.Case(nil), ex.Cases...)
+	var cases []*certlab.Case
+	for _, c := range ex.Cases {
+		if c.Pool == pool {
+			cases = append(cases, c)
+		}
+	}
 	rng.Shuffle(len(cases), func(i, j int) { cases[i], cases[j] = cases[j], cases[i] })
 	shuffle(general)
 	shuffle(series)
@@ -206,7 +217,7 @@ func AssembleForm(ex *certlab.Exam, seed int64) (*certlab.Form, error) {
 				sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
 				var qs []*certlab.Question
 				for _, it := range items {
-					qs = append(qs, questionsOf(o, it)...)
+					qs = append(qs, questionsOf(o, it, seed)...)
 				}
 				if len(qs) == 0 || !fits(qs) {
 					continue
@@ -232,7 +243,7 @@ func AssembleForm(ex *certlab.Exam, seed int64) (*certlab.Form, error) {
 				if placed == ps.Count {
 					break
 				}
-				qs := questionsOf(o, it)
+				qs := questionsOf(o, it, seed)
 				if used[it.ID] || !fits(qs) {
 					continue
 				}
@@ -255,7 +266,7 @@ func AssembleForm(ex *certlab.Exam, seed int64) (*certlab.Form, error) {
 	}
 	// General questions fill what is left of each domain.
 	for _, it := range general {
-		qs := questionsOf(o, it)
+		qs := questionsOf(o, it, seed)
 		if used[it.ID] || !fits(qs) {
 			continue
 		}
@@ -269,7 +280,7 @@ func AssembleForm(ex *certlab.Exam, seed int64) (*certlab.Form, error) {
 		}
 	}
 	for i := 0; i < pol.PilotItems && i < len(pilots); i++ {
-		generalSection.Questions = append(generalSection.Questions, questionsOf(o, pilots[i])...)
+		generalSection.Questions = append(generalSection.Questions, questionsOf(o, pilots[i], seed)...)
 	}
 	rng.Shuffle(len(generalSection.Questions), func(i, j int) {
 		generalSection.Questions[i], generalSection.Questions[j] = generalSection.Questions[j], generalSection.Questions[i]
@@ -310,7 +321,7 @@ func CheckForm(ex *certlab.Exam, f *certlab.Form) error {
 			if items[it.ID] && !sectionItems[it.ID] {
 				return fmt.Errorf("item %s appears twice", it.ID)
 			}
-			if sectionItems[it.ID] && it.Type != certlab.TypeYesNoSeries {
+			if sectionItems[it.ID] && len(item.Of(it).Statements(it)) < 2 {
 				return fmt.Errorf("item %s appears twice", it.ID)
 			}
 			items[it.ID], sectionItems[it.ID] = true, true

@@ -11,7 +11,7 @@ import (
 func TestAssembleFormMeetsBlueprint(t *testing.T) {
 	ex := demoExam()
 	for seed := int64(0); seed < 300; seed++ {
-		f, err := exam.AssembleForm(ex, seed)
+		f, err := exam.AssembleForm(ex, certlab.PoolExam, seed)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
@@ -35,14 +35,14 @@ func TestAssembleFormMeetsBlueprint(t *testing.T) {
 
 func TestAssembleFormIsReproducible(t *testing.T) {
 	ex := demoExam()
-	a, _ := exam.AssembleForm(ex, 7)
-	b, _ := exam.AssembleForm(ex, 7)
+	a, _ := exam.AssembleForm(ex, certlab.PoolExam, 7)
+	b, _ := exam.AssembleForm(ex, certlab.PoolExam, 7)
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("same seed gave different forms")
 	}
 	differ := false
 	for seed := int64(8); seed < 20 && !differ; seed++ {
-		c, _ := exam.AssembleForm(ex, seed)
+		c, _ := exam.AssembleForm(ex, certlab.PoolExam, seed)
 		differ = !reflect.DeepEqual(a.Questions(), c.Questions())
 	}
 	if !differ {
@@ -53,14 +53,14 @@ func TestAssembleFormIsReproducible(t *testing.T) {
 func TestAssembleFormNotEnoughItems(t *testing.T) {
 	ex := demoExam()
 	ex.Policy.Items = 40
-	if _, err := exam.AssembleForm(ex, 1); certlab.ErrorCode(err) != certlab.EINVALID {
+	if _, err := exam.AssembleForm(ex, certlab.PoolExam, 1); certlab.ErrorCode(err) != certlab.EINVALID {
 		t.Fatalf("error %v, want invalid (not enough items)", err)
 	}
 }
 
 func TestCheckFormCatchesBrokenForms(t *testing.T) {
 	ex := demoExam()
-	f, _ := exam.AssembleForm(ex, 3)
+	f, _ := exam.AssembleForm(ex, certlab.PoolExam, 3)
 	gen := f.Sections[len(f.Sections)-1]
 	gen.Questions = append(gen.Questions, gen.Questions[0]) // an item twice
 	if err := exam.CheckForm(ex, f); err == nil {

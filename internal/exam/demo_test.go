@@ -46,7 +46,9 @@ func demoExam() *certlab.Exam {
 	for _, it := range ex.Items {
 		it.ExamID = ex.ID
 		it.Difficulty = 3
+		it.Pool = certlab.PoolExam
 	}
+	ex.Cases[0].Pool = certlab.PoolExam
 	return ex
 }
 

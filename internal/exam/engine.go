@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/item"
 )
 
 // Engine runs attempts: it is the only place that decides what a candidate
@@ -85,7 +86,7 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	var form *certlab.Form
 	switch mode {
 	case certlab.ModeExam:
-		form, err = AssembleForm(ex, seed)
+		form, err = AssembleForm(ex, certlab.PoolExam, seed)
 	case certlab.ModePractice:
 		if opts, err = e.resolvePractice(ctx, u, ex, opts); err != nil {
 			return nil, err
@@ -139,7 +140,7 @@ func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certl
 	}
 	var pool []*certlab.Item
 	for _, it := range ex.Items {
-		if it.Pilot || it.Type == certlab.TypeLab {
+		if it.Pilot || it.Pool != certlab.PoolPractice || item.Of(it).Section() == certlab.SectionLab {
 			continue
 		}
 		if !in(opts.Domains, domainOf(o, it)) || !in(opts.Objectives, it.Objective(o.Version)) || !in(opts.Types, it.Type) || !in(opts.Items, it.ID) {
@@ -164,7 +165,7 @@ func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certl
 	}
 	sec := &certlab.FormSection{Kind: certlab.SectionGeneral, Title: "Practice"}
 	for _, it := range pool {
-		sec.Questions = append(sec.Questions, questionsOf(o, it)...)
+		sec.Questions = append(sec.Questions, questionsOf(o, it, seed)...)
 	}
 	return &certlab.Form{ExamID: ex.ID, OutlineVersion: o.Version, Seed: seed, Sections: []*certlab.FormSection{sec}}, nil
 }
@@ -264,7 +265,7 @@ func (e *Engine) SaveResponse(ctx context.Context, u *certlab.User, id int64, ke
 	if !ok {
 		return nil, certlab.Errorf(certlab.ECONFLICT, "item %s is no longer in the bank", q.ItemID)
 	}
-	value, err = DecodeResponse(it, q.Statement, value)
+	value, err = item.DecodeResponse(it, q.Statement, value)
 	if err != nil {
 		return nil, err
 	}
@@ -313,8 +314,8 @@ func (e *Engine) SaveResponse(ctx context.Context, u *certlab.User, id int64, ke
 }
 
 func feedback(it *certlab.Item, q *certlab.Question, value json.RawMessage) *Feedback {
-	f := &Feedback{MaxPoints: MaxPoints(it, q.Statement), Points: ScoreResponse(it, q.Statement, value),
-		Explanation: it.Explanation, References: it.References, Key: AnswerKey(it, q.Statement)}
+	f := &Feedback{MaxPoints: item.MaxPoints(it, q.Statement), Points: item.Score(it, q.Statement, value),
+		Explanation: it.Explanation, References: it.References, Key: item.AnswerKey(it, q.Statement)}
 	f.Correct = f.Points == f.MaxPoints
 	for _, s := range it.Statements {
 		if s.ID == q.Statement && s.Explanation != "" {
@@ -322,28 +323,6 @@ func feedback(it *certlab.Item, q *certlab.Question, value json.RawMessage) *Fee
 		}
 	}
 	return f
-}
-
-// AnswerKey is the item's key in the JSON shape of a response (for the
-// statement, in a yes/no series): what a fully correct answer saves.
-func AnswerKey(it *certlab.Item, statement string) json.RawMessage {
-	var v any
-	switch it.Type {
-	case certlab.TypeSingle:
-		v = it.Key
-	case certlab.TypeMultiple, certlab.TypeHotArea, certlab.TypeOrdering:
-		v = it.Keys
-	case certlab.TypeMatching, certlab.TypeActiveScreen:
-		v = it.KeyMap
-	case certlab.TypeYesNoSeries:
-		for _, s := range it.Statements {
-			if s.ID == statement {
-				v = s.Answer
-			}
-		}
-	}
-	b, _ := json.Marshal(v)
-	return b
 }
 
 func indexOf(s *certlab.FormSection, key string) int {

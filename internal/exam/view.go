@@ -3,11 +3,10 @@ package exam
 import (
 	"context"
 	"encoding/json"
-	"hash/fnv"
-	"math/rand/v2"
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/item"
 )
 
 // AttemptView is what a candidate's client sees of an attempt. It is built
@@ -50,23 +49,9 @@ type SectionView struct {
 type QuestionView struct {
 	Key       string    `json:"key"`
 	Number    int       `json:"number"`
-	Item      ItemView  `json:"item"`
+	Item      item.View `json:"item"`
 	Statement string    `json:"statement,omitempty"` // yes/no series: the statement text
 	Feedback  *Feedback `json:"feedback,omitempty"`  // practice only, once answered
-}
-
-// ItemView is an item without its key, explanation and references.
-type ItemView struct {
-	ID      string           `json:"id"`
-	Type    string           `json:"type"`
-	Stem    string           `json:"stem"`
-	Exhibit string           `json:"exhibit,omitempty"`
-	Options []certlab.Choice `json:"options,omitempty"`
-	Targets []certlab.Choice `json:"targets,omitempty"`
-	Areas   []certlab.Area   `json:"areas,omitempty"`
-	Blanks  []certlab.Blank  `json:"blanks,omitempty"`
-	Choose  int              `json:"choose,omitempty"`
-	Reuse   bool             `json:"reuse,omitempty"`
 }
 
 // RespView is a saved response.
@@ -74,20 +59,6 @@ type RespView struct {
 	Seq    int64           `json:"seq"`
 	Value  json.RawMessage `json:"value"`
 	Marked bool            `json:"marked"`
-}
-
-// itemView strips the key. Options of ordering and matching items are
-// shuffled per attempt, since authors tend to write them in answer order.
-func itemView(it *certlab.Item, seed int64) ItemView {
-	v := ItemView{ID: it.ID, Type: it.Type, Stem: it.Stem, Exhibit: it.Exhibit, Options: append([]certlab.Choice(nil), it.Options...),
-		Targets: it.Targets, Areas: it.Areas, Blanks: it.Blanks, Choose: it.Choose, Reuse: it.Reuse}
-	if it.Type == certlab.TypeOrdering || it.Type == certlab.TypeMatching {
-		h := fnv.New64a()
-		h.Write([]byte(it.ID))
-		rng := rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
-		rng.Shuffle(len(v.Options), func(i, j int) { v.Options[i], v.Options[j] = v.Options[j], v.Options[i] })
-	}
-	return v
 }
 
 // View returns the candidate's view of the attempt.
@@ -146,7 +117,7 @@ func (e *Engine) View(ctx context.Context, u *certlab.User, id int64) (*AttemptV
 			if !ok {
 				continue
 			}
-			qv := QuestionView{Key: q.Key, Number: number, Item: itemView(it, a.Seed)}
+			qv := QuestionView{Key: q.Key, Number: number, Item: item.ViewOf(it, q.Layout, a.Seed)}
 			for _, st := range it.Statements {
 				if st.ID == q.Statement {
 					qv.Statement = st.Text

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/item"
 )
 
 type caseFile struct {
@@ -12,6 +13,7 @@ type caseFile struct {
 	Title      string              `yaml:"title"`
 	Exam       string              `yaml:"exam"`
 	Objectives map[string][]string `yaml:"objectives"`
+	Pool       string              `yaml:"pool"`
 }
 
 // loadCases reads the case studies of a pack.
@@ -23,7 +25,8 @@ func (l *loader) loadCases(p *certlab.Program, dir string) {
 		if !ok {
 			continue
 		}
-		c := &certlab.Case{ID: f.ID, Title: f.Title, File: l.display(file)}
+		c := &certlab.Case{ID: f.ID, Title: f.Title, Pool: f.Pool, File: l.display(file)}
+		checkPool(r, line(r, root, "pool"), c.Pool)
 		if !idRE.MatchString(c.ID) {
 			r.errorf(line(r, root, "id"), "case id %q must be lowercase letters, digits, '-' and '.'", c.ID)
 		}
@@ -76,8 +79,8 @@ func (l *loader) checkCases(ex *certlab.Exam) {
 		for _, it := range ex.Items {
 			if it.CaseID == c.ID {
 				n++
-				if it.Type == certlab.TypeYesNoSeries {
-					l.diags = append(l.diags, Diagnostic{File: it.File, Line: 2, Message: "a yes/no series cannot be a case-study question"})
+				if item.Of(it).Section() != certlab.SectionGeneral {
+					l.diags = append(l.diags, Diagnostic{File: it.File, Line: 2, Message: "a " + item.Of(it).Title() + " item cannot be a case-study question"})
 				}
 			}
 		}

@@ -15,7 +15,7 @@ import (
 // Files with errors are left out and reported; everything else is loaded,
 // so one bad item never hides the rest of a pack.
 func Load(fsys fs.FS, root string) (*certlab.Catalog, Diagnostics) {
-	l := &loader{fsys: fsys, root: root}
+	l := &loader{fsys: fsys, root: root, retired: map[string][]retiredTerm{}}
 	cat := &certlab.Catalog{Exams: map[string]*certlab.Exam{}}
 	var dirs []string
 	if _, err := fs.Stat(fsys, "program.yaml"); err == nil {
@@ -57,6 +57,7 @@ func Load(fsys fs.FS, root string) (*certlab.Catalog, Diagnostics) {
 		if dupExam {
 			continue
 		}
+		l.loadRetired(p, dir)
 		l.loadCases(p, dir)
 		l.loadItems(p, dir)
 		l.loadLearning(p, dir)
@@ -84,6 +85,7 @@ type loader struct {
 	root           string
 	diags          Diagnostics
 	credentialRefs []credentialRef
+	retired        map[string][]retiredTerm // by program id
 }
 
 type credentialRef struct {

@@ -78,9 +78,23 @@ func demoPack(files map[string]string) fstest.MapFS {
 		"exams/demo-1.yaml": {Data: []byte(examYAML)},
 	}
 	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+		fsys[name] = &fstest.MapFile{Data: []byte(withPool(name, data))}
 	}
 	return fsys
+}
+
+// withPool puts an item that names no pool in the exam pool, at the end of
+// its front matter so that line numbers above stay as written.
+func withPool(name, data string) string {
+	if !strings.HasPrefix(name, "items/") || strings.Contains(data, "\npool:") || !strings.HasPrefix(data, "---\n") {
+		return data
+	}
+	end := strings.Index(data[4:], "\n---")
+	if end < 0 {
+		return data
+	}
+	end += 4 + 1
+	return data[:end] + "pool: exam\nverified: 2026-12-01\n" + data[end:]
 }
 
 func TestLoadValidPack(t *testing.T) {
@@ -113,7 +127,7 @@ func TestLintErrors(t *testing.T) {
 		replace [2]string // applied to goodItem
 		want    string    // file:line: message fragment
 	}{
-		{"unknown key", [2]string{"difficulty: 2", "difficulty: 2\ncolour: red"}, `items/a/a-one-001.md:8: unknown key "colour"`},
+		{"unknown key", [2]string{"difficulty: 2", "difficulty: 2\ncolour: red"}, `items/a/a-one-001.md:8: single items do not take colour`},
 		{"answer not an option", [2]string{"answer: b", "answer: e"}, `items/a/a-one-001.md:12: answer "e" is not one of the options`},
 		{"missing answer", [2]string{"answer: b\n", ""}, `answer is missing`},
 		{"objective not in blueprint", [2]string{"[a.one]", "[a.nine]"}, `items/a/a-one-001.md:5: objective "a.nine" is not in outline "v2"`},
@@ -122,7 +136,7 @@ func TestLintErrors(t *testing.T) {
 		{"no explanation", [2]string{"## Explanation\nBecause it is.\n", ""}, `explanation is missing`},
 		{"bad reference", [2]string{"https://learn.microsoft.com/azure/devops/", "ftp://example.org/x"}, `:14: reference "ftp://example.org/x" is not an https URL`},
 		{"unknown type", [2]string{"type: single", "type: essay"}, `:3: type "essay" must be one of`},
-		{"unknown section", [2]string{"## Explanation", "## Notes\nx\n\n## Explanation"}, `:18: unknown section "Notes"`},
+		{"unknown section", [2]string{"## Explanation", "## Notes\nx\n\n## Explanation"}, `:20: unknown section "Notes"`},
 		{"bad yaml", [2]string{"options:", "options: [\n"}, `items/a/a-one-001.md:`},
 		{"no front matter", [2]string{"---\nid:", "id:"}, `:1: file must start with YAML front matter`},
 		{"repeated option id", [2]string{`{id: c, text: "Third"}`, `{id: a, text: "Third"}`}, `options: id "a" is missing or repeated`},

@@ -17,13 +17,18 @@ var unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type \S+`)
 // document's root node for looking up lines. Problems are reported; the
 // result says whether decoding succeeded.
 func decodeStrict(r *reporter, src []byte, v any) (*yaml.Node, bool) {
+	return decode(r, src, v, true)
+}
+
+// decode decodes YAML into v, rejecting unknown keys when strict.
+func decode(r *reporter, src []byte, v any, strict bool) (*yaml.Node, bool) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		r.yamlError(err)
 		return nil, false
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
+	dec.KnownFields(strict)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
@@ -140,7 +145,7 @@ func splitSections(body string, firstLine int) (lead string, secs []section) {
 	var buf []string
 	fence := ""
 	flush := func() {
-		text := strings.TrimSpace(strings.Join(buf, "\n"))
+		text := trimBlankLines(strings.Join(buf, "\n"))
 		if cur == nil {
 			lead = text
 		} else {
@@ -182,4 +187,38 @@ func (l *loader) readMarkdown(r *reporter, file string, v any) (root *yaml.Node,
 	}
 	root, ok = decodeStrict(r, front, v)
 	return root, body, bodyLine, ok
+}
+
+// readMarkdownLoose is readMarkdown for files whose keys are checked by the
+// caller (items: common keys decoded here, the kind's keys by the kind).
+func (l *loader) readMarkdownLoose(r *reporter, file string, v any) (root *yaml.Node, body []byte, bodyLine int, ok bool) {
+	src, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		r.errorf(0, "read: %v", err)
+		return nil, nil, 0, false
+	}
+	front, body, bodyLine, err := splitFrontMatter(src)
+	if err != nil {
+		r.errorf(1, "%v", err)
+		return nil, nil, 0, false
+	}
+	root, ok = decode(r, front, v, false)
+	return root, body, bodyLine, ok
+}
+
+// trimBlankLines removes blank lines at the start and white space at the
+// end, keeping the first line's indentation (it matters in code blocks).
+func trimBlankLines(s string) string {
+	s = strings.TrimRight(s, " \t\n")
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 || strings.TrimSpace(s[:i]) != "" {
+			break
+		}
+		s = s[i+1:]
+	}
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/certlab/certlab/internal/cat"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/irt"
+	"github.com/certlab/certlab/internal/item"
 	"github.com/certlab/certlab/internal/readiness"
 	"github.com/certlab/certlab/internal/srs"
 )
@@ -56,14 +57,12 @@ type Model struct {
 }
 
 // ProvisionalParams maps an author's difficulty estimate (1..5) to 2PL
-// parameters with a guessing floor for single-choice items: b from -1.5 to
+// parameters with the kind's guessing floor (one in n for single choice,
+// one in two for a yes/no statement): b from -1.5 to
 // 1.5, a = 1. They stand in until certlab calibrate has enough responses.
 func ProvisionalParams(it *certlab.Item) (a, b, c float64) {
 	b = (float64(it.Difficulty) - 3) * 0.75
-	if it.Type == certlab.TypeSingle && len(it.Options) > 0 {
-		c = 1 / float64(len(it.Options))
-	}
-	return 1, b, c
+	return 1, b, item.Of(it).Guess(it)
 }
 
 // Model returns the exam's item model.
@@ -154,7 +153,7 @@ func (s *Service) Readiness(ctx context.Context, u *certlab.User, examID string)
 	if err != nil {
 		return nil, err
 	}
-	form, err := exam.AssembleForm(ex, 1)
+	form, err := exam.AssembleForm(ex, certlab.PoolExam, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +334,7 @@ func (s *Service) NextAdaptive(ctx context.Context, a *certlab.Attempt, response
 	// The adaptive bank: standalone, dichotomously usable items.
 	var ids []string
 	for _, it := range ex.Items {
-		if _, ok := m.Items[it.ID]; ok && it.CaseID == "" && !it.Pilot && it.Type != certlab.TypeYesNoSeries && it.Type != certlab.TypeLab {
+		if _, ok := m.Items[it.ID]; ok && it.CaseID == "" && !it.Pilot && item.Of(it).Section() == certlab.SectionGeneral {
 			ids = append(ids, it.ID)
 		}
 	}
@@ -415,7 +414,7 @@ func (s *Service) ScaleIRT(ctx context.Context, ex *certlab.Exam, f *certlab.For
 		ci := m.Items[q.ItemID]
 		form = append(form, ci)
 		v := responses[q.Key]
-		post.Update(ci, exam.ScoreResponse(it, q.Statement, v) == exam.MaxPoints(it, q.Statement))
+		post.Update(ci, item.Score(it, q.Statement, v) == item.MaxPoints(it, q.Statement))
 	}
 	if len(form) == 0 {
 		return 0, 0, false, nil

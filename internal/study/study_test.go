@@ -12,6 +12,7 @@ import (
 	"github.com/certlab/certlab/content"
 	"github.com/certlab/certlab/internal/cat"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/item"
 	"github.com/certlab/certlab/internal/pack"
 	"github.com/certlab/certlab/internal/sqlite"
 	"github.com/certlab/certlab/internal/study"
@@ -65,7 +66,7 @@ func TestCutTheta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	form, _ := exam.AssembleForm(ex, 3)
+	form, _ := exam.AssembleForm(ex, certlab.PoolExam, 3)
 	var items []cat.Item
 	for _, q := range form.Questions() {
 		items = append(items, m.Items[q.ItemID])
@@ -127,7 +128,7 @@ func TestScaleIRT(t *testing.T) {
 	svc, catalog := setup(t)
 	ex, _ := catalog.Exam("az-400")
 	ctx := context.Background()
-	form, _ := exam.AssembleForm(ex, 11)
+	form, _ := exam.AssembleForm(ex, certlab.PoolExam, 11)
 	if _, _, ok, err := svc.ScaleIRT(ctx, ex, form, nil); ok || err != nil {
 		t.Fatalf("uncalibrated bank scaled with IRT: ok %v err %v", ok, err)
 	}
@@ -142,7 +143,7 @@ func TestScaleIRT(t *testing.T) {
 	all := map[string]json.RawMessage{}
 	for _, q := range form.Questions() {
 		it, _ := ex.Item(q.ItemID)
-		all[q.Key] = exam.AnswerKey(it, q.Statement)
+		all[q.Key] = item.AnswerKey(it, q.Statement)
 	}
 	high, thetaHigh, ok, err := svc.ScaleIRT(ctx, ex, form, all)
 	if err != nil || !ok {

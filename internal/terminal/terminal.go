@@ -15,6 +15,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/client"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/item"
 )
 
 var errTimeUp = errors.New("time is up")
@@ -155,24 +156,26 @@ func (s *Session) question(ctx context.Context, v *exam.AttemptView, q exam.Ques
 	it := q.Item
 	fmt.Fprintf(s.Out, "\nQuestion %d%s\n%s\n", q.Number, s.timeLeft(v), it.Stem)
 	if q.Statement != "" {
-		fmt.Fprintf(s.Out, "\n%s\nDoes the solution meet the goal?\n", q.Statement)
+		fmt.Fprintf(s.Out, "\n%s\n", q.Statement)
 	}
-	if it.Exhibit != "" {
-		fmt.Fprintf(s.Out, "\nExhibit:\n%s\n", it.Exhibit)
-	}
-	for _, o := range it.Options {
-		fmt.Fprintf(s.Out, "  %s) %s\n", o.ID, o.Text)
-	}
-	for _, a := range it.Areas {
-		fmt.Fprintf(s.Out, "  [%s] %s\n", a.ID, a.Text)
-	}
-	for _, t := range it.Targets {
-		fmt.Fprintf(s.Out, "  target %s: %s\n", t.ID, t.Text)
-	}
+	kind, _ := item.Lookup(it.Type)
 	for {
-		value, marked, err := s.readAnswer(it, q.Statement != "")
+		var value any
+		marked := false
+		var err error
+		if kind == nil {
+			err = fmt.Errorf("this client cannot show %s questions", it.Type)
+		} else {
+			value, err = kind.Ask(prompter{s}, &it)
+		}
+		if errors.Is(err, errMark) {
+			value, marked, err = nil, true, nil
+		}
 		if err != nil {
 			fmt.Fprintf(s.Out, "  %v — try again\n", err)
+			if s.eof {
+				return nil
+			}
 			continue
 		}
 		if value == nil && !marked {
@@ -196,7 +199,8 @@ func (s *Session) question(ctx context.Context, v *exam.AttemptView, q exam.Ques
 			if f.Correct {
 				verdict = "Correct"
 			}
-			fmt.Fprintf(s.Out, "  %s (%g of %g). Answer: %s\n  %s\n", verdict, f.Points, f.MaxPoints, f.Key, f.Explanation)
+			key := strings.Join(kind.Describe(&it, f.Key), "; ")
+			fmt.Fprintf(s.Out, "  %s (%g of %g). Answer: %s\n  %s\n", verdict, f.Points, f.MaxPoints, key, f.Explanation)
 			for _, r := range f.References {
 				fmt.Fprintf(s.Out, "  see %s\n", r)
 			}
@@ -205,85 +209,20 @@ func (s *Session) question(ctx context.Context, v *exam.AttemptView, q exam.Ques
 	}
 }
 
-// readAnswer reads an answer in the shape the item type needs.
-func (s *Session) readAnswer(it exam.ItemView, statement bool) (any, bool, error) {
-	var hint string
-	switch {
-	case statement:
-		hint = "y or n"
-	case it.Type == certlab.TypeSingle:
-		hint = "one letter"
-	case it.Type == certlab.TypeMultiple || it.Type == certlab.TypeHotArea:
-		hint = fmt.Sprintf("choose %d, comma-separated", it.Choose)
-	case it.Type == certlab.TypeOrdering:
-		hint = "the ids in order, comma-separated"
-	case it.Type == certlab.TypeMatching:
-		hint = "target=option pairs, comma-separated"
-	case it.Type == certlab.TypeActiveScreen:
-		return s.readBlanks(it)
-	}
-	line := s.ask(fmt.Sprintf("Answer (%s; Enter skips, ? marks for review): ", hint))
-	if line == "" {
-		return nil, false, nil
-	}
-	if line == "?" {
-		return nil, true, nil
-	}
-	list := func() []string {
-		var out []string
-		for _, p := range strings.Split(line, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-		return out
-	}
-	switch {
-	case statement:
-		switch strings.ToLower(line) {
-		case "y", "yes":
-			return true, false, nil
-		case "n", "no":
-			return false, false, nil
-		}
-		return nil, false, errors.New("answer y or n")
-	case it.Type == certlab.TypeSingle:
-		return line, false, nil
-	case it.Type == certlab.TypeMatching:
-		m := map[string]string{}
-		for _, p := range list() {
-			k, v, ok := strings.Cut(p, "=")
-			if !ok {
-				return nil, false, fmt.Errorf("%q is not target=option", p)
-			}
-			m[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-		return m, false, nil
-	}
-	return list(), false, nil
-}
+// errMark is what prompter.Ask returns when the candidate types "?".
+var errMark = errors.New("marked for review")
 
-// readBlanks asks for each drop-down of an active-screen item by number.
-func (s *Session) readBlanks(it exam.ItemView) (any, bool, error) {
-	m := map[string]string{}
-	for _, b := range it.Blanks {
-		for i, o := range b.Options {
-			fmt.Fprintf(s.Out, "  [[%s]] %d) %s\n", b.ID, i+1, o)
-		}
-		line := s.ask(fmt.Sprintf("Drop-down %s (number; Enter skips): ", b.ID))
-		if line == "" {
-			continue
-		}
-		var n int
-		if _, err := fmt.Sscanf(line, "%d", &n); err != nil || n < 1 || n > len(b.Options) {
-			return nil, false, fmt.Errorf("choose 1 to %d", len(b.Options))
-		}
-		m[b.ID] = b.Options[n-1]
+// prompter lets an item kind ask for its answer in the terminal.
+type prompter struct{ s *Session }
+
+func (p prompter) Print(markdown string) { fmt.Fprintln(p.s.Out, strings.TrimRight(markdown, "\n")) }
+
+func (p prompter) Ask(prompt string) (string, error) {
+	line := p.s.ask(prompt)
+	if line == "?" {
+		return "", errMark
 	}
-	if len(m) == 0 {
-		return nil, false, nil
-	}
-	return m, false, nil
+	return line, nil
 }
 
 // PrintReport writes the score report with a bar per skill area.

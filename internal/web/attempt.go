@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/api"
 	"github.com/certlab/certlab/internal/exam"
 )
 
@@ -191,7 +193,7 @@ func (h *Handler) renderQuestion(w http.ResponseWriter, r *http.Request, v *exam
 	}
 	if q.Feedback != nil && v.Mode == certlab.ModePractice {
 		f := q.Feedback
-		d.Feedback = &feedbackView{Correct: f.Correct, Points: f.Points, MaxPoints: f.MaxPoints, Key: describeKey(&q.Item, f.Key),
+		d.Feedback = &feedbackView{Correct: f.Correct, Points: f.Points, MaxPoints: f.MaxPoints, Key: describe(&q.Item, f.Key),
 			Explanation: h.markdown.HTML(f.Explanation), References: f.References}
 	}
 	h.render(w, r, status, "question", page{Title: fmt.Sprintf("Question %d: %s", q.Number, v.ExamTitle), Error: msg, Data: &d})
@@ -284,6 +286,64 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, u *certlab.User
 	default:
 		http.Redirect(w, r, base+"?q="+url.QueryEscape(key)+"#feedback", http.StatusSeeOther)
 	}
+}
+
+// autosave saves the posted answer form for the page's script and answers
+// JSON: the form is read by the item's kind exactly as a posted page is, so
+// the script needs to know nothing of item kinds.
+func (h *Handler) autosave(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	reply := func(status int, v any) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	fail := func(err error) {
+		code := certlab.ErrorCode(err)
+		if code == certlab.EINTERNAL {
+			h.cfg.Logger.Error("autosave", "err", err)
+		}
+		reply(api.StatusOf(code), map[string]any{"error": map[string]string{"code": code, "message": certlab.ErrorMessage(err)}})
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		fail(certlab.Errorf(certlab.ENOTFOUND, "no attempt %q", r.PathValue("id")))
+		return
+	}
+	v, err := h.cfg.Engine.View(r.Context(), u, id)
+	if err != nil {
+		fail(err)
+		return
+	}
+	key := r.PostFormValue("key")
+	var q *exam.QuestionView
+	for si := range v.Sections {
+		for qi := range v.Sections[si].Questions {
+			if v.Sections[si].Questions[qi].Key == key {
+				q = &v.Sections[si].Questions[qi]
+			}
+		}
+	}
+	if q == nil {
+		fail(h.whyNotShown(r, v, key))
+		return
+	}
+	value, err := responseFromForm(&q.Item, r.PostForm)
+	if err != nil {
+		fail(err)
+		return
+	}
+	seq, err := strconv.ParseInt(r.PostFormValue("seq"), 10, 64)
+	if err != nil {
+		fail(certlab.Errorf(certlab.EINVALID, "seq must be a number"))
+		return
+	}
+	res, err := h.cfg.Engine.SaveResponse(r.Context(), u, v.ID, key, seq, value, r.PostFormValue("marked") == "on")
+	if err != nil {
+		fail(err)
+		return
+	}
+	reply(http.StatusOK, map[string]any{"seq": res.Response.Seq, "applied": res.Applied, "saved_at": res.Response.SavedAt})
 }
 
 // reviewData is the review list of the open section.

@@ -2,30 +2,32 @@ package web
 
 import (
 	"encoding/json"
+	"html/template"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/item"
 )
 
 var (
 	opts       = []certlab.Choice{{ID: "a", Text: "A"}, {ID: "b", Text: "B"}, {ID: "c", Text: "C"}}
-	singleItem = exam.ItemView{ID: "s1", Type: certlab.TypeSingle, Options: opts}
-	multiItem  = exam.ItemView{ID: "m1", Type: certlab.TypeMultiple, Options: opts, Choose: 2}
-	orderItem  = exam.ItemView{ID: "o1", Type: certlab.TypeOrdering, Options: opts}
-	matchItem  = exam.ItemView{ID: "x1", Type: certlab.TypeMatching, Options: opts, Targets: []certlab.Choice{{ID: "t1", Text: "T1"}, {ID: "t2", Text: "T2"}}}
-	hotItem    = exam.ItemView{ID: "h1", Type: certlab.TypeHotArea, Areas: []certlab.Area{{ID: "l1", Line: 1}, {ID: "l2", Line: 2}}, Choose: 1}
-	screenItem = exam.ItemView{ID: "a1", Type: certlab.TypeActiveScreen, Blanks: []certlab.Blank{{ID: "x", Options: []string{"ago", "now"}}, {ID: "y", Options: []string{"count"}}}}
-	yesnoItem  = exam.ItemView{ID: "y1", Type: certlab.TypeYesNoSeries}
-	labItem    = exam.ItemView{ID: "lab1", Type: certlab.TypeLab}
+	singleItem = item.View{ID: "s1", Type: certlab.TypeSingle, Options: opts}
+	multiItem  = item.View{ID: "m1", Type: certlab.TypeMultiple, Options: opts, Choose: 2}
+	orderItem  = item.View{ID: "o1", Type: certlab.TypeOrdering, Options: opts}
+	matchItem  = item.View{ID: "x1", Type: certlab.TypeMatching, Options: opts, Targets: []certlab.Choice{{ID: "t1", Text: "T1"}, {ID: "t2", Text: "T2"}}}
+	hotItem    = item.View{ID: "h1", Type: certlab.TypeHotArea, Areas: []certlab.Area{{ID: "l1", Line: 1}, {ID: "l2", Line: 2}}, Choose: 1}
+	screenItem = item.View{ID: "a1", Type: certlab.TypeActiveScreen, Blanks: []certlab.Blank{{ID: "x", Options: []string{"ago", "now"}}, {ID: "y", Options: []string{"count"}}}}
+	yesnoItem  = item.View{ID: "y1", Type: certlab.TypeYesNoSeries}
+	labItem    = item.View{ID: "lab1", Type: certlab.TypeLab}
 )
 
 func TestResponseFromForm(t *testing.T) {
 	cases := []struct {
 		name    string
-		item    exam.ItemView
+		item    item.View
 		form    url.Values
 		want    string
 		wantErr string
@@ -44,7 +46,7 @@ func TestResponseFromForm(t *testing.T) {
 		{"no", yesnoItem, url.Values{"answer": {"no"}}, `false`, ""},
 		{"yes/no unanswered", yesnoItem, url.Values{}, `null`, ""},
 		{"yes/no other", yesnoItem, url.Values{"answer": {"maybe"}}, "", `answer to y1 must be yes or no, not "maybe"`},
-		{"lab", labItem, url.Values{}, "", "lab questions (lab1) are not answered in a form"},
+		{"lab", labItem, url.Values{}, "", "lab1 is a lab: submit its workspace, not a form"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -71,7 +73,7 @@ func FuzzResponseFromForm(f *testing.F) {
 	for _, s := range []string{"answer=b", "answer=a&answer=c", "order.0=c&order.1=a", "match.t1=b", "blank.x=now", "answer=yes", "answer=%ff%00", "order.0=&order.0=a&answer="} {
 		f.Add(s, uint8(0))
 	}
-	items := []exam.ItemView{singleItem, multiItem, orderItem, matchItem, hotItem, screenItem, yesnoItem}
+	items := []item.View{singleItem, multiItem, orderItem, matchItem, hotItem, screenItem, yesnoItem}
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		form, err := url.ParseQuery(body)
 		if err != nil {
@@ -111,39 +113,6 @@ func FuzzResponseFromForm(f *testing.F) {
 			t.Fatalf("%s gave %s", it.Type, got)
 		}
 	})
-}
-
-func TestFence(t *testing.T) {
-	cases := []struct {
-		name          string
-		in            string
-		before, after string
-		lines         []string
-	}{
-		{"code block", "Intro\n```yaml\na: 1\nb: 2\n```\nAfter", "Intro", "After", []string{"a: 1", "b: 2"}},
-		{"no block", "one\ntwo\n", "", "", []string{"one", "two"}},
-		{"unclosed", "x\n~~~\nl1", "x", "", []string{"l1"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			before, lines, after := fence(c.in)
-			if before != c.before || after != c.after || strings.Join(lines, "|") != strings.Join(c.lines, "|") {
-				t.Fatalf("got %q %q %q", before, lines, after)
-			}
-		})
-	}
-}
-
-func TestActiveScreenEscapesAndPlacesSelects(t *testing.T) {
-	got := string(activeScreen([]string{`<b>x</b> | where t > [[x]](1h) [[nope]]`}, screenItem.Blanks, map[string]string{"x": "now"}))
-	for _, want := range []string{`&lt;b&gt;x&lt;/b&gt;`, `<select name="blank.x" aria-label="Drop-down 1 (x)">`, `<option value="now" selected>now</option>`, `[[nope]]`} {
-		if !strings.Contains(got, want) {
-			t.Errorf("active screen lacks %q:\n%s", want, got)
-		}
-	}
-	if strings.Contains(got, "<b>") {
-		t.Errorf("exhibit text is not escaped:\n%s", got)
-	}
 }
 
 func TestMarkdownDropsRawHTML(t *testing.T) {
@@ -202,44 +171,48 @@ func TestSafeNext(t *testing.T) {
 	}
 }
 
-func TestBuildQuestionHotArea(t *testing.T) {
+// TestItemPartials renders every kind's template partial with hostile
+// texts: everything is escaped, and the saved answer is checked.
+func TestItemPartials(t *testing.T) {
 	h := &Handler{markdown: newMarkdown()}
+	if err := h.parseItemTemplates(template.FuncMap{"markdown": h.markdown.HTML, "inline": h.markdown.Inline, "plain": Plain,
+		"inc": func(i int) int { return i + 1 }}); err != nil {
+		t.Fatal(err)
+	}
+	evil := "<b>x</b>"
 	cases := []struct {
-		name      string
-		item      exam.ItemView
-		saved     string
-		lines     int
-		free      int
-		checked   string
-		inExhibit string
+		name  string
+		item  item.View
+		saved string
+		want  []string
 	}{
-		{"areas on lines", exam.ItemView{Type: certlab.TypeHotArea, Exhibit: "Query:\n```kusto\nrequests\n| where x\n| top 10\n```\n", Choose: 1,
-			Areas: []certlab.Area{{ID: "l2", Text: "| where x", Line: 2}, {ID: "l3", Text: "| top 10", Line: 3}}}, `["l3"]`, 3, 0, "l3", ""},
-		{"named areas under a table", exam.ItemView{Type: certlab.TypeHotArea, Exhibit: "| a | b |\n|---|---|\n| 1 | 2 |\n", Choose: 1,
-			Areas: []certlab.Area{{ID: "p1", Text: "Ana"}, {ID: "p2", Text: "Ben"}}}, `["p1"]`, 0, 2, "p1", "<table>"},
+		{"single", item.View{ID: "s1", Type: certlab.TypeSingle, Options: []certlab.Choice{{ID: "a", Text: evil}, {ID: "b", Text: "`code`"}}}, `"b"`,
+			[]string{`value="b" checked`, "&lt;b&gt;x&lt;/b&gt;", "<code>code</code>", ">A.</span>"}},
+		{"multiple", multiItem, `["a","c"]`, []string{`value="a" checked`, `value="c" checked`, "Choose 2 answers"}},
+		{"ordering", orderItem, `["c"]`, []string{`name="order.0"`, `<option value="c" selected>C. C</option>`}},
+		{"matching", matchItem, `{"t2":"a"}`, []string{`name="match.t2"`, `<option value="a" selected>A. A</option>`}},
+		{"active screen", item.View{ID: "a1", Type: certlab.TypeActiveScreen, Exhibit: "```\n" + evil + " [[x]] [[nope]]\n```",
+			Blanks: []certlab.Blank{{ID: "x", Options: []string{"ago", "now"}}}}, `{"x":"now"}`,
+			[]string{"&lt;b&gt;x&lt;/b&gt;", `<select name="blank.x" aria-label="Drop-down 1 (x)">`, `<option value="now" selected>now</option>`, "[[nope]]"}},
+		{"hot area", item.View{ID: "h1", Type: certlab.TypeHotArea, Exhibit: "```\n" + evil + "\nline two\n```", Choose: 1,
+			Areas: []certlab.Area{{ID: "l1", Text: "one", Line: 1}, {ID: "l2", Text: "two", Line: 2}}}, `["l2"]`,
+			[]string{`value="l2" checked`, "<code>&lt;b&gt;x&lt;/b&gt;</code>"}},
+		{"yes/no", yesnoItem, `false`, []string{`value="no" checked`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ui := h.buildQuestion(&exam.QuestionView{Item: c.item}, json.RawMessage(c.saved))
-			if len(ui.Lines) != c.lines || len(ui.Free) != c.free {
-				t.Fatalf("%d lines and %d free areas, want %d and %d", len(ui.Lines), len(ui.Free), c.lines, c.free)
+			q := &exam.QuestionView{Item: c.item}
+			got, err := h.renderItem(h.buildQuestion(q, json.RawMessage(c.saved)))
+			if err != nil {
+				t.Fatal(err)
 			}
-			var checked []string
-			for _, l := range ui.Lines {
-				if l.Area != nil && l.Area.Checked {
-					checked = append(checked, l.Area.ID)
+			for _, w := range c.want {
+				if !strings.Contains(string(got), w) {
+					t.Errorf("lacks %q:\n%s", w, got)
 				}
 			}
-			for _, f := range ui.Free {
-				if f.Checked {
-					checked = append(checked, f.ID)
-				}
-			}
-			if strings.Join(checked, ",") != c.checked {
-				t.Errorf("checked %v, want %s", checked, c.checked)
-			}
-			if !strings.Contains(string(ui.Exhibit), c.inExhibit) {
-				t.Errorf("exhibit %q lacks %q", ui.Exhibit, c.inExhibit)
+			if strings.Contains(string(got), evil) {
+				t.Errorf("unescaped text:\n%s", got)
 			}
 		})
 	}

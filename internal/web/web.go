@@ -24,10 +24,11 @@ import (
 	"github.com/certlab/certlab/internal/api"
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/item"
 	"github.com/certlab/certlab/internal/study"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/items/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -56,7 +57,8 @@ type Handler struct {
 	assets   map[string]asset // by hashed URL path
 	assetURL map[string]string
 	markdown *markdown
-	dummy    string // a password hash to compare against for unknown e-mails
+	items    *template.Template // the item kinds' partials, "item-<type>"
+	dummy    string             // a password hash to compare against for unknown e-mails
 }
 
 type asset struct {
@@ -100,7 +102,13 @@ func New(cfg Config) (*Handler, error) {
 		"minutes":  func(d time.Duration) int64 { return int64(d / time.Minute) },
 		"deref":    func(p *int64) int64 { return *p },
 		"markdown": h.markdown.HTML,
+		"inline":   h.markdown.Inline,
+		"plain":    Plain,
 	}
+	if err := h.parseItemTemplates(funcs); err != nil {
+		return nil, err
+	}
+	funcs["renderItem"] = h.renderItem
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/attemptbar.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates/layout.html: %w", err)
@@ -123,6 +131,22 @@ func New(cfg Config) (*Handler, error) {
 	return h, nil
 }
 
+// parseItemTemplates parses the item kinds' partials and checks that every
+// registered kind has one.
+func (h *Handler) parseItemTemplates(funcs template.FuncMap) error {
+	items, err := template.New("items").Funcs(funcs).ParseFS(templateFS, "templates/items/*.html")
+	if err != nil {
+		return fmt.Errorf("web: parse templates/items: %w", err)
+	}
+	for _, k := range item.Kinds() {
+		if items.Lookup("item-"+k.Name()) == nil {
+			return fmt.Errorf("web: item kind %q has no template partial (templates/items/%s.html defining \"item-%s\")", k.Name(), k.Name(), k.Name())
+		}
+	}
+	h.items = items
+	return nil
+}
+
 // routes lists every page of the UI.
 func (h *Handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{hash}/{name}", h.static)
@@ -139,6 +163,7 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /attempts", h.signedIn(h.createAttempt))
 	mux.HandleFunc("GET /attempts/{id}", h.signedIn(h.question))
 	mux.HandleFunc("POST /attempts/{id}/answer", h.signedIn(h.answer))
+	mux.HandleFunc("POST /attempts/{id}/autosave", h.signedIn(h.autosave))
 	mux.HandleFunc("GET /attempts/{id}/review", h.signedIn(h.review))
 	mux.HandleFunc("GET /attempts/{id}/sections/{n}/complete", h.signedIn(h.confirmComplete))
 	mux.HandleFunc("POST /attempts/{id}/sections/{n}/complete", h.signedIn(h.complete))

@@ -1,5 +1,6 @@
-// certlab pages work without this script; it adds autosave through the
-// JSON API, the server-synchronised countdown and exhibit tabs.
+// certlab pages work without this script; it adds autosave (the answer
+// form posted in the background), the server-synchronised countdown and
+// exhibit tabs.
 (function () {
   "use strict";
 
@@ -8,57 +9,27 @@
     return f ? f.value : "";
   }
 
-  // valueOf builds the JSON response the API expects from the form fields,
-  // the same shapes the server reads from a posted form.
-  function valueOf(form) {
-    var type = form.dataset.type, v = null, m = {}, ids = [];
-    var el = form.elements;
-    switch (type) {
-      case "single":
-        form.querySelectorAll("input[name=answer]:checked").forEach(function (i) { v = i.value; });
-        return v;
-      case "multiple":
-      case "hotarea":
-        form.querySelectorAll("input[name=answer]:checked").forEach(function (i) { ids.push(i.value); });
-        return ids.length ? ids : null;
-      case "ordering":
-        for (var i = 0; el["order." + i]; i++) {
-          if (el["order." + i].value) { ids.push(el["order." + i].value); }
-        }
-        return ids.length ? ids : null;
-      case "matching":
-      case "activescreen":
-        var prefix = type === "matching" ? "match." : "blank.", n = 0;
-        form.querySelectorAll("select").forEach(function (s) {
-          if (s.name.indexOf(prefix) === 0 && s.value) { m[s.name.slice(prefix.length)] = s.value; n++; }
-        });
-        return n ? m : null;
-      case "yesno-series":
-        form.querySelectorAll("input[name=answer]:checked").forEach(function (i) { v = i.value === "yes"; });
-        return v;
-    }
-    return null;
-  }
-
   function autosave(form) {
     var status = document.getElementById("save-status");
     var seqField = form.querySelector("input[name=seq]");
-    var marked = form.querySelector("input[name=marked]");
     var pending = null;
     function save() {
       var seq = parseInt(seqField.value, 10);
       // The next save, and the form if it is posted, must carry a higher number.
       seqField.value = String(seq + 1);
-      var body = JSON.stringify({ seq: seq, value: valueOf(form), marked: !!(marked && marked.checked) });
+      // The server reads the form exactly as it reads a posted page, so
+      // this script needs to know nothing of item kinds.
+      var body = new URLSearchParams(new FormData(form));
+      body.set("seq", String(seq));
       status.textContent = "Saving…";
-      fetch("/api/v1/attempts/" + form.dataset.attempt + "/responses/" + encodeURIComponent(form.dataset.key), {
-        method: "PUT", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(form) }, body: body
+      fetch("/attempts/" + form.dataset.attempt + "/autosave", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf(form) }, body: body
       }).then(function (r) {
         return r.json().then(function (j) {
           if (!r.ok) { throw new Error(j && j.error ? j.error.message : "HTTP " + r.status); }
           status.textContent = "Saved at " + new Date().toLocaleTimeString() + ".";
-          form.dataset.saved = String(j.response.seq);
+          form.dataset.saved = String(j.seq);
         });
       }).catch(function (e) {
         status.textContent = "Not saved: " + e.message;
