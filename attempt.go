@@ -18,7 +18,13 @@ const (
 	StatusStarted   = "started"
 	StatusSubmitted = "submitted" // by the candidate, or automatically at the deadline
 	StatusScored    = "scored"
+	// StatusVoided ends an attempt without a score (misconduct, or an
+	// extra open sitting closed when one sitting at a time was enforced).
+	StatusVoided = "voided"
 )
+
+// OpenStatuses are the states of an attempt that is still being sat.
+var OpenStatuses = []string{StatusCreated, StatusStarted, StatusPaused}
 
 // Attempt is one sitting of an exam or one practice set by one user.
 type Attempt struct {
@@ -176,6 +182,8 @@ type AttemptFilter struct {
 	ExamID string
 	Status string
 	Mode   string
+	// Open selects attempts still being sat (created, started, paused).
+	Open bool
 	// DeadlineBefore selects open attempts whose deadline has passed.
 	DeadlineBefore *time.Time
 	Limit          int

@@ -100,10 +100,36 @@ type Exam struct {
 	Description string     `json:"description"`
 	Outlines    []*Outline `json:"outlines"`
 	Policy      Policy     `json:"policy"`
-	Items       []*Item    `json:"-"`
+	// Delivery is how the exam is sat: proctored (a credential exam, from
+	// the secure exam pool, started from a checked-in appointment) or
+	// unproctored (a practice exam from the practice pool that earns
+	// nothing).
+	Delivery string `json:"delivery"`
+	// Bank names the exam whose outlines, items and case studies this one
+	// shares (a practice exam of a credential exam); "" for its own.
+	Bank  string  `json:"bank,omitempty"`
+	Items []*Item `json:"-"`
 	Cases       []*Case    `json:"-"`
 	File        string     `json:"-"` // source file, for messages
 }
+
+// Delivery modes of an exam.
+const (
+	DeliveryProctored   = "proctored"
+	DeliveryUnproctored = "unproctored"
+)
+
+// FormPool is the pool the exam's forms are assembled from: the secure
+// exam pool for a proctored exam, the practice pool otherwise.
+func (e *Exam) FormPool() string {
+	if e.Delivery == DeliveryUnproctored {
+		return PoolPractice
+	}
+	return PoolExam
+}
+
+// Proctored reports whether passing the exam counts toward credentials.
+func (e *Exam) Proctored() bool { return e.Delivery != DeliveryUnproctored }
 
 // Current returns the outline forms are built from.
 func (e *Exam) Current() *Outline {

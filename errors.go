@@ -21,6 +21,7 @@ const (
 	ESECTIONCLOSED  = "section_closed"  // the section is completed and cannot be reopened
 	ENOTREVISITABLE = "not_revisitable" // a yes/no statement already answered and left behind
 	ESCHEMA         = "schema_behind"   // the database schema is older than this binary
+	ESITTING        = "exam_in_progress" // the candidate is sitting an exam: other activity waits until it is submitted
 )
 
 // Error is an error with a stable code and a message safe to show to users.

@@ -66,7 +66,8 @@ func TestDependencyDirection(t *testing.T) {
 		"internal/readiness": {"internal/cat"},
 		"internal/badge":     nil,
 		"internal/auth":      nil,
-		"internal/pack":      {"."},
+		"internal/pack":      {".", "internal/item"},
+		"internal/item":      {"."},
 		"internal/sqlstore":  {"."},
 	}
 	for dir, deps := range imports {

@@ -149,3 +149,27 @@ func TestEveryBank(t *testing.T) {
 		}
 	}
 }
+
+// TestExamPoolExposure: over 1,000 forms of each credential exam no
+// exam-pool item is in more than 25 % of the forms, and two forms share at
+// most 20 % of their items on average.
+func TestExamPoolExposure(t *testing.T) {
+	cat := load(t)
+	for id, ex := range cat.Exams {
+		if !ex.Proctored() {
+			continue
+		}
+		t.Run(id, func(t *testing.T) {
+			x, err := exam.MeasureExposure(ex, certlab.PoolExam, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if x.MaxItemShare > 0.25 {
+				t.Errorf("item %s is in %.1f%% of forms (limit 25%%)", x.MaxItem, 100*x.MaxItemShare)
+			}
+			if x.MeanOverlap > 0.20 {
+				t.Errorf("two forms share %.1f%% of their items on average (limit 20%%)", 100*x.MeanOverlap)
+			}
+		})
+	}
+}

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/item"
 	"github.com/certlab/certlab/internal/pack"
 )
@@ -54,10 +56,17 @@ func runContentLint(env *Env, args []string) error {
 	for _, ex := range cat.Exams {
 		items += len(ex.Items)
 	}
+	exposureErrors := 0
+	for _, x := range examExposures(cat) {
+		if msg := x.problem(); msg != "" {
+			fmt.Fprintf(env.Stdout, "%s: %s\n", x.file, msg)
+			exposureErrors++
+		}
+	}
 	warnings := len(diags) - diags.Errors()
 	fmt.Fprintf(env.Stderr, "%d programs, %d exams, %d items: %d errors, %d warnings\n",
-		len(cat.Programs), len(cat.Exams), items, diags.Errors(), warnings)
-	if diags.Errors() > 0 || (*strict && warnings > 0) {
+		len(cat.Programs), len(cat.Exams), items, diags.Errors()+exposureErrors, warnings)
+	if diags.Errors()+exposureErrors > 0 || (*strict && warnings > 0) {
 		return errSilentFailure
 	}
 	return nil
@@ -75,6 +84,14 @@ func runContentStats(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "warning: %d content errors; erroneous files are not counted (run certlab content lint)\n", n)
 	}
 	stats := pack.Stats(cat)
+	exposures := examExposures(cat)
+	for i := range stats {
+		for _, x := range exposures {
+			if x.exam == stats[i].Exam {
+				stats[i].Exposure = append(stats[i].Exposure, x.ExposureStats)
+			}
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -86,6 +103,11 @@ func runContentStats(env *Env, args []string) error {
 
 func printStats(w io.Writer, stats []pack.ExamStats) {
 	for _, es := range stats {
+		if es.Bank != "" {
+			fmt.Fprintf(w, "%s / %s: practice exam on the bank of %s\n", es.Program, es.Exam, es.Bank)
+			printExposure(w, es.Exposure)
+			continue
+		}
 		fmt.Fprintf(w, "%s / %s: %d items, %d case studies\n  by type:", es.Program, es.Exam, es.Items, es.Cases)
 		for _, t := range item.Names() {
 			if n := es.ByType[t]; n > 0 {
@@ -102,14 +124,7 @@ func printStats(w io.Writer, stats []pack.ExamStats) {
 			fmt.Fprintln(w)
 			printBias(w, ps.Pool+" pool", ps.Bias)
 		}
-		for _, x := range es.Exposure {
-			if x.Error != "" {
-				fmt.Fprintf(w, "  %s forms: %s\n", x.Pool, x.Error)
-				continue
-			}
-			fmt.Fprintf(w, "  %s forms (%d assembled): most-used item in %.1f%% of forms (%s); two forms share %.1f%% of their items on average\n",
-				x.Pool, x.Forms, x.MaxItemPercent, x.MaxItem, x.MeanOverlap)
-		}
+		printExposure(w, es.Exposure)
 		for _, os := range es.Outlines {
 			if os.Current {
 				fmt.Fprintf(w, "  outline %s (current: forms are built from it)\n", os.Version)
@@ -134,6 +149,70 @@ func printStats(w io.Writer, stats []pack.ExamStats) {
 			}
 			tw.Flush()
 		}
+	}
+}
+
+// Exposure limits of a secure (exam) pool over 1,000 assembled forms.
+const (
+	exposureForms      = 1000
+	maxItemExposure    = 25.0 // percent of forms an exam-pool item may be in
+	maxMeanFormOverlap = 20.0 // percent of items two forms may share on average
+)
+
+type examExposure struct {
+	pack.ExposureStats
+	exam, file string
+	secure     bool
+}
+
+// problem says why a secure pool fails its exposure limits, or "".
+func (x examExposure) problem() string {
+	switch {
+	case !x.secure:
+		return ""
+	case x.Error != "":
+		return fmt.Sprintf("exam %s: the exam pool cannot fill a form: %s", x.exam, x.Error)
+	case x.MaxItemPercent > maxItemExposure:
+		return fmt.Sprintf("exam %s: the exam pool is too small for secure forms: item %s is in %.1f%% of %d forms (limit %.0f%%)",
+			x.exam, x.MaxItem, x.MaxItemPercent, x.Forms, maxItemExposure)
+	case x.MeanOverlap > maxMeanFormOverlap:
+		return fmt.Sprintf("exam %s: the exam pool is too small for secure forms: two forms share %.1f%% of their items on average (limit %.0f%%)",
+			x.exam, x.MeanOverlap, maxMeanFormOverlap)
+	}
+	return ""
+}
+
+// examExposures assembles 1,000 forms of every exam from the pool it
+// draws from and measures how often items recur.
+func examExposures(cat *certlab.Catalog) []examExposure {
+	var out []examExposure
+	for _, p := range cat.Programs {
+		for _, ex := range p.Exams {
+			x := examExposure{exam: ex.ID, file: ex.File, secure: ex.Proctored()}
+			x.Pool = ex.FormPool()
+			m, err := exam.MeasureExposure(ex, x.Pool, exposureForms)
+			if err != nil {
+				x.Error = certlab.ErrorMessage(err)
+			} else {
+				x.Forms, x.MaxItem = m.Forms, m.MaxItem
+				x.MaxItemPercent = math.Round(1000*m.MaxItemShare) / 10
+				x.MeanOverlap = math.Round(1000*m.MeanOverlap) / 10
+			}
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// printExposure prints how often items recur over assembled forms.
+func printExposure(w io.Writer, xs []pack.ExposureStats) {
+	for _, x := range xs {
+		if x.Error != "" {
+			fmt.Fprintf(w, "  %s-pool forms: %s\n", x.Pool, x.Error)
+			continue
+		}
+		fmt.Fprintf(w, "  %s-pool forms (%d assembled): most-used item in %.1f%% of forms (%s); two forms share %.1f%% of their items on average\n",
+			x.Pool, x.Forms, x.MaxItemPercent, x.MaxItem, x.MeanOverlap)
 	}
 }
 

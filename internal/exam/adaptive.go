@@ -11,6 +11,15 @@ import (
 // resolvePractice turns the study options of a practice request into a
 // plain item selection.
 func (e *Engine) resolvePractice(ctx context.Context, u *certlab.User, ex *certlab.Exam, opts PracticeOptions) (PracticeOptions, error) {
+	for _, id := range opts.Items {
+		it, ok := ex.Item(id)
+		if !ok {
+			return opts, certlab.Errorf(certlab.EINVALID, "exam %s has no item %q", ex.ID, id)
+		}
+		if it.Pool != certlab.PoolPractice {
+			return opts, certlab.Errorf(certlab.EINVALID, "item %s is in the secure exam pool: practice uses only practice-pool items", id)
+		}
+	}
 	if opts.Due {
 		if e.Due == nil {
 			return opts, certlab.Errorf(certlab.EINVALID, "review scheduling is not available on this server")

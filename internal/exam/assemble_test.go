@@ -78,3 +78,19 @@ func TestDomainTargets(t *testing.T) {
 		t.Fatalf("targets %v", got)
 	}
 }
+
+func TestMeasureExposure(t *testing.T) {
+	ex := demoExam()
+	x, err := exam.MeasureExposure(ex, certlab.PoolExam, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The demo bank is barely larger than a form: items recur in most
+	// forms, and the measure must say so.
+	if x.Forms != 200 || x.MaxItemShare < 0.9 || x.MeanOverlap < 0.5 || x.MaxItem == "" {
+		t.Fatalf("exposure of a tiny bank: %+v", x)
+	}
+	if _, err := exam.MeasureExposure(ex, certlab.PoolPractice, 10); err == nil {
+		t.Fatal("a pool without items assembled forms")
+	}
+}

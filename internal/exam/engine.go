@@ -77,6 +77,9 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	if err != nil {
 		return nil, err
 	}
+	if err := e.checkSitting(ctx, u); err != nil {
+		return nil, err
+	}
 	if e.CheckAttempt != nil {
 		if err := e.CheckAttempt(ctx, u, ex, mode); err != nil {
 			return nil, err
@@ -86,7 +89,7 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	var form *certlab.Form
 	switch mode {
 	case certlab.ModeExam:
-		form, err = AssembleForm(ex, certlab.PoolExam, seed)
+		form, err = AssembleForm(ex, ex.FormPool(), seed)
 	case certlab.ModePractice:
 		if opts, err = e.resolvePractice(ctx, u, ex, opts); err != nil {
 			return nil, err
@@ -105,7 +108,7 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	case certlab.ModeRenewal:
 		form, err = e.renewalForm(ex, seed)
 	default:
-		return nil, certlab.Errorf(certlab.EINVALID, "mode %q must be exam or practice", mode)
+		return nil, certlab.Errorf(certlab.EINVALID, "mode %q must be exam, practice or renewal", mode)
 	}
 	if err != nil {
 		return nil, err
@@ -117,6 +120,37 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	}
 	e.Logger.Info("attempt created", "attempt", a.ID, "user", u.ID, "exam", ex.ID, "mode", mode, "questions", len(form.Questions()))
 	return a, nil
+}
+
+// OpenSitting returns the user's open exam attempt, or nil.
+func (e *Engine) OpenSitting(ctx context.Context, userID int64) (*certlab.Attempt, error) {
+	as, err := e.Store.Attempts(ctx, certlab.AttemptFilter{UserID: &userID, Mode: certlab.ModeExam, Open: true, Limit: 1})
+	if err != nil || len(as) == 0 {
+		return nil, err
+	}
+	return as[0], nil
+}
+
+// CheckNotSitting refuses study activity (practice, reviews, readiness,
+// learning pages) while the user sits an exam.
+func (e *Engine) CheckNotSitting(ctx context.Context, u *certlab.User) error {
+	a, err := e.OpenSitting(ctx, u.ID)
+	if err != nil || a == nil {
+		return err
+	}
+	return ErrSitting(a)
+}
+
+// ErrSitting is the error of anything refused while attempt a is open.
+func ErrSitting(a *certlab.Attempt) error {
+	return certlab.Errorf(certlab.ESITTING, "you are sitting exam %s (attempt %d): practice, study and other exams wait until you submit it", a.ExamID, a.ID)
+}
+
+// checkSitting refuses a new attempt of any kind while an exam attempt is
+// open. The database enforces the same rule for exams with a unique index,
+// so two concurrent starts cannot both succeed.
+func (e *Engine) checkSitting(ctx context.Context, u *certlab.User) error {
+	return e.CheckNotSitting(ctx, u)
 }
 
 // PracticeForm picks a practice set: one general section of items that
@@ -510,7 +544,7 @@ func (e *Engine) Report(ctx context.Context, u *certlab.User, id int64) (*certla
 	if a.Status != certlab.StatusScored || a.Report == nil {
 		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d is not scored yet", id)
 	}
-	return a.Report, nil
+	return CandidateReport(a), nil
 }
 
 // Attempts lists the user's own attempts, newest first.

@@ -84,7 +84,7 @@ func (e *Engine) View(ctx context.Context, u *certlab.User, id int64) (*AttemptV
 		v.SecondsLeft = &left
 	}
 	if a.Status == certlab.StatusScored {
-		v.Report = a.Report
+		v.Report = CandidateReport(a)
 	}
 	number := 0
 	for si, s := range a.Form.Sections {
@@ -136,4 +136,20 @@ func (e *Engine) View(ctx context.Context, u *certlab.User, id int64) (*AttemptV
 		v.Sections = append(v.Sections, sv)
 	}
 	return v, nil
+}
+
+// CandidateReport is the report a candidate may see: for an exam, the
+// scaled score, the result and the performance by domain and objective,
+// as Microsoft's score reports give; never per-question results, which
+// would tell which answers to secure items were right. Practice reports
+// keep them (practice-pool items only).
+func CandidateReport(a *certlab.Attempt) *certlab.Report {
+	if a.Report == nil {
+		return nil
+	}
+	r := *a.Report
+	if a.Mode != certlab.ModePractice {
+		r.Questions = nil
+	}
+	return &r
 }

@@ -47,8 +47,8 @@ func (l *loader) loadCases(p *certlab.Program, dir string) {
 			r.errorf(bodyLine, "a case study needs exhibits: level-2 sections such as ## Overview")
 		}
 		examID := f.Exam
-		if examID == "" && len(p.Exams) == 1 {
-			examID = p.Exams[0].ID
+		if examID == "" {
+			examID = ownBankExam(p)
 		}
 		var exam *certlab.Exam
 		for _, ex := range p.Exams {

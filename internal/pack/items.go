@@ -110,17 +110,21 @@ func (l *loader) loadItem(p *certlab.Program, file string) *certlab.Item {
 
 	// Exam and objectives.
 	var exam *certlab.Exam
-	if it.ExamID == "" && len(p.Exams) == 1 {
-		it.ExamID = p.Exams[0].ID
+	if it.ExamID == "" {
+		it.ExamID = ownBankExam(p)
 	}
 	for _, ex := range p.Exams {
 		if ex.ID == it.ExamID {
 			exam = ex
 		}
 	}
-	if exam == nil {
+	if exam != nil && exam.Bank != "" {
+		r.errorf(at("exam"), "exam %s shares the bank of exam %s: put the item in %s", exam.ID, exam.Bank, exam.Bank)
+		exam = nil
+	} else if exam == nil {
 		r.errorf(at("exam"), "item names no exam of this pack (exam %q)", it.ExamID)
-	} else {
+	}
+	if exam != nil {
 		l.checkObjectives(r, root, exam, it.Objectives)
 		if it.CaseID != "" {
 			c, ok := exam.Case(it.CaseID)

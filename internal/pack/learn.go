@@ -85,8 +85,8 @@ func (l *loader) loadLearning(p *certlab.Program, dir string) {
 	for i, f := range fs {
 		pn := child(root, fmt.Sprint(i))
 		pa := &certlab.Path{ID: f.ID, Title: f.Title, Description: f.Description, Domain: f.Domain, ExamID: f.Exam, Modules: f.Modules}
-		if pa.ExamID == "" && len(p.Exams) == 1 {
-			pa.ExamID = p.Exams[0].ID
+		if pa.ExamID == "" {
+			pa.ExamID = ownBankExam(p)
 		}
 		bad := r.errors
 		if !idRE.MatchString(pa.ID) {

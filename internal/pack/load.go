@@ -60,9 +60,13 @@ func Load(fsys fs.FS, root string) (*certlab.Catalog, Diagnostics) {
 		l.loadRetired(p, dir)
 		l.loadCases(p, dir)
 		l.loadItems(p, dir)
+		linkBanks(p)
 		l.loadLearning(p, dir)
 		for _, ex := range p.Exams {
 			cat.Exams[ex.ID] = ex
+			if ex.Bank != "" {
+				continue // its bank exam's checks cover the items
+			}
 			l.checkCases(ex)
 			l.checkDuplicates(ex)
 			l.checkShares(ex)

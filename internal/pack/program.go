@@ -46,6 +46,8 @@ type examFile struct {
 	Description string        `yaml:"description"`
 	Outlines    []outlineFile `yaml:"outlines"`
 	Policy      policyFile    `yaml:"policy"`
+	Delivery    string        `yaml:"delivery"`
+	Bank        string        `yaml:"bank"`
 }
 
 type outlineFile struct {
@@ -151,6 +153,7 @@ func (l *loader) loadProgram(dir string) *certlab.Program {
 	if len(p.Exams) == 0 {
 		r.errorf(0, "program %s has no valid exam", p.ID)
 	}
+	l.resolveBankOutlines(p)
 
 	if pf.Requirements == nil {
 		r.errorf(line(r, root, "requirements"), "requirements are missing")
@@ -173,12 +176,17 @@ func (l *loader) requirement(r *reporter, p *certlab.Program, f *requirementFile
 	}
 	req := &certlab.Requirement{Exam: f.Exam, Credential: f.Credential}
 	if f.Exam != "" {
-		found := false
+		var found *certlab.Exam
 		for _, e := range p.Exams {
-			found = found || e.ID == f.Exam
+			if e.ID == f.Exam {
+				found = e
+			}
 		}
-		if !found {
+		switch {
+		case found == nil:
 			r.errorf(r.at(n), "requirement names exam %q, which is not an exam of this pack", f.Exam)
+		case !found.Proctored():
+			r.errorf(r.at(n), "requirement names exam %q, which is unproctored: only proctored exams earn credentials", f.Exam)
 		}
 	}
 	if f.Credential != "" {
@@ -206,14 +214,29 @@ func (l *loader) loadExam(p *certlab.Program, file string) *certlab.Exam {
 	if !ok {
 		return nil
 	}
-	ex := &certlab.Exam{ID: ef.ID, ProgramID: p.ID, Title: ef.Title, Description: strings.TrimSpace(ef.Description), File: l.display(file)}
+	ex := &certlab.Exam{ID: ef.ID, ProgramID: p.ID, Title: ef.Title, Description: strings.TrimSpace(ef.Description),
+		Delivery: ef.Delivery, Bank: ef.Bank, File: l.display(file)}
 	if !idRE.MatchString(ex.ID) {
 		r.errorf(line(r, root, "id"), "exam id %q must be lowercase letters, digits, '-' and '.'", ex.ID)
 	}
 	if ex.Title == "" {
 		r.errorf(line(r, root, "title"), "exam title is missing")
 	}
-	if len(ef.Outlines) == 0 {
+	switch ex.Delivery {
+	case "":
+		ex.Delivery = certlab.DeliveryProctored
+	case certlab.DeliveryProctored, certlab.DeliveryUnproctored:
+	default:
+		r.errorf(line(r, root, "delivery"), "delivery %q must be proctored or unproctored", ex.Delivery)
+	}
+	if ex.Bank != "" {
+		if ex.Delivery != certlab.DeliveryUnproctored {
+			r.errorf(line(r, root, "bank"), "only an unproctored practice exam shares another exam's bank (set delivery: unproctored)")
+		}
+		if len(ef.Outlines) > 0 {
+			r.errorf(line(r, root, "outlines"), "an exam with bank: %s takes that exam's outlines; give none here", ex.Bank)
+		}
+	} else if len(ef.Outlines) == 0 {
 		r.errorf(line(r, root, "outlines"), "exam has no outline")
 		return nil
 	}
@@ -271,7 +294,7 @@ func (l *loader) loadExam(p *certlab.Program, file string) *certlab.Exam {
 		}
 		ex.Outlines = append(ex.Outlines, o)
 	}
-	if current != 1 {
+	if current != 1 && ex.Bank == "" {
 		r.errorf(line(r, root, "outlines"), "exactly one outline must be current (found %d)", current)
 		if current == 0 {
 			ex.Outlines[0].Current = true
@@ -332,4 +355,64 @@ func (l *loader) loadExam(p *certlab.Program, file string) *certlab.Exam {
 	}
 	ex.Policy = pol
 	return ex
+}
+
+// ownBankExam is the exam an item, case study or path belongs to when it
+// names none: the pack's only exam with a bank of its own, or "".
+func ownBankExam(p *certlab.Program) string {
+	id := ""
+	for _, ex := range p.Exams {
+		if ex.Bank == "" {
+			if id != "" {
+				return ""
+			}
+			id = ex.ID
+		}
+	}
+	return id
+}
+
+// resolveBankOutlines gives each exam that shares another's bank that
+// exam's outlines, so forms and reports follow the same blueprint.
+func (l *loader) resolveBankOutlines(p *certlab.Program) {
+	for _, ex := range p.Exams {
+		if ex.Bank == "" {
+			continue
+		}
+		bank := bankOf(p, ex)
+		if bank == nil {
+			l.diags = append(l.diags, Diagnostic{File: ex.File, Message: fmt.Sprintf("exam %s: bank %q is not an exam of this pack with items of its own", ex.ID, ex.Bank)})
+			continue
+		}
+		ex.Outlines = bank.Outlines
+	}
+	kept := p.Exams[:0]
+	for _, ex := range p.Exams {
+		if len(ex.Outlines) > 0 {
+			kept = append(kept, ex)
+		}
+	}
+	p.Exams = kept
+}
+
+// linkBanks gives each exam that shares another's bank that exam's items
+// and case studies (once they are loaded).
+func linkBanks(p *certlab.Program) {
+	for _, ex := range p.Exams {
+		if bank := bankOf(p, ex); bank != nil {
+			ex.Items, ex.Cases = bank.Items, bank.Cases
+		}
+	}
+}
+
+func bankOf(p *certlab.Program, ex *certlab.Exam) *certlab.Exam {
+	if ex.Bank == "" {
+		return nil
+	}
+	for _, b := range p.Exams {
+		if b.ID == ex.Bank && b.Bank == "" && b != ex {
+			return b
+		}
+	}
+	return nil
 }

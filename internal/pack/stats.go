@@ -13,6 +13,7 @@ import (
 type ExamStats struct {
 	Program  string         `json:"program"`
 	Exam     string         `json:"exam"`
+	Bank     string         `json:"bank,omitempty"` // the exam whose bank it shares (then only exposure is given)
 	Items    int            `json:"items"`
 	Cases    int            `json:"cases"`
 	ByType   map[string]int `json:"by_type"`
@@ -148,7 +149,11 @@ func Stats(cat *certlab.Catalog) []ExamStats {
 	var out []ExamStats
 	for _, p := range cat.Programs {
 		for _, ex := range p.Exams {
-			es := ExamStats{Program: p.ID, Exam: ex.ID, Items: len(ex.Items), Cases: len(ex.Cases), ByType: map[string]int{}}
+			es := ExamStats{Program: p.ID, Exam: ex.ID, Bank: ex.Bank, Items: len(ex.Items), Cases: len(ex.Cases), ByType: map[string]int{}}
+			if ex.Bank != "" {
+				out = append(out, es)
+				continue
+			}
 			for _, it := range ex.Items {
 				es.ByType[it.Type]++
 			}

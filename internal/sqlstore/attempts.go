@@ -58,6 +58,10 @@ func (s *Store) CreateAttempt(ctx context.Context, a *certlab.Attempt) error {
 	err = s.db.QueryRowContext(ctx, s.q(`INSERT INTO attempts (user_id, exam_id, mode, status, seed, form, section, position, extra_time_pct, created_at, started_at, deadline)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		a.UserID, a.ExamID, a.Mode, a.Status, a.Seed, string(form), a.Section, a.Position, a.ExtraTimePct, ms(a.CreatedAt), msPtr(a.StartedAt), msPtr(a.Deadline)).Scan(&a.ID)
+	if err != nil && s.d.IsUnique(err) {
+		// attempts_one_sitting: one open exam attempt per candidate.
+		return certlab.Errorf(certlab.ESITTING, "you are already sitting an exam: submit it before starting another")
+	}
 	if err != nil {
 		return fmt.Errorf("insert attempt: %w", err)
 	}
@@ -85,6 +89,12 @@ func (s *Store) Attempts(ctx context.Context, f certlab.AttemptFilter) ([]*certl
 	}
 	if f.Mode != "" {
 		where, args = append(where, "mode = ?"), append(args, f.Mode)
+	}
+	if f.Open {
+		where = append(where, "status IN (?, ?, ?)")
+		for _, st := range certlab.OpenStatuses {
+			args = append(args, st)
+		}
 	}
 	if f.DeadlineBefore != nil {
 		where, args = append(where, "status = ? AND deadline IS NOT NULL AND deadline <= ?"), append(args, certlab.StatusStarted, ms(*f.DeadlineBefore))

@@ -93,6 +93,23 @@ func (s *Service) Model(ctx context.Context, ex *certlab.Exam) (*Model, error) {
 	return m, nil
 }
 
+// practiceResults are the user's results on the exam's practice-pool
+// items, oldest first. Study guidance (readiness, reviews) is built from
+// them alone: nothing of the secure exam pool feeds back to a candidate.
+func (s *Service) practiceResults(ctx context.Context, ex *certlab.Exam, userID int64) ([]certlab.Result, error) {
+	all, err := s.Study.Results(ctx, userID, ex.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0:0]
+	for _, r := range all {
+		if it, ok := ex.Item(r.ItemID); ok && it.Pool == certlab.PoolPractice {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
 // CutTheta is the ability whose expected share of points on a typical
 // form equals the exam's cut percentage: the point mapped to the passing
 // score. It is found by bisection on the test characteristic curve.
@@ -142,7 +159,7 @@ type DomainReadiness struct {
 }
 
 // Readiness estimates the user's ability overall and per domain from the
-// latest result on each item they answered (practice and exams alike), and
+// latest result on each practice-pool item they answered, and
 // the probability of passing a real form of the exam.
 func (s *Service) Readiness(ctx context.Context, u *certlab.User, examID string) (*Readiness, error) {
 	ex, err := s.Catalog.Exam(examID)
@@ -168,7 +185,7 @@ func (s *Service) Readiness(ctx context.Context, u *certlab.User, examID string)
 	if err != nil {
 		return nil, err
 	}
-	results, err := s.Study.Results(ctx, u.ID, examID)
+	results, err := s.practiceResults(ctx, ex, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +303,7 @@ func (s *Service) DueItems(ctx context.Context, userID int64, examID string) ([]
 	if err != nil {
 		return nil, err
 	}
-	results, err := s.Study.Results(ctx, userID, examID)
+	results, err := s.practiceResults(ctx, ex, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +322,7 @@ func (s *Service) DueItems(ctx context.Context, userID int64, examID string) ([]
 	o := ex.Current()
 	for _, obj := range d.objectives {
 		for _, it := range ex.Items {
-			if it.Objective(o.Version) == obj && !lastCorrect[it.ID] {
+			if it.Pool == certlab.PoolPractice && it.Objective(o.Version) == obj && !lastCorrect[it.ID] {
 				set[it.ID] = true
 			}
 		}
@@ -334,7 +351,7 @@ func (s *Service) NextAdaptive(ctx context.Context, a *certlab.Attempt, response
 	// The adaptive bank: standalone, dichotomously usable items.
 	var ids []string
 	for _, it := range ex.Items {
-		if _, ok := m.Items[it.ID]; ok && it.CaseID == "" && !it.Pilot && item.Of(it).Section() == certlab.SectionGeneral {
+		if _, ok := m.Items[it.ID]; ok && it.Pool == certlab.PoolPractice && it.CaseID == "" && !it.Pilot && item.Of(it).Section() == certlab.SectionGeneral {
 			ids = append(ids, it.ID)
 		}
 	}
