@@ -69,3 +69,35 @@ func TestDigitalBazaarVerifiesCertlabCredential(t *testing.T) {
 		t.Fatalf("Digital Bazaar's verifyCredential rejects certlab's credential: %s", got.Error)
 	}
 }
+
+// schemaVerdict is ajv's answer.
+type schemaVerdict struct {
+	Valid  bool     `json:"valid"`
+	Errors []string `json:"errors"`
+}
+
+func TestOneEdTechSchemasAcceptCertlabDocuments(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	ti := newTestIssuer(t, now)
+	ic := ti.issue("schema-1", 8)
+	docs := ti.publishedDocuments()
+	cases := []struct {
+		name, schema string
+		doc          any
+	}{
+		{"data integrity credential", "achievementcredential", mustDecode(t, ic.DataIntegrity)},
+		{"issuer profile", "profile", docs[ti.issuerID]},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got schemaVerdict
+			if err := runInterop(t, map[string]any{"mode": "schema", "schema": tc.schema, "document": tc.doc}, &got); err != nil {
+				t.Fatal(err)
+			}
+			if !got.Valid {
+				t.Errorf("1EdTech's %s schema rejects it: %v", tc.schema, got.Errors)
+			}
+		})
+	}
+}

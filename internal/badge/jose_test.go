@@ -79,7 +79,7 @@ func TestJoseVerifiesCertlabJWT(t *testing.T) {
 	ic := ti.issue("jose-1", 5)
 	key := ti.keyring.SigningKey()
 
-	out := runJose(t, map[string]any{"mode": "verify", "jwt": ic.JWT, "jwk": okpJWK(key.PublicKey(), nil)})
+	out := runJose(t, map[string]any{"mode": "verify", "jwt": ic.JWT, "jwk": okpJWK(key.PublicKey(), nil), "now": formatDateTime(now)})
 	var got struct {
 		Header  JWTHeader      `json:"header"`
 		Payload map[string]any `json:"payload"`
@@ -87,16 +87,33 @@ func TestJoseVerifiesCertlabJWT(t *testing.T) {
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("jose answer %q: %v", out, err)
 	}
-	want := JWTHeader{Alg: "EdDSA", Kid: key.VerificationMethod, Typ: "vc+jwt", Cty: "vc"}
+	want := JWTHeader{Alg: "EdDSA", Kid: key.VerificationMethod, Typ: "JWT"}
 	if got.Header != want {
 		t.Errorf("jose saw header %+v, want %+v", got.Header, want)
 	}
-	doc, err := OpenBadgeDocument(ti.badge("jose-1", 5))
+	b := ti.badge("jose-1", 5)
+	doc, err := OpenBadgeDocument(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !jsonEqual(got.Payload, mustDecode(t, mustJSON(t, doc))) {
-		t.Errorf("jose saw payload %v\nwant %v", got.Payload, doc)
+	// The payload is the credential with the claims OB 3.0 §8.2 requires.
+	claims := map[string]any{
+		"iss": b.Issuer.ID, "jti": b.ID, "sub": SubjectURN(b.ID),
+		"nbf": float64(b.ValidFrom.Unix()), "exp": float64(b.ValidUntil.Unix()),
+	}
+	wantPayload := mustDecode(t, mustJSON(t, doc))
+	for k, v := range claims {
+		if got.Payload[k] != v {
+			t.Errorf("claim %s = %v, want %v", k, got.Payload[k], v)
+		}
+		wantPayload[k] = v
+	}
+	if !jsonEqual(got.Payload, wantPayload) {
+		t.Errorf("jose saw payload %v\nwant %v", got.Payload, wantPayload)
+	}
+	// jose itself refuses the token once exp has passed.
+	if _, err := runNode(t, joseDir, "check.mjs", "jose", map[string]any{"mode": "verify", "jwt": ic.JWT, "jwk": okpJWK(key.PublicKey(), nil), "now": formatDateTime(b.ValidUntil.Add(time.Hour))}); err == nil || !strings.Contains(err.Error(), `"exp" claim timestamp check failed`) {
+		t.Errorf("jose accepted an expired certlab token or failed for another reason: %v", err)
 	}
 
 	// A token with one payload byte changed must be rejected by jose too.
@@ -113,14 +130,16 @@ func TestJoseVerifiesCertlabJWT(t *testing.T) {
 		t.Fatal(err)
 	}
 	did := "did:key:" + EncodeMultikey(pub)
-	b := ti.badge("jose-2", 6)
-	b.Issuer.ID = did
-	b.Status = nil
-	doc2, err := OpenBadgeDocument(b)
+	b2 := ti.badge("jose-2", 6)
+	b2.Issuer.ID = did
+	b2.Status = nil
+	doc2, err := OpenBadgeDocument(b2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out = runJose(t, map[string]any{"mode": "sign", "payload": doc2, "kid": did + "#" + EncodeMultikey(pub), "jwk": okpJWK(pub, priv)})
+	doc2["iss"], doc2["jti"], doc2["sub"] = did, b2.ID, SubjectURN(b2.ID)
+	doc2["nbf"], doc2["exp"] = b2.ValidFrom.Unix(), b2.ValidUntil.Unix()
+	out = runJose(t, map[string]any{"mode": "sign", "payload": doc2, "typ": "JWT", "kid": did + "#" + EncodeMultikey(pub), "jwk": okpJWK(pub, priv)})
 	var signed struct {
 		JWT string `json:"jwt"`
 	}
