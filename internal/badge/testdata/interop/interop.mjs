@@ -18,6 +18,9 @@
 //    "credential":{…},"seed":"hex"}
 //       -> {"credential":{…},"verificationMethod":"did:key:…#…"}
 //      Digital Bazaar signs with a did:key issuer made from the seed.
+//   {"mode":"extract-png","png":"base64"} -> {"keyword":"…","compression":n,"text":"…"}
+//      png-chunks-extract reads the chunks (checking their CRCs); the first
+//      iTXt chunk with keyword openbadgecredential is decoded here.
 //
 // The document loader never touches the network: contexts come from npm
 // packages (VC, Data Integrity, Multikey, Ed25519 2020, DID) or, for those
@@ -43,6 +46,7 @@ import jsigs from 'jsonld-signatures';
 import {importJWK, jwtVerify, decodeProtectedHeader} from 'jose';
 import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
+import extractChunks from 'png-chunks-extract';
 
 const here = new URL('.', import.meta.url);
 
@@ -220,8 +224,24 @@ async function issue() {
   return {credential: signed, verificationMethod: vmID};
 }
 
+function extractPNG() {
+  for (const chunk of extractChunks(Buffer.from(req.png, 'base64'))) {
+    if (chunk.name !== 'iTXt') continue;
+    const data = Buffer.from(chunk.data);
+    const nul = data.indexOf(0);
+    const keyword = data.subarray(0, nul).toString('latin1');
+    if (keyword !== 'openbadgecredential') continue;
+    const compression = data[nul + 1];
+    let rest = data.subarray(nul + 3);
+    rest = rest.subarray(rest.indexOf(0) + 1); // language tag
+    rest = rest.subarray(rest.indexOf(0) + 1); // translated keyword
+    return {keyword, compression, text: rest.toString('utf8')};
+  }
+  throw new Error('no openbadgecredential iTXt chunk');
+}
+
 try {
-  const modes = {verify, 'verify-jwt': verifyJWT, schema, issue};
+  const modes = {verify, 'verify-jwt': verifyJWT, schema, issue, 'extract-png': extractPNG};
   const run = modes[req.mode];
   if (!run) throw new Error(`unknown mode ${req.mode}`);
   process.stdout.write(JSON.stringify(await run()));
