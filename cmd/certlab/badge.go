@@ -113,8 +113,8 @@ func runBadgeVerify(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("badge verify: %w", err)
 	}
 	v := &badge.Verifier{
-		Contexts:  loader,
-		Keys:      keys,
+		Contexts:       loader,
+		Keys:           keys,
 		Status:         &badge.HTTPStatusFetcher{Client: client, AllowLoopbackHTTP: true},
 		Withdrawn:      withdrawn,
 		TrustedIssuers: trusted,

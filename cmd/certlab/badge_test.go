@@ -99,7 +99,7 @@ func newLocalIssuer(t *testing.T) *localIssuer {
 		Achievement: badge.Achievement{ID: srv.URL + "/achievements/az-400", Name: "AZ-400", Criteria: "Pass exam az-400."},
 		Recipient:   badge.Recipient{Email: "ada@example.org", Salt: "c1", DisplayName: "Ada Lovelace"},
 		ValidFrom:   now.Add(-time.Minute), ValidUntil: now.AddDate(1, 0, 0),
-		Status:      []badge.StatusRef{{ListURL: srv.URL + "/status/1", Index: 3, Purpose: badge.StatusPurposeRevocation}},
+		Status: []badge.StatusRef{{ListURL: srv.URL + "/status/1", Index: 3, Purpose: badge.StatusPurposeRevocation}},
 	}, kr.SigningKey(), now)
 	if err != nil {
 		t.Fatal(err)
