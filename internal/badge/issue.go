@@ -40,7 +40,8 @@ type Recipient struct {
 	Email string
 	Salt  string // salt for the e-mail hash; required with Email
 	// DisplayName is the name the holder chose to show on the credential;
-	// it is published as written (an IdentityObject of type "name").
+	// it is published as written (an IdentityObject of type "name"),
+	// unless it is the e-mail address itself.
 	DisplayName string
 }
 
@@ -119,7 +120,8 @@ func OpenBadgeDocument(b OpenBadge) (map[string]any, error) {
 			"salt":         b.Recipient.Salt,
 		})
 	}
-	if name := strings.TrimSpace(b.Recipient.DisplayName); name != "" {
+	// A display name that is the e-mail address would undo its hashing.
+	if name := strings.TrimSpace(b.Recipient.DisplayName); name != "" && !strings.EqualFold(name, strings.TrimSpace(b.Recipient.Email)) {
 		identifiers = append(identifiers, map[string]any{
 			"type":         "IdentityObject",
 			"identityHash": name,
