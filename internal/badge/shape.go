@@ -33,8 +33,8 @@ var defaultShapeLimits = ShapeLimits{
 	MaxBytes:      maxCredentialBytes,
 	MaxDepth:      32,
 	MaxValues:     maxQuads,
-	MaxObjects:    1000,
-	MaxBlankNodes: 200,
+	MaxObjects:    300,
+	MaxBlankNodes: 100,
 }
 
 // ErrTooLarge is wrapped by the errors of CheckShape.

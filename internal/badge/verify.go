@@ -204,8 +204,8 @@ func (v *Verifier) now() time.Time {
 	return time.Now()
 }
 
-// Verify checks a credential given as JSON (Data Integrity) or as a
-// compact VC-JWT and reports every check. It never returns an error:
+// Verify checks a credential given as JSON (Data Integrity), as a compact
+// VC-JWT, or baked into a PNG or SVG badge image, and reports every check. It never returns an error:
 // whatever went wrong is a failed check in the report.
 func (v *Verifier) Verify(ctx context.Context, data []byte) *Report {
 	r, _ := v.verify(ctx, data, true)
@@ -219,8 +219,27 @@ type securedCredential struct {
 	vm   string     // verification method naming the issuer's key
 }
 
-// parseSecured reads a Data Integrity credential or a VC-JWT.
+// parseSecured reads a Data Integrity credential or a VC-JWT, also when
+// baked into a PNG or SVG badge image.
 func parseSecured(data []byte) (*securedCredential, string, error) {
+	if IsPNG(data) || LooksLikeSVG(data) {
+		kind := "an SVG"
+		if IsPNG(data) {
+			kind = "a PNG"
+		}
+		cred, err := ExtractCredential(data)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s badge image: %w", kind, err)
+		}
+		if IsPNG(cred) || LooksLikeSVG(cred) {
+			return nil, "", fmt.Errorf("%s badge image holds another image, not a credential", kind)
+		}
+		sc, format, err := parseSecured(cred)
+		if err != nil {
+			return nil, "", err
+		}
+		return sc, format + ", baked in " + kind + " image", nil
+	}
 	if LooksLikeJWT(data) {
 		jwt, err := parseJWT(string(data))
 		if err != nil {
