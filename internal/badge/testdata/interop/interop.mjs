@@ -155,6 +155,7 @@ function describe(res) {
     walk(e.errors);
   };
   walk(res.error);
+  walk(res.statusResult?.error);
   for (const r of res.results ?? []) walk(r.error);
   return [...new Set(errs)].join('; ');
 }
