@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/internal/badge"
 	"github.com/certlab/certlab/internal/credential"
 )
 
@@ -324,10 +323,7 @@ func (s *Server) downloadCredential(w http.ResponseWriter, r *http.Request, u *c
 	switch r.URL.Query().Get("format") {
 	case "svg":
 		// The badge image with the signed credential baked in (OB 3.0).
-		img, err := s.Credentials.AchievementImageSVG(c.ProgramID)
-		if err == nil {
-			img, err = badge.BakeSVG(img, c.Document)
-		}
+		img, err := s.Credentials.BakedSVG(c)
 		if err != nil {
 			s.error(w, r, err)
 			return

@@ -180,6 +180,20 @@ func (s *Service) AchievementImageSVG(programID string) ([]byte, error) {
 	return s.AchievementImage(p), nil
 }
 
+// BakedSVG is the badge image of an issued credential with the signed
+// credential (JSON form) baked in, as Open Badges 3.0 defines baking.
+func (s *Service) BakedSVG(c *certlab.Credential) ([]byte, error) {
+	img, err := s.AchievementImageSVG(c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := badge.BakeSVG(img, c.Document)
+	if err != nil {
+		return nil, fmt.Errorf("bake credential %s: %w", c.PublicID, err)
+	}
+	return out, nil
+}
+
 // AchievementDocument is the definition of a program's achievement.
 func (s *Service) AchievementDocument(programID string) (map[string]any, error) {
 	p, err := s.catalog.Program(programID)
