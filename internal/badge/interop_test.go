@@ -233,8 +233,10 @@ func TestCertlabVerifiesDigitalBazaarCredentials(t *testing.T) {
 				t.Fatalf("Digital Bazaar does not verify its own credential: %v %+v", err, db)
 			}
 			for what, change := range map[string]func(m map[string]any){
-				"name":        func(m map[string]any) { m["name"] = "Teamwork (forged)" },
-				"achievement": func(m map[string]any) { m["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["name"] = "Leadership" },
+				"name": func(m map[string]any) { m["name"] = "Teamwork (forged)" },
+				"achievement": func(m map[string]any) {
+					m["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["name"] = "Leadership"
+				},
 				"issuer name": func(m map[string]any) { m["issuer"].(map[string]any)["name"] = "certlab" },
 			} {
 				forged := mustDecode(t, data)
