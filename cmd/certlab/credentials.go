@@ -29,6 +29,9 @@ type credentialConfig struct {
 	SMTPFrom   string
 	SMTPUser   string
 	SMTPPass   string
+	// TrustedIssuers are other issuers' ids, comma-separated, that the
+	// verification page names as trusted.
+	TrustedIssuers string
 }
 
 func (c *credentialConfig) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -39,6 +42,7 @@ func (c *credentialConfig) register(fs *flag.FlagSet, getenv func(string) string
 	fs.StringVar(&c.SMTPFrom, "smtp-from", envOr(getenv, "CERTLAB_SMTP_FROM", "certlab@localhost"), "sender of reminder e-mails (env CERTLAB_SMTP_FROM)")
 	c.SMTPUser = envOr(getenv, "CERTLAB_SMTP_USER", "")
 	c.SMTPPass = envOr(getenv, "CERTLAB_SMTP_PASSWORD", "")
+	fs.StringVar(&c.TrustedIssuers, "trusted-issuers", envOr(getenv, "CERTLAB_TRUSTED_ISSUERS", ""), "comma-separated ids (profile URLs, DIDs) of other issuers that verification reports as trusted (env CERTLAB_TRUSTED_ISSUERS)")
 }
 
 // localKeySecret returns the key secret kept beside an embedded SQLite
@@ -96,7 +100,7 @@ func (c *credentialConfig) open(ctx context.Context, addr, dbPath string, store 
 		mailer = credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPass}
 	}
 	svc, err := credential.New(ctx, credential.Config{BaseURL: base, IssuerName: c.IssuerName, KeySecret: []byte(c.KeySecret),
-		AllowHTTPFetch: strings.HasPrefix(base, "http://")},
+		AllowHTTPFetch: strings.HasPrefix(base, "http://"), TrustedIssuers: splitList(c.TrustedIssuers)},
 		credential.Options{Store: store, Catalog: cat, Engine: engine, Now: time.Now, Logger: logger, Mailer: mailer})
 	if err != nil {
 		return nil, err

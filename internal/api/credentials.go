@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/credential"
@@ -29,6 +30,7 @@ func (s *Server) credentialRoutes(mux *http.ServeMux) {
 		return
 	}
 	page := template.Must(template.ParseFS(credentialTemplates, "templates/verify.html"))
+	s.verifyLimiter = newIPLimiter(s.VerifyLimit)
 
 	// Public: what verifiers fetch, and verification.
 	mux.HandleFunc("GET /issuer", s.issuerProfile)
@@ -36,11 +38,12 @@ func (s *Server) credentialRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /.well-known/did.json", s.didDocument)
 	mux.HandleFunc("GET /achievements", s.listAchievements)
 	mux.HandleFunc("GET /achievements/{id}", s.getAchievement)
+	mux.HandleFunc("GET /achievements/{id}/image", s.achievementImage)
 	mux.HandleFunc("GET /status/1", s.statusList)
 	mux.HandleFunc("GET /credentials/{id}", s.publicCredential)
 	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) })
-	mux.HandleFunc("POST /verify", func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) })
-	mux.HandleFunc("POST /api/v1/verify", s.verifyJSON)
+	mux.HandleFunc("POST /verify", s.limitVerify(func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) }))
+	mux.HandleFunc("POST /api/v1/verify", s.limitVerify(s.verifyJSON))
 	mux.HandleFunc("GET /transcripts/{token}", s.sharedTranscript)
 
 	// Candidates.
@@ -128,6 +131,17 @@ func (s *Server) getAchievement(w http.ResponseWriter, r *http.Request) {
 	s.writeMap(w, r, doc, err, "application/ld+json")
 }
 
+// achievementImage serves a program's badge image, the SVG its credentials embed.
+func (s *Server) achievementImage(w http.ResponseWriter, r *http.Request) {
+	b, err := s.Credentials.AchievementImageSVG(r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	writeDocument(w, "image/svg+xml", 3600, b)
+}
+
 func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 	b, err := s.Credentials.StatusList(r.Context())
 	if err != nil {
@@ -195,6 +209,11 @@ type verifyPageData struct {
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, page *template.Template) {
 	data := verifyPageData{Issuer: s.Credentials.Profile().Name}
 	in, err := verifyInput(r)
+	if err == nil && len(in) > 0 && r.Method == http.MethodGet {
+		if ok, _ := s.verifyLimiter.allow(r, time.Now()); !ok {
+			err = certlab.Errorf(certlab.EINVALID, "too many verifications from your address; wait a few seconds and try again")
+		}
+	}
 	switch {
 	case err != nil:
 		data.Error = certlab.ErrorMessage(err)
@@ -301,11 +320,25 @@ func (s *Server) downloadCredential(w http.ResponseWriter, r *http.Request, u *c
 		s.error(w, r, certlab.Errorf(certlab.ECONFLICT, "credential %d is %s: there is nothing to download yet", id, c.Status))
 		return
 	}
-	ext := "json"
-	if r.URL.Query().Get("format") == "jwt" {
-		ext = "jwt"
+	switch r.URL.Query().Get("format") {
+	case "svg":
+		// The badge image with the signed credential baked in (OB 3.0).
+		img, err := s.Credentials.BakedSVG(c)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Disposition", `attachment; filename="`+c.ProgramID+`.svg"`)
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(img)
+		return
+	case "jwt":
+		w.Header().Set("Content-Disposition", `attachment; filename="`+c.ProgramID+`.jwt"`)
+	default:
+		w.Header().Set("Content-Disposition", `attachment; filename="`+c.ProgramID+`.json"`)
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ProgramID+`.`+ext+`"`)
 	writeCredential(w, r, c)
 }
 

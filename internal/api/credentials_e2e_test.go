@@ -42,6 +42,13 @@ type credServer struct {
 // server's own address.
 func startCredentialServer(t *testing.T) *credServer {
 	t.Helper()
+	return startCredentialServerLimited(t, api.VerifyRateLimit{Burst: 1000, Every: time.Millisecond})
+}
+
+// startCredentialServerLimited is startCredentialServer with the given
+// limit on public verifications.
+func startCredentialServerLimited(t *testing.T, limit api.VerifyRateLimit) *credServer {
+	t.Helper()
 	ctx := context.Background()
 	cat, diags := pack.Load(content.FS, "content")
 	if diags.Errors() > 0 {
@@ -70,7 +77,8 @@ func startCredentialServer(t *testing.T) *credServer {
 	}
 	svc.Attach(eng)
 	srv := &api.Server{Store: store, Catalog: cat, Engine: eng, Credentials: svc, Logger: logger, Now: clk.Now,
-		PasswordParams: auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32}}
+		PasswordParams: auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32},
+		VerifyLimit:    limit}
 	hs := &http.Server{Handler: srv.Handler()}
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close(); store.Close() })
@@ -159,7 +167,7 @@ func withToken(c *client) *client {
 // server's VC-JWT with the key published in the issuer profile. It uses
 // the npm project of internal/badge (npm ci --prefix internal/badge/testdata/jose);
 // without it the check is skipped locally and fails under CI.
-func joseVerify(t *testing.T, jwt, multikey, credentialID string) {
+func joseVerify(t *testing.T, jwt, multikey, credentialID string, now time.Time) {
 	t.Helper()
 	dir := filepath.Join("..", "badge", "testdata", "jose")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "jose", "package.json")); err != nil {
@@ -173,7 +181,7 @@ func joseVerify(t *testing.T, jwt, multikey, credentialID string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := json.Marshal(map[string]any{"mode": "verify", "jwt": jwt,
+	req, _ := json.Marshal(map[string]any{"mode": "verify", "jwt": jwt, "now": now.UTC().Format(time.RFC3339),
 		"jwk": map[string]string{"kty": "OKP", "crv": "Ed25519", "x": base64.RawURLEncoding.EncodeToString(pub)}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -282,11 +290,11 @@ func TestEndToEndCredentials(t *testing.T) {
 	}
 	anon.wantError("POST", "/api/v1/verify", nil, 400, certlab.EINVALID)
 	verifyAll(true)
-	joseVerify(t, string(jwt), mk, cred.URL)
+	joseVerify(t, string(jwt), mk, cred.URL, ts.Clock.Now())
 
 	// The verification page: paste (GET) and upload (POST).
 	_, page := raw(t, anon, "GET", "/verify?credential="+url.QueryEscape(string(jwt)), nil, "")
-	if !bytes.Contains(page, []byte("Verified: every check holds.")) {
+	if !bytes.Contains(page, []byte("Verified: every check holds, and the issuer is this server&#39;s own issuer.")) {
 		t.Fatalf("verification page for the pasted JWT:\n%s", page)
 	}
 	var form bytes.Buffer
@@ -295,12 +303,12 @@ func TestEndToEndCredentials(t *testing.T) {
 	fw.Write(doc)
 	mw.Close()
 	_, page = raw(t, anon, "POST", "/verify", &form, mw.FormDataContentType())
-	if !bytes.Contains(page, []byte("Verified: every check holds.")) || !bytes.Contains(page, []byte("issuer-key")) {
+	if !bytes.Contains(page, []byte("Verified: every check holds, and the issuer is this server&#39;s own issuer.")) || !bytes.Contains(page, []byte("issuer-key")) {
 		t.Fatalf("verification page for the uploaded file:\n%s", page)
 	}
 	tampered := bytes.Replace(doc, []byte("certlab e2e"), []byte("certlab e3e"), 1)
 	_, page = raw(t, anon, "GET", "/verify?credential="+url.QueryEscape(string(tampered)), nil, "")
-	if !bytes.Contains(page, []byte("Not verified")) {
+	if !bytes.Contains(page, []byte("NOT verified")) {
 		t.Fatal("the page verified a tampered credential")
 	}
 

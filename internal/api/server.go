@@ -41,6 +41,11 @@ type Server struct {
 	// Fallback serves every request no API route matches (the web UI),
 	// behind the same authentication, CSRF and cross-origin checks.
 	Fallback http.Handler
+	// VerifyLimit bounds the public verifications (/verify, POST
+	// /api/v1/verify) per client address; zero means DefaultVerifyRateLimit.
+	VerifyLimit VerifyRateLimit
+
+	verifyLimiter *ipLimiter
 
 	dummyOnce sync.Once
 	dummy     string

@@ -27,6 +27,7 @@ const (
 // exactly what was signed.
 type Credential struct {
 	ID          string
+	DataModel   string // "VC 2.0" or "VC 1.1", from the first @context
 	Types       []string
 	IssuerID    string
 	IssuerName  string
@@ -61,6 +62,9 @@ func ParseCredential(data []byte) (*Credential, error) {
 	if len(data) > maxCredentialBytes {
 		return nil, fmt.Errorf("credential is %d bytes, more than the %d certlab accepts", len(data), maxCredentialBytes)
 	}
+	if err := checkJSONShape(data, defaultShapeLimits); err != nil {
+		return nil, err
+	}
 	doc, err := decodeJSONObject(data)
 	if err != nil {
 		return nil, fmt.Errorf("credential is not a JSON object: %w", err)
@@ -84,8 +88,13 @@ func credentialFromDocument(doc map[string]any) (*Credential, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(ctxs) == 0 || ctxs[0] != ContextCredentialsV2 {
-		return nil, fmt.Errorf("@context must start with %q (VC Data Model 2.0)", ContextCredentialsV2)
+	switch {
+	case len(ctxs) > 0 && ctxs[0] == ContextCredentialsV2:
+		c.DataModel = "VC 2.0"
+	case len(ctxs) > 0 && ctxs[0] == ContextCredentialsV1:
+		c.DataModel = "VC 1.1"
+	default:
+		return nil, fmt.Errorf("@context must start with %q (VC Data Model 2.0) or %q (1.1)", ContextCredentialsV2, ContextCredentialsV1)
 	}
 	if c.Types, err = stringList(doc["type"], "type"); err != nil {
 		return nil, err
@@ -125,10 +134,19 @@ func credentialFromDocument(doc map[string]any) (*Credential, error) {
 	if c.IssuerID == "" {
 		return nil, errors.New("issuer id is empty")
 	}
+	// VC Data Model 1.1 names the validity period issuanceDate and
+	// expirationDate; 2.0 names it validFrom and validUntil.
+	from, until := "validFrom", "validUntil"
+	if c.DataModel == "VC 1.1" {
+		from, until = "issuanceDate", "expirationDate"
+		if _, ok := doc[from]; !ok {
+			return nil, errors.New("a VC 1.1 credential needs an issuanceDate")
+		}
+	}
 	for _, f := range []struct {
 		name string
 		dst  *time.Time
-	}{{"validFrom", &c.ValidFrom}, {"validUntil", &c.ValidUntil}} {
+	}{{from, &c.ValidFrom}, {until, &c.ValidUntil}} {
 		v, ok := doc[f.name]
 		if !ok {
 			continue
@@ -230,6 +248,11 @@ func parseStatusEntries(v any) ([]StatusEntry, error) {
 func parseDateTime(s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
+		// xsd:dateTime without a time zone, as some VC 1.1 credentials
+		// write issuanceDate: read as UTC.
+		if t, err2 := time.Parse("2006-01-02T15:04:05.999999999", s); err2 == nil {
+			return t.UTC(), nil
+		}
 		return time.Time{}, fmt.Errorf("%q is not a date-time with time zone (like 2026-01-31T12:00:00Z)", s)
 	}
 	return t, nil

@@ -13,6 +13,12 @@ const (
 	ProofTypeDataIntegrity = "DataIntegrityProof"
 	CryptosuiteEdDSARDFC   = "eddsa-rdfc-2022"
 	ProofPurposeAssertion  = "assertionMethod"
+	// ProofTypeEd25519Signature2020 is the earlier Linked Data proof suite
+	// that many VC 1.1 credentials use. It signs the same data as
+	// eddsa-rdfc-2022 (SHA-256 of the canonical proof options, then of the
+	// canonical document, signed with Ed25519), so certlab verifies it with
+	// the same code; it never signs with it.
+	ProofTypeEd25519Signature2020 = "Ed25519Signature2020"
 )
 
 // SigningKey is an Ed25519 private key together with the URL of the
@@ -43,7 +49,9 @@ type ProofHashes struct {
 var ErrProofInvalid = errors.New("proof invalid")
 
 // SignDataIntegrity returns a copy of the unsecured document doc with an
-// eddsa-rdfc-2022 Data Integrity proof added, created at created.
+// eddsa-rdfc-2022 Data Integrity proof added, created at created. The
+// proof is written as a list of one proof: VC Data Model 2.0 allows one
+// proof or a list, and 1EdTech's Open Badges JSON Schema requires a list.
 func (l *ContextLoader) SignDataIntegrity(doc map[string]any, key SigningKey, created time.Time) (map[string]any, error) {
 	if _, ok := doc["proof"]; ok {
 		return nil, errors.New("sign: document already has a proof")
@@ -68,7 +76,7 @@ func (l *ContextLoader) SignDataIntegrity(doc map[string]any, key SigningKey, cr
 	sig := ed25519.Sign(key.PrivateKey, h.DataToSign)
 	proof["proofValue"] = EncodeMultibase(sig)
 	out := deepCopyJSON(doc).(map[string]any)
-	out["proof"] = proof
+	out["proof"] = []any{proof}
 	return out, nil
 }
 
@@ -150,8 +158,10 @@ func parseProof(doc map[string]any) (*Proof, error) {
 	if p.Type, err = stringField(m, "type", "proof"); err != nil {
 		return nil, err
 	}
-	if p.Cryptosuite, err = stringField(m, "cryptosuite", "proof"); err != nil {
-		return nil, err
+	if p.Type == ProofTypeDataIntegrity {
+		if p.Cryptosuite, err = stringField(m, "cryptosuite", "proof"); err != nil {
+			return nil, err
+		}
 	}
 	if p.VerificationMethod, err = stringField(m, "verificationMethod", "proof"); err != nil {
 		return nil, err
@@ -186,10 +196,11 @@ func parseProof(doc map[string]any) (*Proof, error) {
 // verifyDataIntegrity checks the eddsa-rdfc-2022 proof of doc against pub.
 // Errors that mean the proof does not hold wrap ErrProofInvalid.
 func (l *ContextLoader) verifyDataIntegrity(doc map[string]any, p *Proof, pub ed25519.PublicKey) error {
-	if p.Type != ProofTypeDataIntegrity {
-		return fmt.Errorf("%w: proof type is %q, want %q", ErrProofInvalid, p.Type, ProofTypeDataIntegrity)
-	}
-	if p.Cryptosuite != CryptosuiteEdDSARDFC {
+	switch {
+	case p.Type == ProofTypeEd25519Signature2020:
+	case p.Type != ProofTypeDataIntegrity:
+		return fmt.Errorf("%w: proof type is %q; certlab verifies %q and %q", ErrProofInvalid, p.Type, ProofTypeDataIntegrity, ProofTypeEd25519Signature2020)
+	case p.Cryptosuite != CryptosuiteEdDSARDFC:
 		return fmt.Errorf("%w: cryptosuite is %q, certlab verifies %q", ErrProofInvalid, p.Cryptosuite, CryptosuiteEdDSARDFC)
 	}
 	if p.ProofPurpose != ProofPurposeAssertion {
@@ -199,7 +210,7 @@ func (l *ContextLoader) verifyDataIntegrity(doc map[string]any, p *Proof, pub ed
 		return fmt.Errorf("%w: the proof's @context differs from the credential's", ErrProofInvalid)
 	}
 	sig, err := DecodeMultibase(p.ProofValue)
-	if err != nil || p.ProofValue[0] != 'z' {
+	if err != nil || p.ProofValue == "" || p.ProofValue[0] != 'z' {
 		return fmt.Errorf("%w: proofValue is not multibase base58btc", ErrProofInvalid)
 	}
 	if len(sig) != ed25519.SignatureSize {

@@ -27,15 +27,22 @@ type Achievement struct {
 	Description string
 	Criteria    string // narrative: what one must do to earn it
 	Type        string // achievementType, such as "Certificate"; optional
-	Image       string // URL of the badge image; optional
+	Image       string // URL or data: URI of the badge image; optional
+	// ImageCaption is the image's text alternative; empty means the name.
+	ImageCaption string
 }
 
 // Recipient identifies whom a credential is about: by ID (a DID or URL),
-// by e-mail address (published only as a salted SHA-256 hash), or both.
+// by e-mail address (published only as a salted SHA-256 hash), or both,
+// and optionally by the display name the holder chose.
 type Recipient struct {
 	ID    string
 	Email string
 	Salt  string // salt for the e-mail hash; required with Email
+	// DisplayName is the name the holder chose to show on the credential;
+	// it is published as written (an IdentityObject of type "name"),
+	// unless it is the e-mail address itself.
+	DisplayName string
 }
 
 // StatusRef points a credential at its bit in a status list.
@@ -91,18 +98,39 @@ func OpenBadgeDocument(b OpenBadge) (map[string]any, error) {
 	ach := achievementObject(b.Achievement)
 
 	subj := map[string]any{"type": []any{"AchievementSubject"}, "achievement": ach}
-	setIf(subj, "id", b.Recipient.ID)
+	// OB 3.0 §8.2 puts credentialSubject.id in the VC-JWT's sub claim; a
+	// recipient known only by e-mail gets an id of its own, derived from
+	// the credential's id, that says nothing about the holder and links no
+	// two credentials.
+	subjectID := b.Recipient.ID
+	if subjectID == "" {
+		subjectID = SubjectURN(b.ID)
+	}
+	subj["id"] = subjectID
+	var identifiers []any
 	if b.Recipient.Email != "" {
 		if b.Recipient.Salt == "" {
 			return nil, fmt.Errorf("open badge %q: an e-mail recipient needs a salt so the address cannot be guessed from its hash", b.ID)
 		}
-		subj["identifier"] = []any{map[string]any{
+		identifiers = append(identifiers, map[string]any{
 			"type":         "IdentityObject",
 			"identityHash": HashIdentity(b.Recipient.Email, b.Recipient.Salt),
 			"identityType": "emailAddress",
 			"hashed":       true,
 			"salt":         b.Recipient.Salt,
-		}}
+		})
+	}
+	// A display name that is the e-mail address would undo its hashing.
+	if name := strings.TrimSpace(b.Recipient.DisplayName); name != "" && !strings.EqualFold(name, strings.TrimSpace(b.Recipient.Email)) {
+		identifiers = append(identifiers, map[string]any{
+			"type":         "IdentityObject",
+			"identityHash": name,
+			"identityType": "name",
+			"hashed":       false,
+		})
+	}
+	if len(identifiers) > 0 {
+		subj["identifier"] = identifiers
 	}
 
 	doc := map[string]any{
@@ -135,6 +163,19 @@ func OpenBadgeDocument(b OpenBadge) (map[string]any, error) {
 		}
 	}
 	return doc, nil
+}
+
+// SubjectURN returns the credentialSubject id certlab gives a recipient
+// who has none: a urn:uuid (RFC 9562 version 8) made from the SHA-256 of
+// the credential's id, so it is stable for the credential and unrelated to
+// the holder.
+func SubjectURN(credentialID string) string {
+	sum := sha256.Sum256([]byte("certlab credential subject\x00" + credentialID))
+	u := sum[:16]
+	u[6] = u[6]&0x0f | 0x80 // version 8
+	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
+	h := hex.EncodeToString(u)
+	return "urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 // HashIdentity returns the Open Badges identityHash of an e-mail address:

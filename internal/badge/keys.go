@@ -365,12 +365,15 @@ func (k *Keyring) ResolveKey(ctx context.Context, vm string) (*ResolvedKey, erro
 
 // ProfileDocument returns the issuer profile JSON to serve at p.ID: the
 // Open Badges Profile with the issuer's keys as Multikey verification
-// methods; keys that may sign are listed under assertionMethod.
+// methods; keys that may sign are listed under assertionMethod. It is a
+// controller document (W3C Controlled Identifiers 1.0): its contexts define
+// verificationMethod and assertionMethod at the top level, so a JSON-LD
+// verifier in safe mode reads the keys instead of dropping them.
 func ProfileDocument(p IssuerProfile, vms []VerificationMethod) map[string]any {
 	doc := map[string]any{
-		"@context": []any{ContextCredentialsV2, ContextOpenBadgesV3, "https://w3id.org/security/multikey/v1"},
+		"@context": []any{ContextCredentialsV2, ContextOpenBadgesV3, ContextCID, ContextMultikeyV1},
 		"id":       p.ID,
-		"type":     "Profile",
+		"type":     []any{"Profile"},
 		"name":     p.Name,
 	}
 	setIf(doc, "url", p.URL)

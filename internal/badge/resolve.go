@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -90,6 +91,30 @@ type WebResolver struct {
 	Client *http.Client
 	// AllowHTTP permits plain http:// profile URLs (development only).
 	AllowHTTP bool
+	// AllowLoopbackHTTP permits plain http:// URLs whose host is a
+	// loopback address or "localhost": a certlab server run locally for
+	// development, checked from the same machine.
+	AllowLoopbackHTTP bool
+}
+
+// IsLoopbackURL reports whether u is an http(s) URL whose host is
+// "localhost" or a loopback IP address (127.0.0.0/8, ::1).
+func IsLoopbackURL(u string) bool {
+	pu, err := url.Parse(u)
+	if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") {
+		return false
+	}
+	host := pu.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
+// httpAllowed reports whether a plain http:// URL may be fetched.
+func httpAllowed(u string, any, loopback bool) bool {
+	return any || (loopback && IsLoopbackURL(u))
 }
 
 const maxFetchBytes = 1 << 20
@@ -106,11 +131,11 @@ func (r *WebResolver) ResolveKey(ctx context.Context, vm string) (*ResolvedKey, 
 			return nil, err
 		}
 		return r.resolveFromDocument(ctx, vm, base, docURL, "the DID document of "+base+" at "+docURL)
-	case strings.HasPrefix(vm, "https://") || (r.AllowHTTP && strings.HasPrefix(vm, "http://")):
+	case strings.HasPrefix(vm, "https://") || (strings.HasPrefix(vm, "http://") && httpAllowed(vm, r.AllowHTTP, r.AllowLoopbackHTTP)):
 		base, _, _ := strings.Cut(vm, "#")
 		return r.resolveFromDocument(ctx, vm, base, base, "the issuer profile at "+base)
 	case strings.HasPrefix(vm, "http://"):
-		return nil, fmt.Errorf("verification method %s: a plain http:// issuer profile is not trusted; it must be https://", vm)
+		return nil, fmt.Errorf("verification method %s: a plain http:// issuer profile is not trusted; it must be https:// (http:// is accepted only from a loopback address)", vm)
 	default:
 		return nil, fmt.Errorf("%w: %s is neither did:key, did:web nor an https:// URL", ErrUnknownKey, vm)
 	}
@@ -271,6 +296,11 @@ func (r *WebResolver) client() *http.Client {
 
 // fetchJSON GETs u and returns its body, at most 1 MiB.
 func fetchJSON(ctx context.Context, c *http.Client, u string) ([]byte, error) {
+	return fetch(ctx, c, u, maxFetchBytes)
+}
+
+// fetch GETs u and returns its body, at most limit bytes.
+func fetch(ctx context.Context, c *http.Client, u string, limit int) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", u, err)
@@ -284,26 +314,27 @@ func fetchJSON(ctx context.Context, c *http.Client, u string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: HTTP status %s", u, resp.Status)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFetchBytes+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: read body: %w", u, err)
 	}
-	if len(body) > maxFetchBytes {
-		return nil, fmt.Errorf("GET %s: body larger than %d bytes", u, maxFetchBytes)
+	if len(body) > limit {
+		return nil, fmt.Errorf("GET %s: body larger than %d bytes", u, limit)
 	}
 	return body, nil
 }
 
 // HTTPStatusFetcher fetches status list credentials over HTTP(S).
 type HTTPStatusFetcher struct {
-	Client    *http.Client // nil means a client with a 10 s timeout
-	AllowHTTP bool         // permit plain http:// lists (development only)
+	Client            *http.Client // nil means a client with a 10 s timeout
+	AllowHTTP         bool         // permit plain http:// lists (development only)
+	AllowLoopbackHTTP bool         // permit plain http:// lists on a loopback host
 }
 
 // FetchStatusList implements StatusFetcher.
 func (f *HTTPStatusFetcher) FetchStatusList(ctx context.Context, u string) ([]byte, error) {
-	if !strings.HasPrefix(u, "https://") && !(f.AllowHTTP && strings.HasPrefix(u, "http://")) {
-		return nil, fmt.Errorf("status list %s: only https:// URLs are fetched", u)
+	if !strings.HasPrefix(u, "https://") && !(strings.HasPrefix(u, "http://") && httpAllowed(u, f.AllowHTTP, f.AllowLoopbackHTTP)) {
+		return nil, fmt.Errorf("status list %s: only https:// URLs are fetched (and http:// on a loopback address when allowed)", u)
 	}
 	c := f.Client
 	if c == nil {

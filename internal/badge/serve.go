@@ -1,6 +1,9 @@
 package badge
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Documents and adapters the certlab server uses to publish what
 // verifiers fetch: the issuer profile (ProfileDocument, in keys.go), each
@@ -41,10 +44,20 @@ func achievementObject(a Achievement) map[string]any {
 		"name":     a.Name,
 		"criteria": map[string]any{"narrative": a.Criteria},
 	}
-	setIf(ach, "description", a.Description)
+	// 1EdTech's schema requires a description; the criteria say what the
+	// achievement is when the program has none.
+	desc := strings.TrimSpace(a.Description)
+	if desc == "" {
+		desc = a.Criteria
+	}
+	setIf(ach, "description", desc)
 	setIf(ach, "achievementType", a.Type)
 	if a.Image != "" {
-		ach["image"] = map[string]any{"id": a.Image, "type": "Image"}
+		caption := a.ImageCaption
+		if caption == "" {
+			caption = a.Name
+		}
+		ach["image"] = map[string]any{"id": a.Image, "type": "Image", "caption": caption}
 	}
 	return ach
 }

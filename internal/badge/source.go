@@ -12,8 +12,9 @@ import (
 
 // ReadCredential reads a credential to verify from src: a file path, "-"
 // for stdin, or an http(s) URL (fetched with client, nil meaning a client
-// with a 10 s timeout). The content is not trusted in any way by being
-// fetched: the verifier checks it.
+// with a 10 s timeout). A PNG or SVG image is read as a baked badge: the
+// credential inside it is returned. The content is not trusted in any way
+// by being fetched: the verifier checks it.
 func ReadCredential(ctx context.Context, src string, stdin io.Reader, client *http.Client) ([]byte, error) {
 	var (
 		data []byte
@@ -21,7 +22,7 @@ func ReadCredential(ctx context.Context, src string, stdin io.Reader, client *ht
 	)
 	switch {
 	case src == "-":
-		data, err = io.ReadAll(io.LimitReader(stdin, maxCredentialBytes+1))
+		data, err = io.ReadAll(io.LimitReader(stdin, MaxImageBytes+1))
 		if err != nil {
 			return nil, fmt.Errorf("read credential from stdin: %w", err)
 		}
@@ -29,7 +30,7 @@ func ReadCredential(ctx context.Context, src string, stdin io.Reader, client *ht
 		if client == nil {
 			client = &http.Client{Timeout: 10 * time.Second}
 		}
-		if data, err = fetchJSON(ctx, client, src); err != nil {
+		if data, err = fetch(ctx, client, src, MaxImageBytes); err != nil {
 			return nil, fmt.Errorf("fetch credential: %w", err)
 		}
 	default:
@@ -38,9 +39,19 @@ func ReadCredential(ctx context.Context, src string, stdin io.Reader, client *ht
 			return nil, fmt.Errorf("read credential: %w", err)
 		}
 		defer f.Close()
-		if data, err = io.ReadAll(io.LimitReader(f, maxCredentialBytes+1)); err != nil {
+		if data, err = io.ReadAll(io.LimitReader(f, MaxImageBytes+1)); err != nil {
 			return nil, fmt.Errorf("read credential %s: %w", src, err)
 		}
+	}
+	if len(data) > MaxImageBytes {
+		return nil, fmt.Errorf("%s is larger than %d bytes", src, MaxImageBytes)
+	}
+	if IsPNG(data) || (LooksLikeSVG(data) && !LooksLikeJWT(data)) {
+		cred, err := ExtractCredential(data)
+		if err != nil {
+			return nil, fmt.Errorf("read baked badge %s: %w", src, err)
+		}
+		return cred, nil
 	}
 	if len(data) > maxCredentialBytes {
 		return nil, fmt.Errorf("credential %s is larger than %d bytes", src, maxCredentialBytes)

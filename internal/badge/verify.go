@@ -32,7 +32,25 @@ type Verifier struct {
 	Withdrawn []string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// OwnIssuers are the issuer ids (profile URL, did:web DID) of the
+	// server running the verifier; TrustedIssuers those its operator
+	// marked as trusted. A verified credential from any other issuer is
+	// reported as from an unknown issuer: its signature shows only that the
+	// holder of the key signed it, whatever name it gives itself.
+	OwnIssuers     []string
+	TrustedIssuers []string
 }
+
+// Trust says what the verifier knows of a credential's issuer.
+type Trust string
+
+// The trust levels of a report.
+const (
+	TrustOwn      Trust = "own"      // the issuer of the server running the verifier
+	TrustTrusted  Trust = "trusted"  // an issuer its operator marked as trusted
+	TrustOperator Trust = "operator" // checked against a key the person verifying supplied
+	TrustUnknown  Trust = "unknown"  // neither: anyone can create a key and any name
+)
 
 // CheckName identifies one check of a verification report.
 type CheckName string
@@ -41,6 +59,7 @@ type CheckName string
 const (
 	CheckFormat     CheckName = "format"
 	CheckProof      CheckName = "proof"
+	CheckClaims     CheckName = "token-claims" // VC-JWT only
 	CheckIssuerKey  CheckName = "issuer-key"
 	CheckValidFrom  CheckName = "valid-from"
 	CheckValidUntil CheckName = "valid-until"
@@ -65,6 +84,39 @@ type Report struct {
 	CheckedAt    time.Time `json:"checkedAt"`
 	Checks       []Check   `json:"checks"`
 	Verified     bool      `json:"verified"`
+	// SignedBy says who signed, in plain words: the issuer the key belongs
+	// to and where the key was found. Empty when no key was found.
+	SignedBy string `json:"signedBy,omitempty"`
+	// IssuerTrust is what the verifier knows of the issuer; Trust explains it.
+	IssuerTrust Trust  `json:"issuerTrust,omitempty"`
+	TrustNote   string `json:"issuerTrustExplanation,omitempty"`
+}
+
+// Headline is the verdict in one sentence: whether every check holds
+// and, when it does, whose credential it is.
+func (r *Report) Headline() string {
+	if !r.OK() {
+		return "NOT verified: at least one check failed."
+	}
+	switch r.IssuerTrust {
+	case TrustOwn:
+		return "Verified: every check holds, and the issuer is this server's own issuer."
+	case TrustTrusted:
+		return "Verified: every check holds, and the issuer is one this server's administrator trusts."
+	case TrustOperator:
+		return "Verified: every check holds against the issuer key you supplied."
+	default:
+		return "Signature valid, but the issuer is UNKNOWN: every check holds, yet nothing tells who " +
+			issuerLabel(r) + " really is; anyone can create a key and sign a credential under any name."
+	}
+}
+
+// issuerLabel names the issuer as the credential does.
+func issuerLabel(r *Report) string {
+	if r.IssuerName != "" {
+		return fmt.Sprintf("%q (%s)", r.IssuerName, r.Issuer)
+	}
+	return r.Issuer
 }
 
 // OK reports whether every check passed.
@@ -118,6 +170,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	if r.Format != "" {
 		fmt.Fprintf(&b, "Secured as:  %s\n", r.Format)
 	}
+	if r.SignedBy != "" {
+		fmt.Fprintf(&b, "Signed by:   %s\n", r.SignedBy)
+	}
+	if r.TrustNote != "" {
+		fmt.Fprintf(&b, "Trust:       %s\n", r.TrustNote)
+	}
 	fmt.Fprintf(&b, "Checked at:  %s\n\n", r.CheckedAt.UTC().Format(time.RFC3339))
 	for _, c := range r.Checks {
 		mark := "PASS"
@@ -126,11 +184,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%s  %-11s %s\n", mark, c.Name, c.Explanation)
 	}
-	if r.OK() {
-		b.WriteString("\nVerified: every check holds.\n")
-	} else {
-		b.WriteString("\nNOT verified: at least one check failed.\n")
-	}
+	b.WriteString("\n" + r.Headline() + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -150,8 +204,8 @@ func (v *Verifier) now() time.Time {
 	return time.Now()
 }
 
-// Verify checks a credential given as JSON (Data Integrity) or as a
-// compact VC-JWT and reports every check. It never returns an error:
+// Verify checks a credential given as JSON (Data Integrity), as a compact
+// VC-JWT, or baked into a PNG or SVG badge image, and reports every check. It never returns an error:
 // whatever went wrong is a failed check in the report.
 func (v *Verifier) Verify(ctx context.Context, data []byte) *Report {
 	r, _ := v.verify(ctx, data, true)
@@ -165,14 +219,33 @@ type securedCredential struct {
 	vm   string     // verification method naming the issuer's key
 }
 
-// parseSecured reads a Data Integrity credential or a VC-JWT.
+// parseSecured reads a Data Integrity credential or a VC-JWT, also when
+// baked into a PNG or SVG badge image.
 func parseSecured(data []byte) (*securedCredential, string, error) {
+	if IsPNG(data) || LooksLikeSVG(data) {
+		kind := "an SVG"
+		if IsPNG(data) {
+			kind = "a PNG"
+		}
+		cred, err := ExtractCredential(data)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s badge image: %w", kind, err)
+		}
+		if IsPNG(cred) || LooksLikeSVG(cred) {
+			return nil, "", fmt.Errorf("%s badge image holds another image, not a credential", kind)
+		}
+		sc, format, err := parseSecured(cred)
+		if err != nil {
+			return nil, "", err
+		}
+		return sc, format + ", baked in " + kind + " image", nil
+	}
 	if LooksLikeJWT(data) {
 		jwt, err := parseJWT(string(data))
 		if err != nil {
 			return nil, "", err
 		}
-		return &securedCredential{cred: jwt.Credential, jwt: jwt, vm: jwt.Header.Kid}, "VC-JWT (EdDSA)", nil
+		return &securedCredential{cred: jwt.Credential, jwt: jwt, vm: jwt.Header.Kid}, "VC-JWT (EdDSA), " + jwt.Profile, nil
 	}
 	cred, err := ParseCredential(data)
 	if err != nil {
@@ -181,8 +254,11 @@ func parseSecured(data []byte) (*securedCredential, string, error) {
 	if cred.Proof == nil {
 		return nil, "", errors.New("the credential has no proof, so nothing shows who issued it")
 	}
-	return &securedCredential{cred: cred, vm: cred.Proof.VerificationMethod},
-		"Data Integrity proof (" + cred.Proof.Cryptosuite + ")", nil
+	format := "Data Integrity proof (" + cred.Proof.Cryptosuite + ")"
+	if cred.Proof.Type != ProofTypeDataIntegrity {
+		format = "Linked Data proof (" + cred.Proof.Type + ")"
+	}
+	return &securedCredential{cred: cred, vm: cred.Proof.VerificationMethod}, format + ", " + cred.DataModel, nil
 }
 
 // verify runs the checks; withStatus false leaves out the status check
@@ -222,6 +298,15 @@ func (v *Verifier) verify(ctx context.Context, data []byte, withStatus bool) (*R
 			r.add(CheckProof, true, "The signature matches the credential's content: nothing in it changed since the issuer signed it.")
 		}
 	}
+	if sc.jwt != nil {
+		if err := sc.jwt.ClaimsErr; err != nil {
+			r.add(CheckClaims, false, "The token's registered claims contradict the credential or lack what %s requires, so the token is invalid: %s.", sc.jwt.Profile, err)
+		} else if sc.jwt.Profile == JWTProfileOpenBadges {
+			r.add(CheckClaims, true, "The token's claims iss, jti, nbf%s agree with the credential's issuer, id and validity, as Open Badges 3.0 §8.2 requires.", claimList(sc.jwt.Claims))
+		} else {
+			r.add(CheckClaims, true, "The token's registered claims that are present agree with the credential (VC-JOSE-COSE makes them optional).")
+		}
+	}
 	if keyErr != nil {
 		r.add(CheckIssuerKey, false, "%s.", sentence(keyErr.Error()))
 	} else if key.Operator {
@@ -229,11 +314,54 @@ func (v *Verifier) verify(ctx context.Context, data []byte, withStatus bool) (*R
 	} else {
 		r.add(CheckIssuerKey, true, "The signing key %s was found in %s; it belongs to the issuer and has not been withdrawn.", sc.vm, key.Source)
 	}
+	if keyErr == nil {
+		v.classifyIssuer(r, key)
+	}
 	v.checkValidity(r, cred)
 	if withStatus {
 		v.checkStatus(ctx, r, cred)
 	}
 	return r, cred
+}
+
+// claimList names the optional claims a token carried, for the report.
+func claimList(c jwtClaims) string {
+	var b strings.Builder
+	for _, n := range []string{"sub", "exp"} {
+		if c.has[n] {
+			b.WriteString(", " + n)
+		}
+	}
+	return b.String()
+}
+
+// classifyIssuer says who signed and what the verifier knows of them.
+func (v *Verifier) classifyIssuer(r *Report, key *ResolvedKey) {
+	who := issuerLabel(r)
+	if key.Operator {
+		r.SignedBy = "the holder of the key you supplied, for " + who
+		r.IssuerTrust = TrustOperator
+		r.TrustNote = "You vouch for the key; the issuer's name is what the credential says."
+		return
+	}
+	r.SignedBy = fmt.Sprintf("%s, with a key found in %s", who, key.Source)
+	switch {
+	case slices.Contains(v.OwnIssuers, r.Issuer):
+		r.IssuerTrust = TrustOwn
+		r.TrustNote = "This is this server's own issuer."
+	case slices.Contains(v.TrustedIssuers, r.Issuer):
+		r.IssuerTrust = TrustTrusted
+		r.TrustNote = "This issuer is on the list of issuers this server's administrator marked as trusted."
+	default:
+		r.IssuerTrust = TrustUnknown
+		r.TrustNote = "Unknown issuer: it is not this server's issuer and not one its administrator marked as trusted. " +
+			"The signature proves only that whoever controls " + r.Issuer + " signed it; the name " +
+			fmt.Sprintf("%q", r.IssuerName) + " is the issuer's own claim."
+		if r.IssuerName == "" {
+			r.TrustNote = "Unknown issuer: it is not this server's issuer and not one its administrator marked as trusted. " +
+				"The signature proves only that whoever controls " + r.Issuer + " signed it."
+		}
+	}
 }
 
 // issuerKey resolves and vets the key named by vm for cred's issuer.

@@ -259,10 +259,24 @@ func (s *Service) current(ctx context.Context, userID int64, programID string) (
 	return cs[0], nil
 }
 
-// Achievement returns the Open Badges achievement of a program.
+// Achievement returns the Open Badges achievement of a program, with its
+// badge image embedded as a data: URI.
 func (s *Service) Achievement(p *certlab.Program) badge.Achievement {
 	return badge.Achievement{ID: s.AchievementURL(p.ID), Name: p.Name, Description: strings.TrimSpace(p.Description),
-		Criteria: Criteria(p.Requirements), Type: "Certification"}
+		Criteria: Criteria(p.Requirements), Type: "Certification",
+		Image: badge.DataURI("image/svg+xml", s.AchievementImage(p)), ImageCaption: p.Name + " badge"}
+}
+
+// AchievementImage is a program's badge image: the accessible SVG that its
+// credentials embed and the portal shows, drawn from the program's name,
+// level and description (packs carry no artwork).
+func (s *Service) AchievementImage(p *certlab.Program) []byte {
+	kind := "Certification"
+	if lvl := strings.TrimSpace(p.Level); lvl != "" {
+		kind = lvl + " certification"
+	}
+	return badge.BadgeSVG(badge.BadgeArt{Title: p.Name, Kind: kind, Issuer: s.cfg.IssuerName,
+		Description: strings.TrimSpace(p.Description), Seed: s.AchievementURL(p.ID)})
 }
 
 // Criteria describes a requirement in words.
@@ -302,7 +316,7 @@ func (s *Service) sign(ctx context.Context, c *certlab.Credential, p *certlab.Pr
 		ID:          s.CredentialURL(c.PublicID),
 		Issuer:      s.Profile(),
 		Achievement: s.Achievement(p),
-		Recipient:   badge.Recipient{Email: u.Email, Salt: c.PublicID},
+		Recipient:   badge.Recipient{Email: u.Email, Salt: c.PublicID, DisplayName: u.Name},
 		ValidFrom:   *c.ValidFrom,
 		Status:      []badge.StatusRef{{ListURL: s.StatusListURL(), Index: c.StatusIndex, Purpose: badge.StatusPurposeRevocation}},
 	}

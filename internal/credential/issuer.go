@@ -156,14 +156,42 @@ func (s *Service) DIDDocument(ctx context.Context) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
-	did := "did:web:" + strings.ReplaceAll(strings.ReplaceAll(host, ":", "%3A"), "/", ":")
+	did := s.didWeb()
 	out := make([]badge.VerificationMethod, len(vms))
 	for i, vm := range vms {
 		vm.ID, vm.Controller = did+"#"+vm.PublicKeyMultibase, did
 		out[i] = vm
 	}
 	return badge.DIDDocument(did, out), nil
+}
+
+// didWeb is the did:web DID of the server's host.
+func (s *Service) didWeb() string {
+	host := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
+	return "did:web:" + strings.ReplaceAll(strings.ReplaceAll(host, ":", "%3A"), "/", ":")
+}
+
+// AchievementImageSVG is the badge image of a program, by id.
+func (s *Service) AchievementImageSVG(programID string) ([]byte, error) {
+	p, err := s.catalog.Program(programID)
+	if err != nil {
+		return nil, err
+	}
+	return s.AchievementImage(p), nil
+}
+
+// BakedSVG is the badge image of an issued credential with the signed
+// credential (JSON form) baked in, as Open Badges 3.0 defines baking.
+func (s *Service) BakedSVG(c *certlab.Credential) ([]byte, error) {
+	img, err := s.AchievementImageSVG(c.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := badge.BakeSVG(img, c.Document)
+	if err != nil {
+		return nil, fmt.Errorf("bake credential %s: %w", c.PublicID, err)
+	}
+	return out, nil
 }
 
 // AchievementDocument is the definition of a program's achievement.
@@ -244,7 +272,9 @@ func (s *Service) Verify(ctx context.Context, data []byte) *Verification {
 			}
 			return remote.FetchStatusList(ctx, u)
 		}),
-		Now: s.now,
+		Now:            s.now,
+		OwnIssuers:     []string{s.IssuerID(), s.didWeb()},
+		TrustedIssuers: s.cfg.TrustedIssuers,
 	}
 	out := &Verification{Report: v.Verify(ctx, data)}
 	if out.Failed(badge.CheckStatus) != nil {

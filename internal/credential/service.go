@@ -44,6 +44,10 @@ type Config struct {
 	// AllowHTTPFetch lets the verifier fetch http:// issuer profiles and
 	// status lists of other issuers (development and tests only).
 	AllowHTTPFetch bool
+	// TrustedIssuers are the ids (profile URLs, DIDs) of other issuers the
+	// admin marked as trusted; verification reports name them as such, and
+	// every other issuer as unknown.
+	TrustedIssuers []string
 }
 
 // Options are the service's collaborators.

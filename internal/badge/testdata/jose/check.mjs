@@ -1,7 +1,9 @@
 // Independent check of certlab's VC-JWTs with the jose library.
 // Reads one JSON request on stdin and writes one JSON answer on stdout:
-//   {"mode":"verify","jwt":"…","jwk":{public OKP key}}  -> {"header":…,"payload":…}
-//   {"mode":"sign","payload":{…},"kid":"…","jwk":{private OKP key}} -> {"jwt":"…"}
+//   {"mode":"verify","jwt":"…","jwk":{public OKP key},"now":"…"}  -> {"header":…,"payload":…}
+//      jose checks the signature, typ "JWT" (Open Badges 3.0 §8.2) and the
+//      nbf and exp claims against now.
+//   {"mode":"sign","payload":{…},"kid":"…","typ":"JWT","jwk":{private OKP key}} -> {"jwt":"…"}
 // Any failure is printed on stderr with a non-zero exit.
 import { importJWK, jwtVerify, SignJWT, decodeProtectedHeader } from 'jose';
 
@@ -14,13 +16,14 @@ try {
     const key = await importJWK(req.jwk, 'EdDSA');
     const { payload, protectedHeader } = await jwtVerify(req.jwt, key, {
       algorithms: ['EdDSA'],
-      typ: 'vc+jwt',
+      typ: 'JWT',
+      currentDate: req.now ? new Date(req.now) : undefined,
     });
     process.stdout.write(JSON.stringify({ header: protectedHeader, payload }));
   } else if (req.mode === 'sign') {
     const key = await importJWK(req.jwk, 'EdDSA');
     const jwt = await new SignJWT(req.payload)
-      .setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: req.kid })
+      .setProtectedHeader({ alg: 'EdDSA', typ: req.typ ?? 'JWT', kid: req.kid })
       .sign(key);
     decodeProtectedHeader(jwt);
     process.stdout.write(JSON.stringify({ jwt }));
