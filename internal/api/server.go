@@ -115,7 +115,7 @@ func StatusOf(code string) int {
 		return http.StatusForbidden
 	case certlab.ENOTFOUND:
 		return http.StatusNotFound
-	case certlab.ECONFLICT, certlab.ESECTIONCLOSED, certlab.ENOTREVISITABLE, certlab.EDEADLINE:
+	case certlab.ECONFLICT, certlab.ESECTIONCLOSED, certlab.ENOTREVISITABLE, certlab.EDEADLINE, certlab.ESITTING:
 		return http.StatusConflict
 	case certlab.ESCHEMA:
 		return http.StatusServiceUnavailable
