@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/fixture"
 	"github.com/certlab/certlab/internal/postgres"
 	"github.com/certlab/certlab/internal/sqlstore"
 	"github.com/certlab/certlab/internal/storetest"
@@ -19,16 +21,13 @@ import (
 var schemaSeq atomic.Int64
 
 // MustOpen returns a store on a fresh schema of the test server named by
-// CERTLAB_TEST_POSTGRES. Without it the test is skipped locally and fails
-// under CI, where scripts/test always starts a server.
+// CERTLAB_TEST_POSTGRES. Without it the test fails in CI and is skipped
+// elsewhere (fixture.NeedTool); scripts/test always starts a server.
 func MustOpen(t testing.TB) *sqlstore.Store {
 	t.Helper()
 	dsn := os.Getenv("CERTLAB_TEST_POSTGRES")
 	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CERTLAB_TEST_POSTGRES is not set: CI must run the PostgreSQL tests (use scripts/test)")
-		}
-		t.Skip("CERTLAB_TEST_POSTGRES not set: PostgreSQL tests skipped (scripts/test starts a server)")
+		fixture.NeedTool(t, "PostgreSQL", errors.New("CERTLAB_TEST_POSTGRES is not set"), "run the tests with scripts/test, which starts a throwaway server")
 	}
 	ctx := context.Background()
 	admin, err := postgres.Open(ctx, dsn)
