@@ -20,10 +20,20 @@ import (
 
 var schemaSeq atomic.Int64
 
-// MustOpen returns a store on a fresh schema of the test server named by
-// CERTLAB_TEST_POSTGRES. Without it the test fails in CI and is skipped
-// elsewhere (fixture.NeedTool); scripts/test always starts a server.
+// MustOpen returns a store on a fresh, migrated schema of the test server
+// named by CERTLAB_TEST_POSTGRES. Without it the test fails in CI and is
+// skipped elsewhere (fixture.NeedTool); scripts/test always starts a server.
 func MustOpen(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	s := openEmpty(t)
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// openEmpty returns a store on a fresh schema that is not migrated.
+func openEmpty(t testing.TB) *sqlstore.Store {
 	t.Helper()
 	dsn := os.Getenv("CERTLAB_TEST_POSTGRES")
 	if dsn == "" {
@@ -54,9 +64,6 @@ func MustOpen(t testing.TB) *sqlstore.Store {
 		admin.DB().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 		admin.Close()
 	})
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return s
 }
 
@@ -66,6 +73,10 @@ func TestContract(t *testing.T) {
 
 func TestStudyContract(t *testing.T) {
 	storetest.RunStudy(t, func(t *testing.T) storetest.StudyStore { return MustOpen(t) })
+}
+
+func TestSchemaCheck(t *testing.T) {
+	storetest.RunSchema(t, func(t *testing.T) storetest.SchemaStore { return openEmpty(t) })
 }
 
 func TestSearchPathIsolation(t *testing.T) {

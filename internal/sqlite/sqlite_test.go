@@ -34,25 +34,14 @@ func TestStudyContract(t *testing.T) {
 }
 
 func TestSchemaCheck(t *testing.T) {
-	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if code := certlab.ErrorCode(s.CheckSchema(ctx)); code != certlab.ESCHEMA {
-		t.Fatalf("fresh database: code %q, want %q", code, certlab.ESCHEMA)
-	}
-	n, err := s.Migrate(ctx)
-	if err != nil || n == 0 {
-		t.Fatalf("migrate: %d %v", n, err)
-	}
-	if err := s.CheckSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := s.Migrate(ctx); n != 0 {
-		t.Fatalf("second migrate applied %d", n)
-	}
+	storetest.RunSchema(t, func(t *testing.T) storetest.SchemaStore {
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
 }
 
 // BenchmarkSaveResponse: go test ./internal/sqlite -run XXX -bench SaveResponse
