@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/irt"
 	"github.com/certlab/certlab/internal/pack"
 )
@@ -18,7 +19,7 @@ import (
 // out, and writes the parameters back as the exam's calibrated item
 // parameters (used by readiness, adaptive practice and IRT scaling).
 func calibrateExam(ctx context.Context, env *Env, db *dbConfig, examID string, opt irt.Options, bar *progressBar, minResponses int, anchorStored bool, outPath string) error {
-	catalog, _ := pack.Load(packFS(envOr(env.Getenv, "CERTLAB_CONTENT", "")))
+	catalog, _ := pack.Load(app.Packs(envOr(env.Getenv, "CERTLAB_CONTENT", "")))
 	ex, err := catalog.Exam(examID)
 	if err != nil {
 		return err

@@ -9,8 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/certlab/certlab/internal/postgres"
-	"github.com/certlab/certlab/internal/sqlite"
+	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/sqlstore"
 )
 
@@ -55,36 +54,7 @@ func (c *dbConfig) register(fs *flag.FlagSet, getenv func(string) string) {
 // open opens the store. With migrate it brings the schema up to date;
 // without, it refuses a schema that is behind.
 func (c *dbConfig) open(ctx context.Context, logger *slog.Logger, migrate bool) (*sqlstore.Store, error) {
-	var s *sqlstore.Store
-	var err error
-	if isPostgres(c.DB) {
-		s, err = postgres.Open(ctx, c.DB)
-	} else {
-		s, err = sqlite.Open(ctx, c.DB)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if migrate {
-		n, err := s.Migrate(ctx)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		if n > 0 {
-			logger.Info("database migrated", "migrations", n)
-		}
-	}
-	if err := s.CheckSchema(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
-}
-
-// isPostgres reports whether a --db value names a PostgreSQL database.
-func isPostgres(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+	return app.OpenStore(ctx, c.DB, migrate, logger)
 }
 
 func newLogger(env *Env, format, level string) (*slog.Logger, error) {

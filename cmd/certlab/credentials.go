@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -12,11 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/credential"
-	"github.com/certlab/certlab/internal/exam"
 )
 
 // credentialConfig configures issuing: the public URL, the issuer's name,
@@ -69,13 +66,14 @@ func localKeySecret(dbPath string) (string, string, error) {
 	return secret, path, f.Close()
 }
 
-// open starts the credential service and hooks it into the engine. The key
-// secret comes from CERTLAB_KEY_SECRET (or CERTLAB_KEY_SECRET_FILE); on the
-// embedded SQLite database it defaults to a file beside the database. On
-// PostgreSQL, where several servers must share it, it has to be configured:
-// without it credentials are disabled.
-func (c *credentialConfig) open(ctx context.Context, addr, dbPath string, store certlab.Store, cat *certlab.Catalog, engine *exam.Engine, logger *slog.Logger) (*credential.Service, error) {
-	if c.KeySecret == "" && !isPostgres(dbPath) {
+// config is the credential service's configuration, or nil when
+// credentials are disabled. The key secret comes from CERTLAB_KEY_SECRET
+// (or CERTLAB_KEY_SECRET_FILE); on the embedded SQLite database it
+// defaults to a file beside the database. On PostgreSQL, where several
+// servers must share it, it has to be configured: without it credentials
+// are disabled.
+func (c *credentialConfig) config(addr, dbPath string, logger *slog.Logger) (*credential.Config, error) {
+	if c.KeySecret == "" && !app.IsPostgres(dbPath) {
 		secret, path, err := localKeySecret(dbPath)
 		if err != nil {
 			return nil, fmt.Errorf("issuer key secret: %w", err)
@@ -91,38 +89,15 @@ func (c *credentialConfig) open(ctx context.Context, addr, dbPath string, store 
 	if base == "" {
 		base = "http://" + addr
 	}
-	var mailer credential.Mailer = credential.LogMailer{Logger: logger}
-	if c.SMTPAddr != "" {
-		mailer = credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPass}
-	}
-	svc, err := credential.New(ctx, credential.Config{BaseURL: base, IssuerName: c.IssuerName, KeySecret: []byte(c.KeySecret),
-		AllowHTTPFetch: strings.HasPrefix(base, "http://")},
-		credential.Options{Store: store, Catalog: cat, Engine: engine, Now: time.Now, Logger: logger, Mailer: mailer})
-	if err != nil {
-		return nil, err
-	}
-	svc.Attach(engine)
-	logger.Info("credentials enabled", "issuer", svc.IssuerID(), "key", svc.SigningKeyID())
-	return svc, nil
+	return &credential.Config{BaseURL: base, IssuerName: c.IssuerName, KeySecret: []byte(c.KeySecret),
+		AllowHTTPFetch: strings.HasPrefix(base, "http://")}, nil
 }
 
-// sweepCredentials runs the credential service's time-driven work (expiry,
-// reminders, no-shows) every minute until ctx ends.
-func sweepCredentials(ctx context.Context, svc *credential.Service, logger *slog.Logger) {
-	tick := time.NewTicker(time.Minute)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			res, err := svc.Sweep(ctx)
-			if err != nil {
-				logger.Error("credential sweep", "err", err)
-			}
-			if res != (credential.SweepResult{}) {
-				logger.Info("credential sweep", "expired", res.Expired, "issued", res.Issued, "reminders", res.Reminders, "no_shows", res.NoShows)
-			}
-		}
+// mailer sends reminder e-mails through the configured SMTP server, or
+// logs them.
+func (c *credentialConfig) mailer(logger *slog.Logger) credential.Mailer {
+	if c.SMTPAddr == "" {
+		return credential.LogMailer{Logger: logger}
 	}
+	return credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPass}
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/auth"
 )
 
@@ -47,7 +47,11 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	u, err := api.NewUser(ctx, s, auth.DefaultParams, email, *name, password, *role, false)
+	accounts, err := account.New(s, auth.DefaultParams)
+	if err != nil {
+		return err
+	}
+	u, err := accounts.Create(ctx, email, *name, password, *role)
 	if err != nil {
 		return err
 	}
@@ -85,7 +89,11 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	secret, _, err := api.NewToken(ctx, s, u, *name)
+	accounts, err := account.New(s, auth.DefaultParams)
+	if err != nil {
+		return err
+	}
+	secret, _, err := accounts.NewToken(ctx, u, *name)
 	if err != nil {
 		return err
 	}

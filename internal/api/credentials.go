@@ -21,67 +21,6 @@ var credentialTemplates embed.FS
 // maxCredentialBytes bounds a credential pasted or uploaded for verification.
 const maxCredentialBytes = 256 << 10
 
-// credentialRoutes registers the credential endpoints: public issuer
-// documents and verification, and the candidate, admin and proctor API.
-// Without a credential service it registers nothing.
-func (s *Server) credentialRoutes(mux *http.ServeMux) {
-	if s.Credentials == nil {
-		return
-	}
-	page := template.Must(template.ParseFS(credentialTemplates, "templates/verify.html"))
-
-	// Public: what verifiers fetch, and verification.
-	mux.HandleFunc("GET /issuer", s.issuerProfile)
-	mux.HandleFunc("GET /issuer/keys/{key}", s.issuerKey)
-	mux.HandleFunc("GET /.well-known/did.json", s.didDocument)
-	mux.HandleFunc("GET /achievements", s.listAchievements)
-	mux.HandleFunc("GET /achievements/{id}", s.getAchievement)
-	mux.HandleFunc("GET /status/1", s.statusList)
-	mux.HandleFunc("GET /credentials/{id}", s.publicCredential)
-	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) })
-	mux.HandleFunc("POST /verify", func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) })
-	mux.HandleFunc("POST /api/v1/verify", s.verifyJSON)
-	mux.HandleFunc("GET /transcripts/{token}", s.sharedTranscript)
-
-	// Candidates.
-	mux.HandleFunc("GET /api/v1/credentials", s.requireUser(s.jsonHandler(http.StatusOK, s.listCredentials)))
-	mux.HandleFunc("GET /api/v1/credentials/{id}", s.requireUser(s.jsonHandler(http.StatusOK, s.getCredential)))
-	mux.HandleFunc("GET /api/v1/credentials/{id}/download", s.requireUser(s.downloadCredential))
-	mux.HandleFunc("GET /api/v1/external-credentials", s.requireUser(s.jsonHandler(http.StatusOK, s.listExternal)))
-	mux.HandleFunc("POST /api/v1/external-credentials", s.requireUser(s.jsonHandler(http.StatusCreated, s.declareExternal)))
-	mux.HandleFunc("GET /api/v1/exams/{id}/eligibility", s.requireUser(s.jsonHandler(http.StatusOK, s.eligibility)))
-	mux.HandleFunc("GET /api/v1/me/reminders", s.requireUser(s.jsonHandler(http.StatusOK, s.reminders)))
-	mux.HandleFunc("GET /api/v1/me/transcript", s.requireUser(s.jsonHandler(http.StatusOK, s.transcript)))
-	mux.HandleFunc("GET /api/v1/me/transcript/shares", s.requireUser(s.jsonHandler(http.StatusOK, s.listShares)))
-	mux.HandleFunc("POST /api/v1/me/transcript/shares", s.requireUser(s.jsonHandler(http.StatusCreated, s.createShare)))
-	mux.HandleFunc("DELETE /api/v1/me/transcript/shares/{id}", s.requireUser(s.revokeShare))
-	mux.HandleFunc("GET /api/v1/sessions", s.requireUser(s.jsonHandler(http.StatusOK, s.listSessions)))
-	mux.HandleFunc("GET /api/v1/appointments", s.requireUser(s.jsonHandler(http.StatusOK, s.listAppointments)))
-	mux.HandleFunc("POST /api/v1/appointments", s.requireUser(s.jsonHandler(http.StatusCreated, s.bookAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", s.requireUser(s.jsonHandler(http.StatusOK, s.rescheduleAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", s.requireUser(s.jsonHandler(http.StatusOK, s.cancelAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", s.requireUser(s.jsonHandler(http.StatusOK, s.checkIn)))
-
-	// Admins (the service checks roles again).
-	mux.HandleFunc("POST /api/v1/external-credentials/{id}/review", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.reviewExternal)))
-	mux.HandleFunc("POST /api/v1/credentials/{id}/revoke", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.revokeCredential)))
-	mux.HandleFunc("POST /api/v1/credentials/sweep", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.sweepCredentials)))
-	mux.HandleFunc("POST /api/v1/issuer/keys/rotate", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.rotateKey)))
-	mux.HandleFunc("POST /api/v1/issuer/keys/withdraw", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.withdrawKey)))
-	mux.HandleFunc("POST /api/v1/sessions", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusCreated, s.createSession)))
-	mux.HandleFunc("POST /api/v1/users/{id}/accommodation", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.setAccommodation)))
-	mux.HandleFunc("GET /api/v1/audit", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.auditLog)))
-
-	// Proctors and admins.
-	mux.HandleFunc("GET /api/v1/sessions/{id}/appointments", s.requireUser(s.jsonHandler(http.StatusOK, s.sessionAppointments)))
-	mux.HandleFunc("GET /api/v1/proctor/sessions", s.requireUser(s.jsonHandler(http.StatusOK, s.liveSessions)))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/pause", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("pause"))))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/resume", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("resume"))))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/end", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("end"))))
-	mux.HandleFunc("GET /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.jsonHandler(http.StatusOK, s.listIncidents)))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.jsonHandler(http.StatusCreated, s.logIncident)))
-}
-
 // writeDocument writes a public JSON-LD document with a cache lifetime.
 func writeDocument(w http.ResponseWriter, contentType string, maxAge int, body []byte) {
 	w.Header().Set("Content-Type", contentType)

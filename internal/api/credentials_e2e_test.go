@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -20,63 +18,33 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/content"
 	"github.com/certlab/certlab/internal/api"
-	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/badge"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/fixture"
-	"github.com/certlab/certlab/internal/pack"
-	"github.com/certlab/certlab/internal/sqlite"
 )
 
 type credServer struct {
 	URL   string
 	Store certlab.Store
 	Exam  *certlab.Exam
-	Clock *clock
+	Clock *apptest.Clock
 }
 
-// startCredentialServer runs the real API with the credential service, the
+// startCredentialServer runs the real application with credentials on, the
 // built-in content and a fresh SQLite database; the issuer's URL is the
 // server's own address.
 func startCredentialServer(t *testing.T) *credServer {
 	t.Helper()
-	ctx := context.Background()
-	cat, diags := pack.Load(content.FS, "content")
-	if diags.Errors() > 0 {
-		t.Fatalf("built-in content has errors: %v", diags)
-	}
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cred.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	logger := slog.New(slog.DiscardHandler)
+	clk := apptest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	seed := int64(7)
-	eng := &exam.Engine{Store: store, Catalog: cat, Now: clk.Now, Logger: logger, Seed: func() int64 { seed++; return seed }}
-	svc, err := credential.New(ctx, credential.Config{BaseURL: base, IssuerName: "certlab e2e", KeySecret: []byte("e2e-fixed-secret-0123456789"),
-		KDF: badge.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}}, credential.Options{Store: store, Catalog: cat, Engine: eng, Now: clk.Now, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Attach(eng)
-	srv := &api.Server{Store: store, Catalog: cat, Engine: eng, Credentials: svc, Logger: logger, Now: clk.Now,
-		PasswordParams: auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32}}
-	hs := &http.Server{Handler: srv.Handler()}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close(); store.Close() })
-	ex, _ := cat.Exam("az-400")
-	return &credServer{URL: base, Store: store, Exam: ex, Clock: clk}
+	a := apptest.Start(t, app.Config{Now: clk.Now, Seed: func() int64 { seed++; return seed },
+		Credentials: &credential.Config{IssuerName: "certlab e2e", KeySecret: []byte("e2e-fixed-secret-0123456789")}})
+	ex, _ := a.Catalog.Exam("az-400")
+	return &credServer{URL: a.URL, Store: a.Store, Exam: ex, Clock: clk}
 }
 
 func (ts *credServer) setClock(t time.Time) { ts.Clock.Add(t.Sub(ts.Clock.Now())) }

@@ -33,7 +33,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, admin *certl
 	if req.Role == "" {
 		req.Role = certlab.RoleCandidate
 	}
-	u, err := NewUser(r.Context(), s.Store, s.PasswordParams, req.Email, req.Name, req.Password, req.Role, false)
+	u, err := s.Accounts.Create(r.Context(), req.Email, req.Name, req.Password, req.Role)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/fixture"
-	"github.com/chromedp/chromedp"
 )
 
 const chromiumPath = "/usr/bin/chromium"
