@@ -387,21 +387,35 @@ func TestEndToEndSchedulingAndProctoring(t *testing.T) {
 	withToken(proctor)
 	admin.must("PATCH", fmt.Sprintf("/api/v1/users/%d", proctorUser.ID), map[string]any{"role": certlab.RoleProctor}, nil)
 
-	// An admin defines a session in Paris time; the candidate books, then cancels.
-	var es certlab.ExamSession
-	admin.must("POST", "/api/v1/sessions", map[string]any{"exam": "az-400", "start": "2026-12-03T10:00", "time_zone": "Europe/Paris",
-		"capacity": 2, "delivery": "online", "proctored": true}, &es)
+	// An admin defines a sitting in Paris time; the candidate books, then cancels.
+	var st certlab.Sitting
+	admin.must("POST", "/api/v1/sittings", map[string]any{"exam": "az-400", "start": "2026-12-03T10:00", "time_zone": "Europe/Paris",
+		"capacity": 2, "delivery": "online", "proctored": true}, &st)
+	cand.wantError("POST", "/api/v1/sittings", map[string]any{"exam": "az-400"}, 403, certlab.EFORBIDDEN)
 	cand.wantError("POST", "/api/v1/sessions", map[string]any{"exam": "az-400"}, 403, certlab.EFORBIDDEN)
-	var list []certlab.ExamSession
-	cand.must("GET", "/api/v1/sessions?exam=az-400", nil, &list)
-	if len(list) != 1 || !list[0].StartsAt.Equal(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)) {
-		t.Fatalf("sessions %+v", list)
+	for _, path := range []string{"/api/v1/sittings?exam=az-400", "/api/v1/sessions?exam=az-400"} { // the former name is an alias
+		var list []certlab.Sitting
+		cand.must("GET", path, nil, &list)
+		if len(list) != 1 || list[0].ID != st.ID || !list[0].StartsAt.Equal(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)) {
+			t.Fatalf("GET %s: %+v", path, list)
+		}
 	}
 	var ap certlab.Appointment
-	cand.must("POST", "/api/v1/appointments", map[string]any{"session_id": es.ID}, &ap)
+	cand.must("POST", "/api/v1/appointments", map[string]any{"sitting_id": st.ID}, &ap)
 	cand.must("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", ap.ID), nil, &ap)
-	cand.must("POST", "/api/v1/appointments", map[string]any{"session_id": es.ID}, &ap)
-	ts.setClock(es.StartsAt.Add(-20 * time.Minute))
+	cand.must("POST", "/api/v1/appointments", map[string]any{"session_id": st.ID}, &ap) // the former field name
+	if ap.SittingID != st.ID {
+		t.Fatalf("booked %+v, want sitting %d", ap, st.ID)
+	}
+	cand.wantError("GET", fmt.Sprintf("/api/v1/sittings/%d/appointments", st.ID), nil, 403, certlab.EFORBIDDEN)
+	for _, path := range []string{"/api/v1/sittings/%d/appointments", "/api/v1/sessions/%d/appointments"} {
+		var booked []certlab.Appointment
+		proctor.must("GET", fmt.Sprintf(path, st.ID), nil, &booked)
+		if len(booked) != 2 || booked[1].UserID != candUser.ID || booked[1].Status != certlab.AppointmentBooked {
+			t.Fatalf("GET %s: %+v", path, booked)
+		}
+	}
+	ts.setClock(st.StartsAt.Add(-20 * time.Minute))
 	cand.wantError("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", ap.ID), nil, 409, certlab.ECONFLICT)
 	cand.must("POST", fmt.Sprintf("/api/v1/appointments/%d/check-in", ap.ID), nil, &ap)
 	if ap.Status != certlab.AppointmentCheckedIn {
@@ -414,10 +428,12 @@ func TestEndToEndSchedulingAndProctoring(t *testing.T) {
 	ts.Clock.Add(5 * time.Minute)
 	cand.wantError("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/pause", v.ID), nil, 403, certlab.EFORBIDDEN)
 	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/pause", v.ID), map[string]string{"reason": "connection check"}, nil)
-	var live []exam.LiveSession
-	proctor.must("GET", "/api/v1/proctor/sessions", nil, &live)
-	if len(live) != 1 || live[0].UserID != candUser.ID || live[0].SecondsLeft != 95*60 {
-		t.Fatalf("live sessions %+v", live)
+	for _, path := range []string{"/api/v1/proctor/attempts", "/api/v1/proctor/sessions"} { // the former name is an alias
+		var live []exam.LiveAttempt
+		proctor.must("GET", path, nil, &live)
+		if len(live) != 1 || live[0].UserID != candUser.ID || live[0].SecondsLeft != 95*60 {
+			t.Fatalf("GET %s: %+v", path, live)
+		}
 	}
 	ts.Clock.Add(10 * time.Minute)
 	a, _ := ts.Store.Attempt(context.Background(), v.ID)

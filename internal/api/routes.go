@@ -55,46 +55,57 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
 
-	if s.Credentials == nil {
-		return
+	if s.Audit != nil {
+		mux.HandleFunc("GET /api/v1/audit", admin(s.jsonHandler(http.StatusOK, s.auditLog)))
 	}
-	// Credentials: candidates.
-	mux.HandleFunc("GET /api/v1/credentials", user(s.jsonHandler(http.StatusOK, s.listCredentials)))
-	mux.HandleFunc("GET /api/v1/credentials/{id}", user(s.jsonHandler(http.StatusOK, s.getCredential)))
-	mux.HandleFunc("GET /api/v1/credentials/{id}/download", user(s.downloadCredential))
-	mux.HandleFunc("GET /api/v1/external-credentials", user(s.jsonHandler(http.StatusOK, s.listExternal)))
-	mux.HandleFunc("POST /api/v1/external-credentials", user(s.jsonHandler(http.StatusCreated, s.declareExternal)))
-	mux.HandleFunc("GET /api/v1/exams/{id}/eligibility", user(s.jsonHandler(http.StatusOK, s.eligibility)))
-	mux.HandleFunc("GET /api/v1/me/reminders", user(s.jsonHandler(http.StatusOK, s.reminders)))
-	mux.HandleFunc("GET /api/v1/me/transcript", user(s.jsonHandler(http.StatusOK, s.transcript)))
-	mux.HandleFunc("GET /api/v1/me/transcript/shares", user(s.jsonHandler(http.StatusOK, s.listShares)))
-	mux.HandleFunc("POST /api/v1/me/transcript/shares", user(s.jsonHandler(http.StatusCreated, s.createShare)))
-	mux.HandleFunc("DELETE /api/v1/me/transcript/shares/{id}", user(s.revokeShare))
-	mux.HandleFunc("GET /api/v1/sessions", user(s.jsonHandler(http.StatusOK, s.listSessions)))
-	mux.HandleFunc("GET /api/v1/appointments", user(s.jsonHandler(http.StatusOK, s.listAppointments)))
-	mux.HandleFunc("POST /api/v1/appointments", user(s.jsonHandler(http.StatusCreated, s.bookAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", user(s.jsonHandler(http.StatusOK, s.rescheduleAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", user(s.jsonHandler(http.StatusOK, s.cancelAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", user(s.jsonHandler(http.StatusOK, s.checkIn)))
 
-	// Credentials: admins (the service checks roles again).
-	mux.HandleFunc("POST /api/v1/external-credentials/{id}/review", admin(s.jsonHandler(http.StatusOK, s.reviewExternal)))
-	mux.HandleFunc("POST /api/v1/credentials/{id}/revoke", admin(s.jsonHandler(http.StatusOK, s.revokeCredential)))
-	mux.HandleFunc("POST /api/v1/credentials/sweep", admin(s.jsonHandler(http.StatusOK, s.sweepCredentials)))
-	mux.HandleFunc("POST /api/v1/issuer/keys/rotate", admin(s.jsonHandler(http.StatusOK, s.rotateKey)))
-	mux.HandleFunc("POST /api/v1/issuer/keys/withdraw", admin(s.jsonHandler(http.StatusOK, s.withdrawKey)))
-	mux.HandleFunc("POST /api/v1/sessions", admin(s.jsonHandler(http.StatusCreated, s.createSession)))
-	mux.HandleFunc("POST /api/v1/users/{id}/accommodation", admin(s.jsonHandler(http.StatusOK, s.setAccommodation)))
-	mux.HandleFunc("GET /api/v1/audit", admin(s.jsonHandler(http.StatusOK, s.auditLog)))
+	// Scheduling. /api/v1/sessions… are the former names of /api/v1/sittings…,
+	// kept as aliases.
+	if s.Schedule != nil {
+		for _, base := range []string{"/api/v1/sittings", "/api/v1/sessions"} {
+			mux.HandleFunc("GET "+base, user(s.jsonHandler(http.StatusOK, s.listSittings)))
+			mux.HandleFunc("POST "+base, admin(s.jsonHandler(http.StatusCreated, s.createSitting)))
+			mux.HandleFunc("GET "+base+"/{id}/appointments", user(s.jsonHandler(http.StatusOK, s.sittingAppointments))) // proctors, admins
+		}
+		mux.HandleFunc("GET /api/v1/appointments", user(s.jsonHandler(http.StatusOK, s.listAppointments)))
+		mux.HandleFunc("POST /api/v1/appointments", user(s.jsonHandler(http.StatusCreated, s.bookAppointment)))
+		mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", user(s.jsonHandler(http.StatusOK, s.rescheduleAppointment)))
+		mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", user(s.jsonHandler(http.StatusOK, s.cancelAppointment)))
+		mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", user(s.jsonHandler(http.StatusOK, s.checkIn)))
+		mux.HandleFunc("POST /api/v1/users/{id}/accommodation", admin(s.jsonHandler(http.StatusOK, s.setAccommodation)))
+	}
 
-	// Proctors and admins (the services check roles).
-	mux.HandleFunc("GET /api/v1/sessions/{id}/appointments", user(s.jsonHandler(http.StatusOK, s.sessionAppointments)))
-	mux.HandleFunc("GET /api/v1/proctor/sessions", user(s.jsonHandler(http.StatusOK, s.liveSessions)))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/pause", user(s.jsonHandler(http.StatusOK, s.proctorAction("pause"))))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/resume", user(s.jsonHandler(http.StatusOK, s.proctorAction("resume"))))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/end", user(s.jsonHandler(http.StatusOK, s.proctorAction("end"))))
-	mux.HandleFunc("GET /api/v1/proctor/attempts/{id}/incidents", user(s.jsonHandler(http.StatusOK, s.listIncidents)))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/incidents", user(s.jsonHandler(http.StatusCreated, s.logIncident)))
+	// Proctoring (proctors and admins; the service checks roles).
+	// /api/v1/proctor/sessions is the former name of /api/v1/proctor/attempts.
+	if s.Proctor != nil {
+		mux.HandleFunc("GET /api/v1/proctor/attempts", user(s.jsonHandler(http.StatusOK, s.liveAttempts)))
+		mux.HandleFunc("GET /api/v1/proctor/sessions", user(s.jsonHandler(http.StatusOK, s.liveAttempts)))
+		mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/pause", user(s.jsonHandler(http.StatusOK, s.proctorAction("pause"))))
+		mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/resume", user(s.jsonHandler(http.StatusOK, s.proctorAction("resume"))))
+		mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/end", user(s.jsonHandler(http.StatusOK, s.proctorAction("end"))))
+		mux.HandleFunc("GET /api/v1/proctor/attempts/{id}/incidents", user(s.jsonHandler(http.StatusOK, s.listIncidents)))
+		mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/incidents", user(s.jsonHandler(http.StatusCreated, s.logIncident)))
+	}
+
+	// Credentials (the service checks roles again).
+	if s.Credentials != nil {
+		mux.HandleFunc("GET /api/v1/credentials", user(s.jsonHandler(http.StatusOK, s.listCredentials)))
+		mux.HandleFunc("GET /api/v1/credentials/{id}", user(s.jsonHandler(http.StatusOK, s.getCredential)))
+		mux.HandleFunc("GET /api/v1/credentials/{id}/download", user(s.downloadCredential))
+		mux.HandleFunc("POST /api/v1/credentials/{id}/revoke", admin(s.jsonHandler(http.StatusOK, s.revokeCredential)))
+		mux.HandleFunc("POST /api/v1/credentials/sweep", admin(s.jsonHandler(http.StatusOK, s.sweepCredentials)))
+		mux.HandleFunc("GET /api/v1/external-credentials", user(s.jsonHandler(http.StatusOK, s.listExternal)))
+		mux.HandleFunc("POST /api/v1/external-credentials", user(s.jsonHandler(http.StatusCreated, s.declareExternal)))
+		mux.HandleFunc("POST /api/v1/external-credentials/{id}/review", admin(s.jsonHandler(http.StatusOK, s.reviewExternal)))
+		mux.HandleFunc("GET /api/v1/exams/{id}/eligibility", user(s.jsonHandler(http.StatusOK, s.eligibility)))
+		mux.HandleFunc("GET /api/v1/me/reminders", user(s.jsonHandler(http.StatusOK, s.reminders)))
+		mux.HandleFunc("GET /api/v1/me/transcript", user(s.jsonHandler(http.StatusOK, s.transcript)))
+		mux.HandleFunc("GET /api/v1/me/transcript/shares", user(s.jsonHandler(http.StatusOK, s.listShares)))
+		mux.HandleFunc("POST /api/v1/me/transcript/shares", user(s.jsonHandler(http.StatusCreated, s.createShare)))
+		mux.HandleFunc("DELETE /api/v1/me/transcript/shares/{id}", user(s.revokeShare))
+		mux.HandleFunc("POST /api/v1/issuer/keys/rotate", admin(s.jsonHandler(http.StatusOK, s.rotateKey)))
+		mux.HandleFunc("POST /api/v1/issuer/keys/withdraw", admin(s.jsonHandler(http.StatusOK, s.withdrawKey)))
+	}
 }
 
 // PublicRoutes registers the public credential documents on mux: what

@@ -11,13 +11,15 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/account"
+	"github.com/certlab/certlab/internal/audit"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/proctor"
+	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/study"
 )
@@ -28,12 +30,16 @@ type Server struct {
 	Catalog  *certlab.Catalog
 	Engine   *exam.Engine
 	Logger   *slog.Logger
-	Now      func() time.Time
 	Accounts *account.Service
 	Sessions *session.Manager
-	// Credentials issues, verifies and schedules (internal/credential);
+	Audit    *audit.Log
+	// Credentials issues and verifies credentials (internal/credential);
 	// nil leaves its endpoints out.
 	Credentials *credential.Service
+	// Schedule books sittings; nil leaves its endpoints out.
+	Schedule *schedule.Service
+	// Proctor pauses, resumes and ends attempts; nil leaves its endpoints out.
+	Proctor *proctor.Service
 	// Study serves readiness, review schedules and charts; nil disables them.
 	Study *study.Service
 }

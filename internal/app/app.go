@@ -20,11 +20,14 @@ import (
 	"github.com/certlab/certlab/content"
 	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/audit"
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/pack"
 	"github.com/certlab/certlab/internal/postgres"
+	"github.com/certlab/certlab/internal/proctor"
+	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/server"
 	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/sqlite"
@@ -63,6 +66,9 @@ type Config struct {
 	Retention float64
 	// Credentials configures issuing; nil disables credentials.
 	Credentials *credential.Config
+	// BookingCutoff is how long before a sitting's start bookings close;
+	// zero means schedule.DefaultBookingCutoff.
+	BookingCutoff time.Duration
 	// Mailer sends reminder e-mails; nil logs them.
 	Mailer credential.Mailer
 }
@@ -75,8 +81,11 @@ type App struct {
 	Logger  *slog.Logger
 	Engine  *exam.Engine
 	Study   *study.Service
+	Audit   *audit.Log
 	// Credentials is nil when credentials are disabled.
 	Credentials *credential.Service
+	Schedule    *schedule.Service
+	Proctor     *proctor.Service
 	Accounts    *account.Service
 	Sessions    *session.Manager
 	API         *api.Server
@@ -87,9 +96,10 @@ type App struct {
 }
 
 // New builds the application. The order is the order of dependencies:
-// store, catalog, study, credentials, the exam engine with its hooks, then
-// accounts, sessions and the two front ends, which receive a fully wired
-// engine. On error whatever was opened is closed.
+// catalog, store, audit log, study, credentials, the exam engine with all
+// its hooks, scheduling and proctoring, then accounts, sessions and the two
+// front ends, which receive a fully wired engine. Nothing is rewired after
+// it is handed out. On error whatever was opened is closed.
 func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -126,30 +136,35 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 
 func (a *App) build(ctx context.Context, cfg Config) error {
 	store, cat, logger, now := a.Store, a.Catalog, a.Logger, cfg.Now
+	a.Audit = audit.New(store, now)
 	var err error
 	if a.Study, err = study.New(store, store, cat, now, cfg.Retention); err != nil {
 		return fmt.Errorf("study service: %w", err)
 	}
-	a.Engine = &exam.Engine{Store: store, Catalog: cat, Now: now, Logger: logger, Seed: cfg.Seed,
-		Due: a.Study.DueItems, Adaptive: a.Study.NextAdaptive, ScaleIRT: a.Study.ScaleIRT}
 	if cfg.Credentials != nil {
 		mailer := cfg.Mailer
 		if mailer == nil {
 			mailer = credential.LogMailer{Logger: logger}
 		}
 		if a.Credentials, err = credential.New(ctx, *cfg.Credentials,
-			credential.Options{Store: store, Catalog: cat, Engine: a.Engine, Now: now, Logger: logger, Mailer: mailer}); err != nil {
+			credential.Options{Store: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger, Mailer: mailer}); err != nil {
 			return err
 		}
-		a.Engine.CheckAttempt, a.Engine.OnScored = a.Credentials.CheckAttempt, a.Credentials.OnScored
 		logger.Info("credentials enabled", "issuer", a.Credentials.IssuerID(), "key", a.Credentials.SigningKeyID())
 	}
+	a.Engine = &exam.Engine{Store: store, Catalog: cat, Now: now, Logger: logger, Seed: cfg.Seed,
+		Due: a.Study.DueItems, Adaptive: a.Study.NextAdaptive, ScaleIRT: a.Study.ScaleIRT}
+	if a.Credentials != nil {
+		a.Engine.CheckAttempt, a.Engine.OnScored = a.Credentials.CheckAttempt, a.Credentials.OnScored
+	}
+	a.Schedule = schedule.New(store, cat, a.Audit, now, cfg.BookingCutoff)
+	a.Proctor = proctor.New(a.Engine, store, a.Audit)
 	if a.Accounts, err = account.New(store, cfg.PasswordParams); err != nil {
 		return err
 	}
 	a.Sessions = &session.Manager{Store: store, Now: now, Secure: cfg.SecureCookies, Logger: logger, Sessionless: api.Sessionless}
-	a.API = &api.Server{Store: store, Catalog: cat, Engine: a.Engine, Logger: logger, Now: now,
-		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Study: a.Study}
+	a.API = &api.Server{Store: store, Catalog: cat, Engine: a.Engine, Logger: logger,
+		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions}); err != nil {
 		return err
@@ -182,8 +197,9 @@ const (
 )
 
 // RunSweeps does the time-driven work until ctx ends: attempts past their
-// deadline are submitted every few seconds, and, with credentials, the
-// credential sweep runs every minute. Failures are logged.
+// deadline are submitted every few seconds; every minute no-shows are
+// recorded and, with credentials, credentials expire, reminders go out and
+// pending credentials are evaluated again. Failures are logged.
 func (a *App) RunSweeps(ctx context.Context) {
 	deadlines := time.NewTicker(DeadlineSweepInterval)
 	defer deadlines.Stop()
@@ -200,6 +216,11 @@ func (a *App) RunSweeps(ctx context.Context) {
 				a.Logger.Info("attempts submitted at their deadline", "count", n)
 			}
 		case <-credentials.C:
+			if n, err := a.Schedule.RecordNoShows(ctx); err != nil {
+				a.Logger.Error("no-show sweep", "err", err)
+			} else if n > 0 {
+				a.Logger.Info("no-shows recorded", "count", n)
+			}
 			if a.Credentials == nil {
 				continue
 			}
@@ -208,7 +229,7 @@ func (a *App) RunSweeps(ctx context.Context) {
 				a.Logger.Error("credential sweep", "err", err)
 			}
 			if res != (credential.SweepResult{}) {
-				a.Logger.Info("credential sweep", "expired", res.Expired, "issued", res.Issued, "reminders", res.Reminders, "no_shows", res.NoShows)
+				a.Logger.Info("credential sweep", "expired", res.Expired, "issued", res.Issued, "reminders", res.Reminders)
 			}
 		}
 	}

@@ -79,6 +79,10 @@ func TestSchemaCheck(t *testing.T) {
 	storetest.RunSchema(t, func(t *testing.T) storetest.SchemaStore { return openEmpty(t) })
 }
 
+func TestSittingRenameMigration(t *testing.T) {
+	storetest.RunSittingRename(t, func(t *testing.T) storetest.SchemaStore { return openEmpty(t) })
+}
+
 func TestSearchPathIsolation(t *testing.T) {
 	s := MustOpen(t)
 	var sp string

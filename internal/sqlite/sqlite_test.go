@@ -33,16 +33,19 @@ func TestStudyContract(t *testing.T) {
 	storetest.RunStudy(t, func(t *testing.T) storetest.StudyStore { return MustOpen(t).(storetest.StudyStore) })
 }
 
-func TestSchemaCheck(t *testing.T) {
-	storetest.RunSchema(t, func(t *testing.T) storetest.SchemaStore {
-		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+// openEmpty opens a new database file that is not migrated.
+func openEmpty(t *testing.T) storetest.SchemaStore {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
+
+func TestSchemaCheck(t *testing.T) { storetest.RunSchema(t, openEmpty) }
+
+func TestSittingRenameMigration(t *testing.T) { storetest.RunSittingRename(t, openEmpty) }
 
 // BenchmarkSaveResponse: go test ./internal/sqlite -run XXX -bench SaveResponse
 func BenchmarkSaveResponse(b *testing.B) {

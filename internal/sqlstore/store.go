@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,6 +154,12 @@ func (s *Store) SchemaVersion(ctx context.Context) (applied, latest int, err err
 // Migrate applies the migrations not applied yet, each in its own
 // transaction, and returns how many it applied.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
+	return s.MigrateTo(ctx, math.MaxInt)
+}
+
+// MigrateTo is Migrate up to and including version (tests of a migration
+// on data written by the schema before it).
+func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -163,7 +170,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	ms, _ := s.migrations()
 	n := 0
 	for _, m := range ms {
-		if m.version <= applied {
+		if m.version <= applied || m.version > version {
 			continue
 		}
 		err := s.tx(ctx, func(tx *sql.Tx) error {
