@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"github.com/certlab/certlab/internal/fixture"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/certlab/certlab/internal/fixture"
 )
 
 // sharedFixture returns shared/fixtures/<rel>.

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -15,28 +14,6 @@ import (
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/credential"
 )
-
-// credentialConfig configures issuing: the public URL, the issuer's name,
-// the secret that encrypts issuer keys at rest, and optional SMTP.
-type credentialConfig struct {
-	BaseURL    string
-	IssuerName string
-	KeySecret  string
-	SMTPAddr   string
-	SMTPFrom   string
-	SMTPUser   string
-	SMTPPass   string
-}
-
-func (c *credentialConfig) register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.BaseURL, "base-url", envOr(getenv, "CERTLAB_BASE_URL", ""), "public URL of this server, used in issued credentials (env CERTLAB_BASE_URL; default http://ADDR)")
-	fs.StringVar(&c.IssuerName, "issuer-name", envOr(getenv, "CERTLAB_ISSUER_NAME", "certlab"), "organisation named as issuer of credentials (env CERTLAB_ISSUER_NAME)")
-	c.KeySecret = envOr(getenv, "CERTLAB_KEY_SECRET", "")
-	fs.StringVar(&c.SMTPAddr, "smtp", envOr(getenv, "CERTLAB_SMTP_ADDR", ""), "SMTP server host:port for reminder e-mails; empty logs them (env CERTLAB_SMTP_ADDR)")
-	fs.StringVar(&c.SMTPFrom, "smtp-from", envOr(getenv, "CERTLAB_SMTP_FROM", "certlab@localhost"), "sender of reminder e-mails (env CERTLAB_SMTP_FROM)")
-	c.SMTPUser = envOr(getenv, "CERTLAB_SMTP_USER", "")
-	c.SMTPPass = envOr(getenv, "CERTLAB_SMTP_PASSWORD", "")
-}
 
 // localKeySecret returns the key secret kept beside an embedded SQLite
 // database (issuer-key.secret, mode 0600), creating a random one on first
@@ -66,15 +43,15 @@ func localKeySecret(dbPath string) (string, string, error) {
 	return secret, path, f.Close()
 }
 
-// config is the credential service's configuration, or nil when
+// credentialConfig is the credential service's configuration, or nil when
 // credentials are disabled. The key secret comes from CERTLAB_KEY_SECRET
 // (or CERTLAB_KEY_SECRET_FILE); on the embedded SQLite database it
 // defaults to a file beside the database. On PostgreSQL, where several
 // servers must share it, it has to be configured: without it credentials
 // are disabled.
-func (c *credentialConfig) config(addr, dbPath string, logger *slog.Logger) (*credential.Config, error) {
-	if c.KeySecret == "" && !app.IsPostgres(dbPath) {
-		secret, path, err := localKeySecret(dbPath)
+func credentialConfig(c *Config, logger *slog.Logger) (*credential.Config, error) {
+	if c.KeySecret == "" && !app.IsPostgres(c.DB) {
+		secret, path, err := localKeySecret(c.DB)
 		if err != nil {
 			return nil, fmt.Errorf("issuer key secret: %w", err)
 		}
@@ -87,7 +64,7 @@ func (c *credentialConfig) config(addr, dbPath string, logger *slog.Logger) (*cr
 	}
 	base := c.BaseURL
 	if base == "" {
-		base = "http://" + addr
+		base = "http://" + c.Addr
 	}
 	return &credential.Config{BaseURL: base, IssuerName: c.IssuerName, KeySecret: []byte(c.KeySecret),
 		AllowHTTPFetch: strings.HasPrefix(base, "http://")}, nil
@@ -95,9 +72,9 @@ func (c *credentialConfig) config(addr, dbPath string, logger *slog.Logger) (*cr
 
 // mailer sends reminder e-mails through the configured SMTP server, or
 // logs them.
-func (c *credentialConfig) mailer(logger *slog.Logger) credential.Mailer {
+func mailer(c Config, logger *slog.Logger) credential.Mailer {
 	if c.SMTPAddr == "" {
 		return credential.LogMailer{Logger: logger}
 	}
-	return credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPass}
+	return credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPassword}
 }

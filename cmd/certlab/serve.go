@@ -13,44 +13,27 @@ import (
 	"github.com/certlab/certlab/internal/app"
 )
 
-type serveConfig struct {
-	dbConfig
-	Addr          string
-	Content       string
-	LogFormat     string
-	LogLevel      string
-	Migrate       bool
-	SecureCookies bool
-	Retention     float64
-	Credentials   credentialConfig
-}
-
+// runServe: certlab serve — the web UI and JSON API, with the sweeps.
 func runServe(ctx context.Context, env *Env, args []string) error {
-	var cfg serveConfig
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	cfg.register(fs, env.Getenv)
-	fs.StringVar(&cfg.Addr, "addr", envOr(env.Getenv, "CERTLAB_ADDR", "127.0.0.1:8080"), "listen address (env CERTLAB_ADDR)")
-	fs.StringVar(&cfg.Content, "content", envOr(env.Getenv, "CERTLAB_CONTENT", ""), "load program packs from this folder instead of the built-in ones (env CERTLAB_CONTENT)")
-	fs.StringVar(&cfg.LogFormat, "log-format", envOr(env.Getenv, "CERTLAB_LOG_FORMAT", "text"), "text or json")
-	fs.StringVar(&cfg.LogLevel, "log-level", envOr(env.Getenv, "CERTLAB_LOG_LEVEL", "info"), "debug, info, warn or error")
-	fs.BoolVar(&cfg.Migrate, "migrate", true, "apply pending database migrations at start (false: refuse to start on an old schema)")
-	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envOr(env.Getenv, "CERTLAB_SECURE_COOKIES", "") == "true", "mark cookies Secure (behind HTTPS)")
-	fs.Float64Var(&cfg.Retention, "retention", 0.9, "desired retention of spaced review (FSRS), 0.7 to 0.97")
-	cfg.Credentials.register(fs, env.Getenv)
-	if err := fs.Parse(args); err != nil {
+	cfg, err := loadConfig(args, env.Getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(env.Stderr, "usage: certlab serve [flags]\n\nsettings:")
+		printSettings(env.Stderr, serveSettings)
+		return err
+	}
+	if err != nil {
 		return err
 	}
 	logger, err := newLogger(env, cfg.LogFormat, cfg.LogLevel)
 	if err != nil {
 		return err
 	}
-	creds, err := cfg.Credentials.config(cfg.Addr, cfg.DB, logger)
+	creds, err := credentialConfig(&cfg, logger)
 	if err != nil {
 		return err
 	}
 	a, err := app.New(ctx, app.Config{DB: cfg.DB, Migrate: cfg.Migrate, ContentDir: cfg.Content, Logger: logger,
-		SecureCookies: cfg.SecureCookies, Retention: cfg.Retention, Credentials: creds, Mailer: cfg.Credentials.mailer(logger)})
+		SecureCookies: cfg.SecureCookies, Retention: cfg.Retention, Credentials: creds, Mailer: mailer(cfg, logger)})
 	if err != nil {
 		return err
 	}
