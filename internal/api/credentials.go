@@ -96,7 +96,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, page *templa
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+	w.Header().Set("Content-Security-Policy", verifyCSP)
 	_, _ = w.Write(buf.Bytes())
 }
 
