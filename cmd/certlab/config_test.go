@@ -232,3 +232,29 @@ func prefixed(flag string) string {
 	}
 	return "--" + flag
 }
+
+// FuzzLoadConfig sets one variable to arbitrary text: loadConfig must
+// never panic, an error must name the variable, and an error about a
+// secret must not repeat it.
+// go test ./cmd/certlab -run XXX -fuzz FuzzLoadConfig -fuzztime 30s
+func FuzzLoadConfig(f *testing.F) {
+	for i, v := range []string{"true", "0.85", "yes", "", "localhost", "127.0.0.1:8080", "json", "loud", "https://certlab.example", "short", "x:y:z"} {
+		f.Add(uint8(i), v)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, value string) {
+		s := serveSettings[int(which)%len(serveSettings)]
+		if s.Env == contentSetting.Env {
+			return // a path: the file system decides
+		}
+		_, err := loadConfig(nil, envOf(map[string]string{s.Env: value, "HOME": "/home/fuzz"}))
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), s.Env) {
+			t.Fatalf("%s=%q: error %q does not name the variable", s.Env, value, err)
+		}
+		if s.Secret && len(value) >= 4 && strings.Contains(err.Error(), value) {
+			t.Fatalf("%s: the error repeats the secret: %q", s.Env, err)
+		}
+	})
+}
