@@ -168,8 +168,10 @@ const (
 	DeliveryTestCentre = "test-centre"
 )
 
-// ExamSession is a scheduled sitting of an exam that candidates book.
-type ExamSession struct {
+// Sitting is a scheduled sitting of an exam that candidates book: a start
+// time, a delivery mode and a number of seats. (It was called an exam
+// session; in certlab "session" means a sign-in session only.)
+type Sitting struct {
 	ID        int64     `json:"id"`
 	ExamID    string    `json:"exam"`
 	StartsAt  time.Time `json:"starts_at"`
@@ -183,8 +185,8 @@ type ExamSession struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// ExamSessionFilter selects exam sessions.
-type ExamSessionFilter struct {
+// SittingFilter selects sittings.
+type SittingFilter struct {
 	ExamID       string
 	StartsAfter  *time.Time
 	StartsBefore *time.Time
@@ -198,10 +200,10 @@ const (
 	AppointmentNoShow    = "no-show"
 )
 
-// Appointment is a candidate's booking of an exam session.
+// Appointment is a candidate's booking of a seat in a sitting.
 type Appointment struct {
 	ID          int64      `json:"id"`
-	SessionID   int64      `json:"session_id"`
+	SittingID   int64      `json:"sitting_id"`
 	UserID      int64      `json:"user_id"`
 	Status      string     `json:"status"`
 	BookedAt    time.Time  `json:"booked_at"`
@@ -213,11 +215,11 @@ type Appointment struct {
 // AppointmentFilter selects appointments.
 type AppointmentFilter struct {
 	UserID    *int64
-	SessionID *int64
+	SittingID *int64
 	Status    string
-	// SessionStartsBefore selects appointments whose session starts at or
+	// SittingStartsBefore selects appointments whose sitting starts at or
 	// before it.
-	SessionStartsBefore *time.Time
+	SittingStartsBefore *time.Time
 }
 
 // AttemptPause is one stop of an attempt's clock by a proctor.
@@ -227,21 +229,21 @@ type AttemptPause struct {
 	ResumedAt *time.Time `json:"resumed_at,omitempty"`
 }
 
-// ScheduleStore keeps exam sessions, appointments and attempt pauses.
+// ScheduleStore keeps sittings, appointments and attempt pauses.
 type ScheduleStore interface {
-	CreateExamSession(ctx context.Context, s *ExamSession) error
-	ExamSession(ctx context.Context, id int64) (*ExamSession, error)
-	ExamSessions(ctx context.Context, f ExamSessionFilter) ([]*ExamSession, error)
+	CreateSitting(ctx context.Context, s *Sitting) error
+	Sitting(ctx context.Context, id int64) (*Sitting, error)
+	Sittings(ctx context.Context, f SittingFilter) ([]*Sitting, error)
 
-	// BookAppointment takes a seat of the session and stores a; a full
-	// session, or a second live booking of the same user for it, is an
+	// BookAppointment takes a seat of the sitting and stores a; a full
+	// sitting, or a second live booking of the same user for it, is an
 	// ECONFLICT error.
 	BookAppointment(ctx context.Context, a *Appointment) error
 	Appointment(ctx context.Context, id int64) (*Appointment, error)
 	Appointments(ctx context.Context, f AppointmentFilter) ([]*Appointment, error)
-	// MoveAppointment moves a booked appointment to another session with a
+	// MoveAppointment moves a booked appointment to another sitting with a
 	// free seat, releasing its old seat, in one transaction.
-	MoveAppointment(ctx context.Context, id, toSession int64, at time.Time) (*Appointment, error)
+	MoveAppointment(ctx context.Context, id, toSitting int64, at time.Time) (*Appointment, error)
 	// SetAppointmentStatus moves an appointment from one state to another
 	// (releasing its seat when cancelled); ECONFLICT if it is no longer in
 	// from.

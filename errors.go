@@ -11,17 +11,17 @@ import (
 
 // Error codes. They are stable: API clients match on them.
 const (
-	ECONFLICT       = "conflict"        // the action conflicts with the current state
-	EINTERNAL       = "internal"        // a bug or an outage; details only in the log
-	EINVALID        = "invalid"         // the request is malformed or breaks a rule
-	ENOTFOUND       = "not_found"       // no such thing (or not visible to the caller)
-	EUNAUTHORIZED   = "unauthorized"    // not signed in
-	EFORBIDDEN      = "forbidden"       // signed in, but not allowed
-	EDEADLINE       = "deadline_passed" // the attempt's time is up
-	ESECTIONCLOSED  = "section_closed"  // the section is completed and cannot be reopened
-	ENOTREVISITABLE = "not_revisitable" // a yes/no statement already answered and left behind
-	ESCHEMA         = "schema_behind"   // the database schema is older than this binary
-	ESITTING        = "exam_in_progress" // the candidate is sitting an exam: other activity waits until it is submitted
+	ECONFLICT       = "conflict"         // the action conflicts with the current state
+	EINTERNAL       = "internal"         // a bug or an outage; details only in the log
+	EINVALID        = "invalid"          // the request is malformed or breaks a rule
+	ENOTFOUND       = "not_found"        // no such thing (or not visible to the caller)
+	EUNAUTHORIZED   = "unauthorized"     // not signed in
+	EFORBIDDEN      = "forbidden"        // signed in, but not allowed
+	EDEADLINE       = "deadline_passed"  // the attempt's time is up
+	ESECTIONCLOSED  = "section_closed"   // the section is completed and cannot be reopened
+	ENOTREVISITABLE = "not_revisitable"  // a yes/no statement already answered and left behind
+	ESCHEMA         = "schema_behind"    // the database schema is older than this binary
+	EEXAMOPEN       = "exam_in_progress" // the candidate is taking an exam: other activity waits until it is submitted
 )
 
 // Error is an error with a stable code and a message safe to show to users.

@@ -2,6 +2,7 @@ package certlab
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,17 @@ func ValidRole(r string) bool {
 		return true
 	}
 	return false
+}
+
+// RequireRole returns an EFORBIDDEN error unless u has one of the roles
+// (exactly: admins are not let through unless named).
+func RequireRole(u *User, roles ...string) error {
+	for _, r := range roles {
+		if u.Role == r {
+			return nil
+		}
+	}
+	return Errorf(EFORBIDDEN, "this needs the %s role", strings.Join(roles, " or "))
 }
 
 // User is an account.

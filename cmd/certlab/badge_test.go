@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab/internal/badge"
+
 	"github.com/certlab/certlab/internal/fixture"
 )
 

@@ -23,8 +23,7 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 	fset.SetOutput(env.Stderr)
 	respPath := fset.String("responses", "", "response matrix: CSV of 0/1 (or 0..K) scores, one examinee a row, empty for missing, optional header of item ids")
 	exam := fset.String("exam", "", "calibrate the items of EXAM from the responses stored in the database and write the parameters back to it")
-	var db dbConfig
-	db.register(fset, env.Getenv)
+	sf := registerSettings(fset, []setting{dbSetting, contentSetting})
 	minResponses := fset.Int("min-responses", 200, "with --exam: calibrate only items answered by at least this many candidates")
 	anchorStored := fset.Bool("anchor-stored", false, "with --exam: keep items already calibrated fixed, so new items land on the existing scale")
 	modelName := fset.String("model", "2pl", "IRT model: rasch, 2pl, 3pl or gpcm")
@@ -37,6 +36,7 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 	scoresPath := fset.String("scores", "", "also write each examinee's EAP and ML ability (and scaled score with a cut) to this CSV file")
 	cutTheta := fset.Float64("cut-theta", math.NaN(), "cut ability, reported as 700 on the 1-1000 scale")
 	angoffPath := fset.String("angoff", "", "modified-Angoff ratings CSV (one rater a row, one item a column) that set the cut ability")
+	fset.Usage = usageFunc(env.Stderr, fset, "calibrate --responses FILE.csv | --exam EXAM [flags]", sf)
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
@@ -56,7 +56,11 @@ func runCalibrate(ctx context.Context, env *Env, args []string) error {
 		if !*quiet {
 			opt.Progress = bar.update
 		}
-		return calibrateExam(ctx, env, &db, *exam, opt, bar, *minResponses, *anchorStored, *outPath)
+		var cfg Config
+		if err := sf.resolve(env.Getenv, &cfg); err != nil {
+			return err
+		}
+		return calibrateExam(ctx, env, cfg, *exam, opt, bar, *minResponses, *anchorStored, *outPath)
 	}
 	if *respPath == "" || *outPath == "" {
 		fset.Usage()

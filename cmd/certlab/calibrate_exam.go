@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/irt"
 	"github.com/certlab/certlab/internal/pack"
 )
@@ -17,13 +18,13 @@ import (
 // when it earned all its points), items answered by too few candidates left
 // out, and writes the parameters back as the exam's calibrated item
 // parameters (used by readiness, adaptive practice and IRT scaling).
-func calibrateExam(ctx context.Context, env *Env, db *dbConfig, examID string, opt irt.Options, bar *progressBar, minResponses int, anchorStored bool, outPath string) error {
-	catalog, _ := pack.Load(packFS(envOr(env.Getenv, "CERTLAB_CONTENT", "")))
+func calibrateExam(ctx context.Context, env *Env, cfg Config, examID string, opt irt.Options, bar *progressBar, minResponses int, anchorStored bool, outPath string) error {
+	catalog, _ := pack.Load(app.Packs(cfg.Content))
 	ex, err := catalog.Exam(examID)
 	if err != nil {
 		return err
 	}
-	s, err := db.open(ctx, quietLogger(env), false)
+	s, err := openDB(ctx, cfg, quietLogger(env), false)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"strings"
@@ -228,13 +227,4 @@ func trim(s string, n int) string {
 		return s
 	}
 	return s[:n-1] + "…"
-}
-
-// packFS is the file system packs are loaded from for serving: a folder
-// given with --content, or the embedded packs.
-func packFS(dir string) (fs.FS, string) {
-	if dir == "" {
-		return content.FS, "content"
-	}
-	return os.DirFS(dir), dir
 }

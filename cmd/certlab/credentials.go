@@ -1,49 +1,19 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/credential"
-	"github.com/certlab/certlab/internal/exam"
 )
-
-// credentialConfig configures issuing: the public URL, the issuer's name,
-// the secret that encrypts issuer keys at rest, and optional SMTP.
-type credentialConfig struct {
-	BaseURL    string
-	IssuerName string
-	KeySecret  string
-	SMTPAddr   string
-	SMTPFrom   string
-	SMTPUser   string
-	SMTPPass   string
-	// TrustedIssuers are other issuers' ids, comma-separated, that the
-	// verification page names as trusted.
-	TrustedIssuers string
-}
-
-func (c *credentialConfig) register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.BaseURL, "base-url", envOr(getenv, "CERTLAB_BASE_URL", ""), "public URL of this server, used in issued credentials (env CERTLAB_BASE_URL; default http://ADDR)")
-	fs.StringVar(&c.IssuerName, "issuer-name", envOr(getenv, "CERTLAB_ISSUER_NAME", "certlab"), "organisation named as issuer of credentials (env CERTLAB_ISSUER_NAME)")
-	c.KeySecret = envOr(getenv, "CERTLAB_KEY_SECRET", "")
-	fs.StringVar(&c.SMTPAddr, "smtp", envOr(getenv, "CERTLAB_SMTP_ADDR", ""), "SMTP server host:port for reminder e-mails; empty logs them (env CERTLAB_SMTP_ADDR)")
-	fs.StringVar(&c.SMTPFrom, "smtp-from", envOr(getenv, "CERTLAB_SMTP_FROM", "certlab@localhost"), "sender of reminder e-mails (env CERTLAB_SMTP_FROM)")
-	c.SMTPUser = envOr(getenv, "CERTLAB_SMTP_USER", "")
-	c.SMTPPass = envOr(getenv, "CERTLAB_SMTP_PASSWORD", "")
-	fs.StringVar(&c.TrustedIssuers, "trusted-issuers", envOr(getenv, "CERTLAB_TRUSTED_ISSUERS", ""), "comma-separated ids (profile URLs, DIDs) of other issuers that verification reports as trusted (env CERTLAB_TRUSTED_ISSUERS)")
-}
 
 // localKeySecret returns the key secret kept beside an embedded SQLite
 // database (issuer-key.secret, mode 0600), creating a random one on first
@@ -73,14 +43,15 @@ func localKeySecret(dbPath string) (string, string, error) {
 	return secret, path, f.Close()
 }
 
-// open starts the credential service and hooks it into the engine. The key
-// secret comes from CERTLAB_KEY_SECRET (or CERTLAB_KEY_SECRET_FILE); on the
-// embedded SQLite database it defaults to a file beside the database. On
-// PostgreSQL, where several servers must share it, it has to be configured:
-// without it credentials are disabled.
-func (c *credentialConfig) open(ctx context.Context, addr, dbPath string, store certlab.Store, cat *certlab.Catalog, engine *exam.Engine, logger *slog.Logger) (*credential.Service, error) {
-	if c.KeySecret == "" && !isPostgres(dbPath) {
-		secret, path, err := localKeySecret(dbPath)
+// credentialConfig is the credential service's configuration, or nil when
+// credentials are disabled. The key secret comes from CERTLAB_KEY_SECRET
+// (or CERTLAB_KEY_SECRET_FILE); on the embedded SQLite database it
+// defaults to a file beside the database. On PostgreSQL, where several
+// servers must share it, it has to be configured: without it credentials
+// are disabled.
+func credentialConfig(c *Config, logger *slog.Logger) (*credential.Config, error) {
+	if c.KeySecret == "" && !app.IsPostgres(c.DB) {
+		secret, path, err := localKeySecret(c.DB)
 		if err != nil {
 			return nil, fmt.Errorf("issuer key secret: %w", err)
 		}
@@ -93,40 +64,17 @@ func (c *credentialConfig) open(ctx context.Context, addr, dbPath string, store 
 	}
 	base := c.BaseURL
 	if base == "" {
-		base = "http://" + addr
+		base = "http://" + c.Addr
 	}
-	var mailer credential.Mailer = credential.LogMailer{Logger: logger}
-	if c.SMTPAddr != "" {
-		mailer = credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPass}
-	}
-	svc, err := credential.New(ctx, credential.Config{BaseURL: base, IssuerName: c.IssuerName, KeySecret: []byte(c.KeySecret),
-		AllowHTTPFetch: strings.HasPrefix(base, "http://"), TrustedIssuers: splitList(c.TrustedIssuers)},
-		credential.Options{Store: store, Catalog: cat, Engine: engine, Now: time.Now, Logger: logger, Mailer: mailer})
-	if err != nil {
-		return nil, err
-	}
-	svc.Attach(engine)
-	logger.Info("credentials enabled", "issuer", svc.IssuerID(), "key", svc.SigningKeyID())
-	return svc, nil
+	return &credential.Config{BaseURL: base, IssuerName: c.IssuerName, KeySecret: []byte(c.KeySecret),
+		AllowHTTPFetch: strings.HasPrefix(base, "http://"), TrustedIssuers: splitList(c.TrustedIssuers)}, nil
 }
 
-// sweepCredentials runs the credential service's time-driven work (expiry,
-// reminders, no-shows) every minute until ctx ends.
-func sweepCredentials(ctx context.Context, svc *credential.Service, logger *slog.Logger) {
-	tick := time.NewTicker(time.Minute)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			res, err := svc.Sweep(ctx)
-			if err != nil {
-				logger.Error("credential sweep", "err", err)
-			}
-			if res != (credential.SweepResult{}) {
-				logger.Info("credential sweep", "expired", res.Expired, "issued", res.Issued, "reminders", res.Reminders, "no_shows", res.NoShows)
-			}
-		}
+// mailer sends reminder e-mails through the configured SMTP server, or
+// logs them.
+func mailer(c Config, logger *slog.Logger) credential.Mailer {
+	if c.SMTPAddr == "" {
+		return credential.LogMailer{Logger: logger}
 	}
+	return credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPassword}
 }

@@ -8,14 +8,18 @@ import (
 )
 
 func runMigrate(ctx context.Context, env *Env, args []string) error {
-	var cfg dbConfig
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	cfg.register(fs, env.Getenv)
+	sf := registerSettings(fs, []setting{dbSetting})
+	fs.Usage = usageFunc(env.Stderr, fs, "migrate [flags]", sf)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, err := cfg.open(ctx, quietLogger(env), true)
+	var cfg Config
+	if err := sf.resolve(env.Getenv, &cfg); err != nil {
+		return err
+	}
+	s, err := openDB(ctx, cfg, quietLogger(env), true)
 	if err != nil {
 		return err
 	}

@@ -13,18 +13,13 @@ import (
 	"github.com/certlab/certlab/internal/terminal"
 )
 
-// clientFlags are how the terminal commands reach a server.
-type clientFlags struct {
-	Server string
-	Token  string
-}
-
-func (c *clientFlags) register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.Server, "server", envOr(getenv, "CERTLAB_SERVER", "http://127.0.0.1:8080"), "certlab server URL (env CERTLAB_SERVER)")
-	fs.StringVar(&c.Token, "token", envOr(getenv, "CERTLAB_TOKEN", ""), "API token, from certlab token create (env CERTLAB_TOKEN)")
-}
-
-func (c *clientFlags) client() (*client.Client, error) {
+// newClient reads the terminal client's settings (server and token)
+// after fs parsed its arguments, and returns the API client.
+func newClient(env *Env, sf *settingFlags) (*client.Client, error) {
+	var c Config
+	if err := sf.resolve(env.Getenv, &c); err != nil {
+		return nil, err
+	}
 	if c.Token == "" {
 		return nil, errors.New("an API token is needed: --token or CERTLAB_TOKEN (certlab token create EMAIL makes one)")
 	}
@@ -43,10 +38,9 @@ func splitList(s string) []string {
 
 // runPractice: certlab practice [--exam az-400] [--domains d3,d4] [--types single] [--count 10] [--unseen] [--missed]
 func runPractice(ctx context.Context, env *Env, args []string) error {
-	var cf clientFlags
 	fs := flag.NewFlagSet("practice", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	cf.register(fs, env.Getenv)
+	sf := registerSettings(fs, clientSettings)
 	examID := fs.String("exam", "az-400", "exam to practise for")
 	domains := fs.String("domains", "", "only these domains, comma-separated (e.g. d3,d4)")
 	objectives := fs.String("objectives", "", "only these objectives, comma-separated")
@@ -54,10 +48,11 @@ func runPractice(ctx context.Context, env *Env, args []string) error {
 	count := fs.Int("count", 10, "number of items")
 	unseen := fs.Bool("unseen", false, "only items never answered before")
 	missed := fs.Bool("missed", false, "retry the items last answered wrong")
+	fs.Usage = usageFunc(env.Stderr, fs, "practice [flags]", sf)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	c, err := cf.client()
+	c, err := newClient(env, sf)
 	if err != nil {
 		return err
 	}
@@ -71,16 +66,17 @@ func runPractice(ctx context.Context, env *Env, args []string) error {
 	return err
 }
 
-// runExam: certlab exam take EXAM — a full timed exam; exits 0 when passed.
+// runExam: certlab exam take EXAM — a full timed exam. It exits 0 once the
+// exam is submitted, passed or not; the report says which.
 func runExam(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] != "take" {
 		fmt.Fprintln(env.Stderr, "usage: certlab exam take EXAM [--server URL] [--token TOKEN]")
 		return flag.ErrHelp
 	}
-	var cf clientFlags
 	fs := flag.NewFlagSet("exam take", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	cf.register(fs, env.Getenv)
+	sf := registerSettings(fs, clientSettings)
+	fs.Usage = usageFunc(env.Stderr, fs, "exam take EXAM [flags]", sf)
 	examID, rest := splitPositional(args[1:])
 	if err := fs.Parse(rest); err != nil {
 		return err
@@ -88,7 +84,7 @@ func runExam(ctx context.Context, env *Env, args []string) error {
 	if examID == "" {
 		return errors.New("exam take: name the exam, for example az-400")
 	}
-	c, err := cf.client()
+	c, err := newClient(env, sf)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/auth"
 )
 
@@ -21,14 +21,18 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "usage: certlab user add EMAIL --role candidate|author|proctor|admin [--name NAME] < password")
 		return flag.ErrHelp
 	}
-	var cfg dbConfig
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	cfg.register(fs, env.Getenv)
+	sf := registerSettings(fs, []setting{dbSetting})
 	role := fs.String("role", certlab.RoleCandidate, "candidate, author, proctor or admin")
 	name := fs.String("name", "", "display name")
+	fs.Usage = usageFunc(env.Stderr, fs, "user add EMAIL [flags] < password", sf)
 	email, rest := splitPositional(args[1:])
 	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	var cfg Config
+	if err := sf.resolve(env.Getenv, &cfg); err != nil {
 		return err
 	}
 	if email == "" {
@@ -42,12 +46,16 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	if generated {
 		password = auth.NewSecret("")[:20]
 	}
-	s, err := cfg.open(ctx, quietLogger(env), true)
+	s, err := openDB(ctx, cfg, quietLogger(env), true)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := api.NewUser(ctx, s, auth.DefaultParams, email, *name, password, *role, false)
+	accounts, err := account.New(s, auth.DefaultParams)
+	if err != nil {
+		return err
+	}
+	u, err := accounts.Create(ctx, email, *name, password, *role)
 	if err != nil {
 		return err
 	}
@@ -64,19 +72,23 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "usage: certlab token create EMAIL [--name NAME]")
 		return flag.ErrHelp
 	}
-	var cfg dbConfig
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	cfg.register(fs, env.Getenv)
+	sf := registerSettings(fs, []setting{dbSetting})
 	name := fs.String("name", "cli", "a name to recognise the token by")
+	fs.Usage = usageFunc(env.Stderr, fs, "token create EMAIL [flags]", sf)
 	email, rest := splitPositional(args[1:])
 	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	var cfg Config
+	if err := sf.resolve(env.Getenv, &cfg); err != nil {
 		return err
 	}
 	if email == "" {
 		return errors.New("token create: give the e-mail address")
 	}
-	s, err := cfg.open(ctx, quietLogger(env), true)
+	s, err := openDB(ctx, cfg, quietLogger(env), true)
 	if err != nil {
 		return err
 	}
@@ -85,7 +97,11 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	secret, _, err := api.NewToken(ctx, s, u, *name)
+	accounts, err := account.New(s, auth.DefaultParams)
+	if err != nil {
+		return err
+	}
+	secret, _, err := accounts.NewToken(ctx, u, *name)
 	if err != nil {
 		return err
 	}

@@ -2,13 +2,11 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"embed"
-	"encoding/json"
+	"errors"
 	"html/template"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,140 +14,14 @@ import (
 	"github.com/certlab/certlab/internal/credential"
 )
 
+// Credentials: the public document of each issued credential, the
+// verification page and API, and what holders and admins do with them.
+
 //go:embed templates/verify.html
 var credentialTemplates embed.FS
 
 // maxCredentialBytes bounds a credential pasted or uploaded for verification.
 const maxCredentialBytes = 256 << 10
-
-// credentialRoutes registers the credential endpoints: public issuer
-// documents and verification, and the candidate, admin and proctor API.
-// Without a credential service it registers nothing.
-func (s *Server) credentialRoutes(mux *http.ServeMux) {
-	if s.Credentials == nil {
-		return
-	}
-	page := template.Must(template.ParseFS(credentialTemplates, "templates/verify.html"))
-	s.verifyLimiter = newIPLimiter(s.VerifyLimit)
-
-	// Public: what verifiers fetch, and verification.
-	mux.HandleFunc("GET /issuer", s.issuerProfile)
-	mux.HandleFunc("GET /issuer/keys/{key}", s.issuerKey)
-	mux.HandleFunc("GET /.well-known/did.json", s.didDocument)
-	mux.HandleFunc("GET /achievements", s.listAchievements)
-	mux.HandleFunc("GET /achievements/{id}", s.getAchievement)
-	mux.HandleFunc("GET /achievements/{id}/image", s.achievementImage)
-	mux.HandleFunc("GET /status/1", s.statusList)
-	mux.HandleFunc("GET /credentials/{id}", s.publicCredential)
-	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) })
-	mux.HandleFunc("POST /verify", s.limitVerify(func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) }))
-	mux.HandleFunc("POST /api/v1/verify", s.limitVerify(s.verifyJSON))
-	mux.HandleFunc("GET /transcripts/{token}", s.sharedTranscript)
-
-	// Candidates.
-	mux.HandleFunc("GET /api/v1/credentials", s.requireUser(s.jsonHandler(http.StatusOK, s.listCredentials)))
-	mux.HandleFunc("GET /api/v1/credentials/{id}", s.requireUser(s.jsonHandler(http.StatusOK, s.getCredential)))
-	mux.HandleFunc("GET /api/v1/credentials/{id}/download", s.requireUser(s.downloadCredential))
-	mux.HandleFunc("GET /api/v1/external-credentials", s.requireUser(s.jsonHandler(http.StatusOK, s.listExternal)))
-	mux.HandleFunc("POST /api/v1/external-credentials", s.requireUser(s.jsonHandler(http.StatusCreated, s.declareExternal)))
-	mux.HandleFunc("GET /api/v1/exams/{id}/eligibility", s.requireUser(s.jsonHandler(http.StatusOK, s.eligibility)))
-	mux.HandleFunc("GET /api/v1/me/reminders", s.requireUser(s.jsonHandler(http.StatusOK, s.reminders)))
-	mux.HandleFunc("GET /api/v1/me/transcript", s.requireUser(s.jsonHandler(http.StatusOK, s.transcript)))
-	mux.HandleFunc("GET /api/v1/me/transcript/shares", s.requireUser(s.jsonHandler(http.StatusOK, s.listShares)))
-	mux.HandleFunc("POST /api/v1/me/transcript/shares", s.requireUser(s.jsonHandler(http.StatusCreated, s.createShare)))
-	mux.HandleFunc("DELETE /api/v1/me/transcript/shares/{id}", s.requireUser(s.revokeShare))
-	mux.HandleFunc("GET /api/v1/sessions", s.requireUser(s.jsonHandler(http.StatusOK, s.listSessions)))
-	mux.HandleFunc("GET /api/v1/appointments", s.requireUser(s.jsonHandler(http.StatusOK, s.listAppointments)))
-	mux.HandleFunc("POST /api/v1/appointments", s.requireUser(s.jsonHandler(http.StatusCreated, s.bookAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", s.requireUser(s.jsonHandler(http.StatusOK, s.rescheduleAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", s.requireUser(s.jsonHandler(http.StatusOK, s.cancelAppointment)))
-	mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", s.requireUser(s.jsonHandler(http.StatusOK, s.checkIn)))
-
-	// Admins (the service checks roles again).
-	mux.HandleFunc("POST /api/v1/external-credentials/{id}/review", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.reviewExternal)))
-	mux.HandleFunc("POST /api/v1/credentials/{id}/revoke", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.revokeCredential)))
-	mux.HandleFunc("POST /api/v1/credentials/sweep", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.sweepCredentials)))
-	mux.HandleFunc("POST /api/v1/issuer/keys/rotate", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.rotateKey)))
-	mux.HandleFunc("POST /api/v1/issuer/keys/withdraw", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.withdrawKey)))
-	mux.HandleFunc("POST /api/v1/sessions", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusCreated, s.createSession)))
-	mux.HandleFunc("POST /api/v1/users/{id}/accommodation", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.setAccommodation)))
-	mux.HandleFunc("GET /api/v1/audit", s.requireRole(certlab.RoleAdmin, s.jsonHandler(http.StatusOK, s.auditLog)))
-
-	// Proctors and admins.
-	mux.HandleFunc("GET /api/v1/sessions/{id}/appointments", s.requireUser(s.jsonHandler(http.StatusOK, s.sessionAppointments)))
-	mux.HandleFunc("GET /api/v1/proctor/sessions", s.requireUser(s.jsonHandler(http.StatusOK, s.liveSessions)))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/pause", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("pause"))))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/resume", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("resume"))))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/end", s.requireUser(s.jsonHandler(http.StatusOK, s.proctorAction("end"))))
-	mux.HandleFunc("GET /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.jsonHandler(http.StatusOK, s.listIncidents)))
-	mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/incidents", s.requireUser(s.jsonHandler(http.StatusCreated, s.logIncident)))
-}
-
-// writeDocument writes a public JSON-LD document with a cache lifetime.
-func writeDocument(w http.ResponseWriter, contentType string, maxAge int, body []byte) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(maxAge))
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
-}
-
-func (s *Server) writeMap(w http.ResponseWriter, r *http.Request, doc map[string]any, err error, contentType string) {
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	b, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeDocument(w, contentType, 300, b)
-}
-
-func (s *Server) issuerProfile(w http.ResponseWriter, r *http.Request) {
-	doc, err := s.Credentials.ProfileDocument(r.Context())
-	s.writeMap(w, r, doc, err, "application/ld+json")
-}
-
-func (s *Server) issuerKey(w http.ResponseWriter, r *http.Request) {
-	doc, err := s.Credentials.KeyDocument(r.Context(), r.PathValue("key"))
-	s.writeMap(w, r, doc, err, "application/ld+json")
-}
-
-func (s *Server) didDocument(w http.ResponseWriter, r *http.Request) {
-	doc, err := s.Credentials.DIDDocument(r.Context())
-	s.writeMap(w, r, doc, err, "application/did+ld+json")
-}
-
-func (s *Server) listAchievements(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.Credentials.Achievements())
-}
-
-func (s *Server) getAchievement(w http.ResponseWriter, r *http.Request) {
-	doc, err := s.Credentials.AchievementDocument(r.PathValue("id"))
-	s.writeMap(w, r, doc, err, "application/ld+json")
-}
-
-// achievementImage serves a program's badge image, the SVG its credentials embed.
-func (s *Server) achievementImage(w http.ResponseWriter, r *http.Request) {
-	b, err := s.Credentials.AchievementImageSVG(r.PathValue("id"))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	writeDocument(w, "image/svg+xml", 3600, b)
-}
-
-func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
-	b, err := s.Credentials.StatusList(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeDocument(w, "application/vc+ld+json", 300, b)
-}
 
 // publicCredential serves an issued credential at its ID: the JSON form,
 // or the VC-JWT for Accept: application/vc+jwt or ?format=jwt.
@@ -230,7 +102,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, page *templa
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+	w.Header().Set("Content-Security-Policy", verifyCSP)
 	_, _ = w.Write(buf.Bytes())
 }
 
@@ -252,15 +124,6 @@ func (s *Server) verifyJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.Credentials.Verify(r.Context(), b))
-}
-
-func (s *Server) sharedTranscript(w http.ResponseWriter, r *http.Request) {
-	t, err := s.Credentials.SharedTranscript(r.Context(), r.PathValue("token"))
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
 }
 
 // CredentialView is a credential with its public links.
@@ -342,51 +205,6 @@ func (s *Server) downloadCredential(w http.ResponseWriter, r *http.Request, u *c
 	writeCredential(w, r, c)
 }
 
-func (s *Server) listExternal(r *http.Request, u *certlab.User) (any, error) {
-	q := r.URL.Query()
-	return s.Credentials.ExternalCredentials(r.Context(), u, q.Get("status"), q.Get("all") == "true")
-}
-
-func (s *Server) declareExternal(r *http.Request, u *certlab.User) (any, error) {
-	var d credential.Declaration
-	if err := decode(r, &d); err != nil {
-		return nil, err
-	}
-	return s.Credentials.Declare(r.Context(), u, d)
-}
-
-// ReviewRequest is the body of POST /api/v1/external-credentials/{id}/review.
-type ReviewRequest struct {
-	Verified bool   `json:"verified"`
-	Note     string `json:"note"`
-}
-
-// ReviewResult is the reviewed credential and what its verification issued.
-type ReviewResult struct {
-	External *certlab.ExternalCredential `json:"external_credential"`
-	Issued   []CredentialView            `json:"issued"`
-}
-
-func (s *Server) reviewExternal(r *http.Request, u *certlab.User) (any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	var req ReviewRequest
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	e, issued, err := s.Credentials.Review(r.Context(), u, id, req.Verified, req.Note)
-	if err != nil {
-		return nil, err
-	}
-	res := ReviewResult{External: e, Issued: []CredentialView{}}
-	for _, c := range issued {
-		res.Issued = append(res.Issued, s.credentialView(c))
-	}
-	return res, nil
-}
-
 func (s *Server) eligibility(r *http.Request, u *certlab.User) (any, error) {
 	ex, err := s.Catalog.Exam(r.PathValue("id"))
 	if err != nil {
@@ -401,118 +219,6 @@ func (s *Server) eligibility(r *http.Request, u *certlab.User) (any, error) {
 
 func (s *Server) reminders(r *http.Request, u *certlab.User) (any, error) {
 	return s.Credentials.Reminders(r.Context(), u)
-}
-
-func (s *Server) transcript(r *http.Request, u *certlab.User) (any, error) {
-	return s.Credentials.Transcript(r.Context(), u)
-}
-
-func (s *Server) listShares(r *http.Request, u *certlab.User) (any, error) {
-	return s.Credentials.Shares(r.Context(), u)
-}
-
-// ShareCreated is the answer to creating a transcript link: the token is
-// shown once.
-type ShareCreated struct {
-	*certlab.TranscriptShare
-	Token string `json:"token"`
-	URL   string `json:"url"`
-}
-
-func (s *Server) createShare(r *http.Request, u *certlab.User) (any, error) {
-	var req struct {
-		Label string `json:"label"`
-	}
-	if r.ContentLength != 0 {
-		if err := decode(r, &req); err != nil {
-			return nil, err
-		}
-	}
-	token, sh, err := s.Credentials.CreateShare(r.Context(), u, req.Label)
-	if err != nil {
-		return nil, err
-	}
-	base := strings.TrimSuffix(s.Credentials.IssuerID(), "/issuer")
-	return ShareCreated{TranscriptShare: sh, Token: token, URL: base + "/transcripts/" + token}, nil
-}
-
-func (s *Server) revokeShare(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if err := s.Credentials.RevokeShare(r.Context(), u, id); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *Server) listSessions(r *http.Request, u *certlab.User) (any, error) {
-	return s.Credentials.Sessions(r.Context(), r.URL.Query().Get("exam"))
-}
-
-func (s *Server) createSession(r *http.Request, u *certlab.User) (any, error) {
-	var req credential.SessionRequest
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	return s.Credentials.CreateSession(r.Context(), u, req)
-}
-
-func (s *Server) sessionAppointments(r *http.Request, u *certlab.User) (any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.Credentials.Appointments(r.Context(), u, id)
-}
-
-func (s *Server) listAppointments(r *http.Request, u *certlab.User) (any, error) {
-	return s.Credentials.Appointments(r.Context(), u, 0)
-}
-
-// SessionRef is the body of booking and rescheduling requests.
-type SessionRef struct {
-	SessionID int64 `json:"session_id"`
-}
-
-func (s *Server) bookAppointment(r *http.Request, u *certlab.User) (any, error) {
-	var req SessionRef
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	return s.Credentials.Book(r.Context(), u, req.SessionID)
-}
-
-func (s *Server) rescheduleAppointment(r *http.Request, u *certlab.User) (any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	var req SessionRef
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	return s.Credentials.Reschedule(r.Context(), u, id, req.SessionID)
-}
-
-func (s *Server) cancelAppointment(r *http.Request, u *certlab.User) (any, error) {
-	return s.appointmentAction(r, u, s.Credentials.Cancel)
-}
-
-func (s *Server) checkIn(r *http.Request, u *certlab.User) (any, error) {
-	return s.appointmentAction(r, u, s.Credentials.CheckIn)
-}
-
-func (s *Server) appointmentAction(r *http.Request, u *certlab.User,
-	act func(ctx context.Context, u *certlab.User, id int64) (*certlab.Appointment, error)) (any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return act(r.Context(), u, id)
 }
 
 // ReasonRequest is the body of actions that record a reason.
@@ -536,107 +242,21 @@ func (s *Server) revokeCredential(r *http.Request, u *certlab.User) (any, error)
 	return s.credentialView(c), nil
 }
 
+// SweepResult counts what one sweep did: the credential sweep and the
+// no-shows it recorded.
+type SweepResult struct {
+	credential.SweepResult
+	NoShows int `json:"no_shows"`
+}
+
+// sweepCredentials runs the time-driven work the server does every minute,
+// now: credential expiry, reminders and evaluation, and no-shows.
 func (s *Server) sweepCredentials(r *http.Request, u *certlab.User) (any, error) {
-	return s.Credentials.Sweep(r.Context())
-}
-
-func (s *Server) rotateKey(r *http.Request, u *certlab.User) (any, error) {
-	id, err := s.Credentials.RotateKey(r.Context(), u)
-	if err != nil {
-		return nil, err
+	out := SweepResult{}
+	var err, err2 error
+	out.SweepResult, err = s.Credentials.Sweep(r.Context())
+	if s.Schedule != nil {
+		out.NoShows, err2 = s.Schedule.RecordNoShows(r.Context())
 	}
-	return map[string]string{"active_key": id}, nil
-}
-
-func (s *Server) withdrawKey(r *http.Request, u *certlab.User) (any, error) {
-	var req struct {
-		Key    string `json:"key"`
-		Reason string `json:"reason"`
-	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	if err := s.Credentials.WithdrawKey(r.Context(), u, req.Key, req.Reason); err != nil {
-		return nil, err
-	}
-	return map[string]string{"withdrawn": req.Key, "active_key": s.Credentials.SigningKeyID()}, nil
-}
-
-func (s *Server) setAccommodation(r *http.Request, u *certlab.User) (any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	var req struct {
-		ExtraTimePct int    `json:"extra_time_pct"`
-		Reason       string `json:"reason"`
-	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	return s.Credentials.SetAccommodation(r.Context(), u, id, req.ExtraTimePct, req.Reason)
-}
-
-func (s *Server) auditLog(r *http.Request, u *certlab.User) (any, error) {
-	q := r.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	out, err := s.Credentials.AuditLog(r.Context(), u, certlab.AuditFilter{Target: q.Get("target"), Action: q.Get("action"), Limit: limit})
-	if err != nil {
-		return nil, err
-	}
-	if out == nil {
-		out = []*certlab.AuditEntry{}
-	}
-	return out, nil
-}
-
-func (s *Server) liveSessions(r *http.Request, u *certlab.User) (any, error) {
-	return s.Credentials.LiveSessions(r.Context(), u)
-}
-
-// proctorAction makes the handler of a proctor's pause, resume or end of an
-// attempt, with an optional reason.
-func (s *Server) proctorAction(action string) func(*http.Request, *certlab.User) (any, error) {
-	return func(r *http.Request, u *certlab.User) (any, error) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			return nil, err
-		}
-		var req ReasonRequest
-		if r.ContentLength != 0 {
-			if err := decode(r, &req); err != nil {
-				return nil, err
-			}
-		}
-		switch action {
-		case "pause":
-			return s.Credentials.Pause(r.Context(), u, id, req.Reason)
-		case "resume":
-			return s.Credentials.Resume(r.Context(), u, id, req.Reason)
-		default:
-			return s.Credentials.EndSession(r.Context(), u, id, req.Reason)
-		}
-	}
-}
-
-func (s *Server) listIncidents(r *http.Request, u *certlab.User) (any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.Credentials.Incidents(r.Context(), u, id)
-}
-
-func (s *Server) logIncident(r *http.Request, u *certlab.User) (any, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	var req struct {
-		Note string `json:"note"`
-	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	return s.Credentials.LogIncident(r.Context(), u, id, req.Note)
+	return out, errors.Join(err, err2)
 }

@@ -6,75 +6,35 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/content"
 	"github.com/certlab/certlab/internal/api"
-	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/exam"
-	"github.com/certlab/certlab/internal/pack"
-	"github.com/certlab/certlab/internal/sqlite"
-	"github.com/certlab/certlab/internal/study"
+	"github.com/certlab/certlab/internal/httperror"
 )
-
-// clock is the server's injectable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type testServer struct {
 	URL     string
 	Catalog *certlab.Catalog
 	Engine  *exam.Engine
-	Clock   *clock
+	Clock   *apptest.Clock
 }
 
-// startServer runs the real API on 127.0.0.1 with the built-in content and
-// a fresh SQLite database.
+// startServer runs the real application (app.New) on 127.0.0.1 with the
+// built-in content, a fresh SQLite database, a fake clock and a fixed form
+// seed; credentials are off.
 func startServer(t *testing.T) *testServer {
 	t.Helper()
-	cat, diags := pack.Load(content.FS, "content")
-	if diags.Errors() > 0 {
-		t.Fatalf("built-in content has errors: %v", diags)
-	}
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "e2e.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	studies, err := study.New(store, store, cat, clk.Now, 0.9)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := &exam.Engine{Store: store, Catalog: cat, Now: clk.Now, Logger: logger, Seed: func() int64 { return 20261125 },
-		Due: studies.DueItems, Adaptive: studies.NextAdaptive}
-	srv := &api.Server{Store: store, Catalog: cat, Engine: eng, Logger: logger, Now: clk.Now, Study: studies,
-		PasswordParams: auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv.Handler()}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close(); store.Close() })
-	return &testServer{URL: "http://" + ln.Addr().String(), Catalog: cat, Engine: eng, Clock: clk}
+	clk := apptest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	a := apptest.Start(t, app.Config{Now: clk.Now, Seed: func() int64 { return 20261125 }})
+	return &testServer{URL: a.URL, Catalog: a.Catalog, Engine: a.Engine, Clock: clk}
 }
 
 // client is a signed-in API client (session cookie plus CSRF token, or a
@@ -136,7 +96,7 @@ func (c *client) must(method, path string, body any, out any) {
 func (c *client) wantError(method, path string, body any, status int, code string) {
 	c.t.Helper()
 	st, raw := c.do(method, path, body, nil)
-	var eb api.ErrorBody
+	var eb httperror.Body
 	json.Unmarshal(raw, &eb)
 	if st != status || eb.Error.Code != code {
 		c.t.Fatalf("%s %s: got %d %s, want %d %s", method, path, st, raw, status, code)

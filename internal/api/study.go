@@ -6,24 +6,19 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/chart"
+	"github.com/certlab/certlab/internal/session"
 )
 
-func (s *Server) studyRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/exams/{id}/readiness", s.requireStudy(s.getReadiness))
-	mux.HandleFunc("GET /api/v1/exams/{id}/readiness.svg", s.requireStudy(s.getReadinessChart))
-	mux.HandleFunc("GET /api/v1/exams/{id}/due", s.requireStudy(s.getDue))
-	mux.HandleFunc("GET /api/v1/attempts/{id}/report.svg", s.requireUser(s.getReportChart))
-}
-
-// requireStudy is requireUser for endpoints that need the study service.
-func (s *Server) requireStudy(h func(http.ResponseWriter, *http.Request, *certlab.User)) http.HandlerFunc {
-	return s.requireUser(func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+// requireStudy answers endpoints that need the study service with
+// not-found when it is disabled.
+func (s *Server) requireStudy(h session.UserHandler) session.UserHandler {
+	return func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
 		if s.Study == nil {
 			s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "study features are not enabled"))
 			return
 		}
 		h(w, r, u)
-	})
+	}
 }
 
 func (s *Server) getReadiness(w http.ResponseWriter, r *http.Request, u *certlab.User) {

@@ -1,10 +1,10 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/audit"
 )
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ *certlab.User) {
@@ -33,13 +33,12 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, admin *certl
 	if req.Role == "" {
 		req.Role = certlab.RoleCandidate
 	}
-	u, err := NewUser(r.Context(), s.Store, s.PasswordParams, req.Email, req.Name, req.Password, req.Role, false)
+	u, err := s.Accounts.Create(r.Context(), req.Email, req.Name, req.Password, req.Role)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if err := s.Store.AppendAudit(r.Context(), &certlab.AuditEntry{At: s.Now(), ActorID: admin.ID, Role: admin.Role,
-		Action: "user.create", Target: fmt.Sprintf("user:%d", u.ID), Detail: "role=" + u.Role}); err != nil {
+	if err := s.Audit.Record(r.Context(), admin, "user.create", audit.Target("user", u.ID), "role=%s", u.Role); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -91,12 +90,25 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, admin *certl
 		s.error(w, r, err)
 		return
 	}
-	detail := fmt.Sprintf("role=%s extra_time_pct=%d", u.Role, u.ExtraTimePct)
-	if err := s.Store.AppendAudit(r.Context(), &certlab.AuditEntry{At: s.Now(), ActorID: admin.ID, Role: admin.Role,
-		Action: "user.update", Target: fmt.Sprintf("user:%d", u.ID), Detail: detail}); err != nil {
+	if err := s.Audit.Record(r.Context(), admin, "user.update", audit.Target("user", u.ID), "role=%s extra_time_pct=%d", u.Role, u.ExtraTimePct); err != nil {
 		s.error(w, r, err)
 		return
 	}
 	s.Logger.Info("user updated", "user", u.ID, "role", u.Role, "extra_time_pct", u.ExtraTimePct)
 	writeJSON(w, http.StatusOK, u)
+}
+
+func (s *Server) setAccommodation(r *http.Request, u *certlab.User) (any, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	var req struct {
+		ExtraTimePct int    `json:"extra_time_pct"`
+		Reason       string `json:"reason"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	return s.Schedule.SetAccommodation(r.Context(), u, id, req.ExtraTimePct, req.Reason)
 }

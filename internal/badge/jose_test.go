@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,13 +34,14 @@ func runJose(t *testing.T, req any) []byte {
 // runNode runs script in the npm project dir under Node with req as JSON on
 // stdin and returns its standard output, or an error carrying its standard
 // error when it exits non-zero. Without the project's node_modules (or
-// without node) the test is skipped, unless CI is set at all: there a
-// missing install must fail the build, not hide the check.
+// without node) the test fails in CI and is skipped elsewhere.
 func runNode(t *testing.T, dir, script, pkg string, req any) ([]byte, error) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg, "package.json")); err != nil {
 		msg := fmt.Sprintf("%s is not installed: run `npm ci --prefix internal/badge/%s` to enable the independent check", pkg, dir)
-		if _, ci := os.LookupEnv("CI"); ci {
+		// The rule of fixture.NeedTool, restated here because internal/badge
+		// imports nothing of certlab, not even in tests.
+		if ci, perr := strconv.ParseBool(os.Getenv("CI")); os.Getenv("CI") != "" && (perr != nil || ci) {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)

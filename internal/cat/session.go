@@ -159,8 +159,9 @@ func (r StopReason) String() string {
 	return fmt.Sprintf("StopReason(%d)", int(r))
 }
 
-// Session is one examinee's adaptive practice. It is not safe for concurrent
-// use.
+// Session is one examinee's adaptive practice, in the sense of
+// computerised adaptive testing (a CAT session); it has nothing to do with
+// a sign-in session (internal/session). It is not safe for concurrent use.
 type Session struct {
 	bank    *Bank
 	cfg     Config

@@ -115,13 +115,6 @@ func (c *Client) CompleteSection(ctx context.Context, id int64, section int) (*e
 	return &v, err
 }
 
-// Submit ends the attempt.
-func (c *Client) Submit(ctx context.Context, id int64) (*exam.AttemptView, error) {
-	var v exam.AttemptView
-	err := c.do(ctx, "POST", fmt.Sprintf("/api/v1/attempts/%d/submit", id), nil, &v)
-	return &v, err
-}
-
 // Report returns the score report.
 func (c *Client) Report(ctx context.Context, id int64) (*certlab.Report, error) {
 	var r certlab.Report

@@ -66,7 +66,7 @@ func TestEarningWithPrerequisite(t *testing.T) {
 		t.Fatalf("document is not a hashed-recipient OB3 credential: %s", s)
 	}
 	// The audit log has the admin's decisions.
-	log, err := e.svc.AuditLog(e.ctx, e.admin, certlab.AuditFilter{})
+	log, err := e.audit.Entries(e.ctx, e.admin, certlab.AuditFilter{})
 	if err != nil || len(log) != 2 || log[0].Action != "external.verified" || log[1].Action != "external.rejected" {
 		t.Fatalf("audit log %v %v", log, err)
 	}

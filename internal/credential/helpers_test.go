@@ -3,37 +3,25 @@ package credential_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/content"
-	"github.com/certlab/certlab/internal/badge"
+	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/app/apptest"
+	"github.com/certlab/certlab/internal/audit"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
-	"github.com/certlab/certlab/internal/pack"
-	"github.com/certlab/certlab/internal/sqlite"
 )
 
 // testSecret is the fixed issuer key secret of the tests.
 var testSecret = []byte("certlab-test-secret-0123456789")
 
 // fastKDF keeps key sealing cheap in tests.
-var fastKDF = badge.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+var fastKDF = apptest.FastKDF
 
 const program = "devops-engineer-expert"
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // mailbox is a Mailer that keeps what it sends.
 type mailbox struct {
@@ -57,7 +45,8 @@ type env struct {
 	cat     *certlab.Catalog
 	eng     *exam.Engine
 	svc     *credential.Service
-	clk     *clock
+	audit   *audit.Log
+	clk     *apptest.Clock
 	mail    *mailbox
 	admin   *certlab.User
 	proctor *certlab.User
@@ -65,51 +54,24 @@ type env struct {
 	ex      *certlab.Exam
 }
 
-var (
-	catOnce sync.Once
-	catalog *certlab.Catalog
-)
-
-func builtinCatalog(t testing.TB) *certlab.Catalog {
-	t.Helper()
-	catOnce.Do(func() {
-		cat, diags := pack.Load(content.FS, "content")
-		if diags.Errors() == 0 {
-			catalog = cat
-		}
-	})
-	if catalog == nil {
-		t.Fatal("built-in content has errors")
-	}
-	return catalog
-}
+func builtinCatalog(t testing.TB) *certlab.Catalog { return apptest.Catalog(t) }
 
 var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
+// newEnv builds the application (app.New) with credentials on a fresh
+// SQLite database, a fake clock at t0 and a mailbox, plus an admin, a
+// proctor and a candidate.
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cred.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, ctx: ctx, store: store, cat: builtinCatalog(t), clk: &clock{t: t0}, mail: &mailbox{}}
-	logger := slog.New(slog.DiscardHandler)
+	e := &env{t: t, ctx: context.Background(), clk: apptest.NewClock(t0), mail: &mailbox{}}
 	seed := int64(0)
-	e.eng = &exam.Engine{Store: store, Catalog: e.cat, Now: e.clk.Now, Logger: logger, Seed: func() int64 { seed++; return seed }}
-	e.svc, err = credential.New(ctx, credential.Config{BaseURL: "https://certlab.test", IssuerName: "certlab test", KeySecret: testSecret, KDF: fastKDF},
-		credential.Options{Store: store, Catalog: e.cat, Now: e.clk.Now, Logger: logger, Mailer: e.mail})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.svc.Attach(e.eng)
+	a := apptest.New(t, app.Config{Now: e.clk.Now, Seed: func() int64 { seed++; return seed }, Mailer: e.mail,
+		Credentials: &credential.Config{BaseURL: "https://certlab.test", IssuerName: "certlab test", KeySecret: testSecret}})
+	e.store, e.cat, e.eng, e.svc, e.audit = a.Store, a.Catalog, a.Engine, a.Credentials, a.Audit
 	e.admin = e.user("admin@example.org", certlab.RoleAdmin)
 	e.proctor = e.user("proctor@example.org", certlab.RoleProctor)
 	e.cand = e.user("cand@example.org", certlab.RoleCandidate)
+	var err error
 	if e.ex, err = e.cat.Exam("az-400"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,9 @@
 // Package credential is certlab's credential service: it evaluates program
 // requirements and issues Open Badges 3.0 credentials (signed through
 // internal/badge), handles external credentials, revocation, expiry,
-// renewal and reminders, enforces the retake policy, schedules exam
-// sessions, records proctor actions, keeps the audit log and builds
-// transcripts.
+// renewal and reminders, enforces the retake policy, and builds
+// transcripts. Scheduling is internal/schedule, proctoring
+// internal/proctor, the audit log internal/audit.
 package credential
 
 import (
@@ -15,11 +15,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata" // exam session time zones work on hosts without a zoneinfo database
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/audit"
 	"github.com/certlab/certlab/internal/badge"
-	"github.com/certlab/certlab/internal/exam"
 )
 
 // Config is the credential service's configuration.
@@ -35,9 +34,6 @@ type Config struct {
 	// KDF are the Argon2id costs of the key encryption; zero means
 	// badge.DefaultKDFParams.
 	KDF badge.KDFParams
-	// BookingCutoff is how long before a session's start bookings can no
-	// longer be made, moved or cancelled; zero means 24 hours.
-	BookingCutoff time.Duration
 	// ReminderDays are the days before expiry at which reminders go out;
 	// nil means 180, 90, 30 and 7.
 	ReminderDays []int
@@ -54,8 +50,9 @@ type Config struct {
 type Options struct {
 	Store   certlab.Store
 	Catalog *certlab.Catalog
-	// Engine runs proctor actions (pause, resume, end); optional.
-	Engine *exam.Engine
+	// Audit records admin actions (revocations, reviews, key changes); nil
+	// keeps a log over Store.
+	Audit  *audit.Log
 	Now    func() time.Time
 	Logger *slog.Logger
 	// Mailer sends reminder e-mails; nil logs them.
@@ -66,7 +63,7 @@ type Options struct {
 type Service struct {
 	store   certlab.Store
 	catalog *certlab.Catalog
-	engine  *exam.Engine
+	log     *audit.Log
 	now     func() time.Time
 	logger  *slog.Logger
 	mailer  Mailer
@@ -95,9 +92,6 @@ func New(ctx context.Context, cfg Config, o Options) (*Service, error) {
 	if cfg.KDF == (badge.KDFParams{}) {
 		cfg.KDF = badge.DefaultKDFParams()
 	}
-	if cfg.BookingCutoff == 0 {
-		cfg.BookingCutoff = 24 * time.Hour
-	}
 	if cfg.ReminderDays == nil {
 		cfg.ReminderDays = []int{7, 30, 90, 180}
 	}
@@ -110,7 +104,10 @@ func New(ctx context.Context, cfg Config, o Options) (*Service, error) {
 	if o.Mailer == nil {
 		o.Mailer = LogMailer{Logger: o.Logger}
 	}
-	s := &Service{store: o.Store, catalog: o.Catalog, engine: o.Engine, now: o.Now, logger: o.Logger, mailer: o.Mailer, cfg: cfg}
+	if o.Audit == nil {
+		o.Audit = audit.New(o.Store, o.Now)
+	}
+	s := &Service{store: o.Store, catalog: o.Catalog, log: o.Audit, now: o.Now, logger: o.Logger, mailer: o.Mailer, cfg: cfg}
 	var err error
 	if s.contexts, err = badge.NewContextLoader(); err != nil {
 		return nil, fmt.Errorf("credential service: %w", err)
@@ -123,14 +120,6 @@ func New(ctx context.Context, cfg Config, o Options) (*Service, error) {
 		return nil, fmt.Errorf("credential service: %w", err)
 	}
 	return s, nil
-}
-
-// Attach installs the service's hooks into the exam engine: the retake
-// and renewal checks on new attempts, and evaluation after scoring.
-func (s *Service) Attach(e *exam.Engine) {
-	e.CheckAttempt = s.CheckAttempt
-	e.OnScored = s.OnScored
-	s.engine = e
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC() }
@@ -158,35 +147,10 @@ func (s *Service) Profile() badge.IssuerProfile {
 
 // audit appends one entry to the audit log.
 func (s *Service) audit(ctx context.Context, actor *certlab.User, action, target, format string, args ...any) error {
-	e := &certlab.AuditEntry{At: s.clock(), Action: action, Target: target, Detail: fmt.Sprintf(format, args...), Role: "system"}
-	if actor != nil {
-		e.ActorID, e.Role = actor.ID, actor.Role
-	}
-	if err := s.store.AppendAudit(ctx, e); err != nil {
-		return fmt.Errorf("audit %s %s: %w", action, target, err)
-	}
-	return nil
+	return s.log.Record(ctx, actor, action, target, format, args...)
 }
 
-// AuditLog lists audit entries (admins only), newest first.
-func (s *Service) AuditLog(ctx context.Context, actor *certlab.User, f certlab.AuditFilter) ([]*certlab.AuditEntry, error) {
-	if actor.Role != certlab.RoleAdmin {
-		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only admins read the audit log")
-	}
-	if f.Limit <= 0 || f.Limit > 1000 {
-		f.Limit = 200
-	}
-	return s.store.AuditEntries(ctx, f)
-}
-
-func requireRole(u *certlab.User, roles ...string) error {
-	for _, r := range roles {
-		if u.Role == r {
-			return nil
-		}
-	}
-	return certlab.Errorf(certlab.EFORBIDDEN, "this needs the %s role", strings.Join(roles, " or "))
-}
+func requireRole(u *certlab.User, roles ...string) error { return certlab.RequireRole(u, roles...) }
 
 func randomID(n int) (string, error) {
 	b := make([]byte, n)

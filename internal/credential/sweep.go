@@ -14,14 +14,13 @@ import (
 type SweepResult struct {
 	Expired   int `json:"expired"`
 	Reminders int `json:"reminders"`
-	NoShows   int `json:"no_shows"`
 	Issued    int `json:"issued"`
 }
 
 // Sweep does the time-driven work: it expires credentials past their
 // validity (and re-evaluates their holders), sends due expiry reminders,
-// records no-shows, and re-evaluates pending credentials. The server runs
-// it periodically; tests call it after moving the clock.
+// and re-evaluates pending credentials. The server runs it periodically;
+// tests call it after moving the clock.
 func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	var errs []error
@@ -59,11 +58,6 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	}
 	n, err := s.sendReminders(ctx, now)
 	res.Reminders = n
-	if err != nil {
-		errs = append(errs, err)
-	}
-	n, err = s.recordNoShows(ctx, now)
-	res.NoShows = n
 	if err != nil {
 		errs = append(errs, err)
 	}

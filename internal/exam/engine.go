@@ -77,7 +77,7 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	if err != nil {
 		return nil, err
 	}
-	if err := e.checkSitting(ctx, u); err != nil {
+	if err := e.checkNoOpenExam(ctx, u); err != nil {
 		return nil, err
 	}
 	if e.CheckAttempt != nil {
@@ -122,8 +122,8 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	return a, nil
 }
 
-// OpenSitting returns the user's open exam attempt, or nil.
-func (e *Engine) OpenSitting(ctx context.Context, userID int64) (*certlab.Attempt, error) {
+// OpenExamAttempt returns the user's open exam attempt, or nil.
+func (e *Engine) OpenExamAttempt(ctx context.Context, userID int64) (*certlab.Attempt, error) {
 	as, err := e.Store.Attempts(ctx, certlab.AttemptFilter{UserID: &userID, Mode: certlab.ModeExam, Open: true, Limit: 1})
 	if err != nil || len(as) == 0 {
 		return nil, err
@@ -131,26 +131,26 @@ func (e *Engine) OpenSitting(ctx context.Context, userID int64) (*certlab.Attemp
 	return as[0], nil
 }
 
-// CheckNotSitting refuses study activity (practice, reviews, readiness,
+// CheckNoOpenExam refuses study activity (practice, reviews, readiness,
 // learning pages) while the user sits an exam.
-func (e *Engine) CheckNotSitting(ctx context.Context, u *certlab.User) error {
-	a, err := e.OpenSitting(ctx, u.ID)
+func (e *Engine) CheckNoOpenExam(ctx context.Context, u *certlab.User) error {
+	a, err := e.OpenExamAttempt(ctx, u.ID)
 	if err != nil || a == nil {
 		return err
 	}
-	return ErrSitting(a)
+	return ErrExamOpen(a)
 }
 
-// ErrSitting is the error of anything refused while attempt a is open.
-func ErrSitting(a *certlab.Attempt) error {
-	return certlab.Errorf(certlab.ESITTING, "you are sitting exam %s (attempt %d): practice, study and other exams wait until you submit it", a.ExamID, a.ID)
+// ErrExamOpen is the error of anything refused while attempt a is open.
+func ErrExamOpen(a *certlab.Attempt) error {
+	return certlab.Errorf(certlab.EEXAMOPEN, "you are taking exam %s (attempt %d): practice, study and other exams wait until you submit it", a.ExamID, a.ID)
 }
 
-// checkSitting refuses a new attempt of any kind while an exam attempt is
+// checkNoOpenExam refuses a new attempt of any kind while an exam attempt is
 // open. The database enforces the same rule for exams with a unique index,
 // so two concurrent starts cannot both succeed.
-func (e *Engine) checkSitting(ctx context.Context, u *certlab.User) error {
-	return e.CheckNotSitting(ctx, u)
+func (e *Engine) checkNoOpenExam(ctx context.Context, u *certlab.User) error {
+	return e.CheckNoOpenExam(ctx, u)
 }
 
 // PracticeForm picks a practice set: one general section of items that

@@ -77,11 +77,11 @@ func (e *Engine) Resume(ctx context.Context, u *certlab.User, id int64) (*certla
 	return a, nil
 }
 
-// EndSession ends a running or paused attempt on a proctor's decision and
+// EndAttempt ends a running or paused attempt on a proctor's decision and
 // scores it with submit reason "proctor".
-func (e *Engine) EndSession(ctx context.Context, u *certlab.User, id int64) (*certlab.Attempt, error) {
+func (e *Engine) EndAttempt(ctx context.Context, u *certlab.User, id int64) (*certlab.Attempt, error) {
 	if !isProctor(u) {
-		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only proctors end sessions")
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only proctors end attempts")
 	}
 	a, ex, err := e.attempt(ctx, u, id)
 	if err != nil {
@@ -93,14 +93,14 @@ func (e *Engine) EndSession(ctx context.Context, u *certlab.User, id int64) (*ce
 		}
 	}
 	if a.Status != certlab.StatusStarted {
-		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d is %s: there is no session to end", id, a.Status)
+		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d is %s: it is not running", id, a.Status)
 	}
 	return e.finish(ctx, a, ex, "proctor")
 }
 
-// LiveSession is a running or paused exam or renewal attempt as a proctor
+// LiveAttempt is a running or paused exam or renewal attempt as a proctor
 // sees it.
-type LiveSession struct {
+type LiveAttempt struct {
 	AttemptID   int64      `json:"attempt_id"`
 	UserID      int64      `json:"user_id"`
 	ExamID      string     `json:"exam"`
@@ -112,14 +112,14 @@ type LiveSession struct {
 	SecondsLeft int64      `json:"seconds_left"`
 }
 
-// LiveSessions lists running and paused timed attempts with the time each
+// LiveAttempts lists running and paused timed attempts with the time each
 // has left (a paused clock does not run).
-func (e *Engine) LiveSessions(ctx context.Context, u *certlab.User) ([]LiveSession, error) {
+func (e *Engine) LiveAttempts(ctx context.Context, u *certlab.User) ([]LiveAttempt, error) {
 	if !isProctor(u) {
-		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only proctors see live sessions")
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only proctors see live attempts")
 	}
 	now := e.now()
-	out := []LiveSession{}
+	out := []LiveAttempt{}
 	for _, status := range []string{certlab.StatusStarted, certlab.StatusPaused} {
 		as, err := e.Store.Attempts(ctx, certlab.AttemptFilter{Status: status, Limit: 1000})
 		if err != nil {
@@ -129,7 +129,7 @@ func (e *Engine) LiveSessions(ctx context.Context, u *certlab.User) ([]LiveSessi
 			if a.Mode == certlab.ModePractice || a.Deadline == nil {
 				continue
 			}
-			ls := LiveSession{AttemptID: a.ID, UserID: a.UserID, ExamID: a.ExamID, Mode: a.Mode, Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline}
+			ls := LiveAttempt{AttemptID: a.ID, UserID: a.UserID, ExamID: a.ExamID, Mode: a.Mode, Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline}
 			clock := now
 			if a.Status == certlab.StatusPaused {
 				ps, err := e.Store.AttemptPauses(ctx, a.ID)

@@ -3,12 +3,13 @@ package irt
 import (
 	"bytes"
 	"encoding/csv"
-	"github.com/certlab/certlab/internal/fixture"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/certlab/certlab/internal/fixture"
 )
 
 // sharedFixtures returns shared/fixtures/irt.
@@ -19,9 +20,7 @@ func loadSim10k(t testing.TB) *Responses {
 	t.Helper()
 	path := filepath.Join(sharedFixtures(t), "sim10k_resp.csv.xz")
 	xz, err := exec.LookPath("xz")
-	if err != nil {
-		t.Fatalf("the xz binary is needed to decompress %s: %v", path, err)
-	}
+	fixture.NeedTool(t, "xz", err, "apt-get install -y xz-utils (it decompresses "+path+")")
 	out, err := exec.Command(xz, "-dc", path).Output()
 	if err != nil {
 		t.Fatalf("xz -dc %s: %v", path, err)

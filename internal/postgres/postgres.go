@@ -15,9 +15,10 @@ import (
 
 // Dialect is PostgreSQL's flavour of SQL for the shared store.
 var Dialect = sqlstore.Dialect{
-	Name:      "postgres",
-	Numbered:  true,
-	LockUsers: "LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE",
+	Name:        "postgres",
+	Numbered:    true,
+	LockUsers:   "LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE",
+	TableExists: `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`,
 	IsUnique: func(err error) bool {
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/fixture"
 	"github.com/certlab/certlab/internal/postgres"
 	"github.com/certlab/certlab/internal/sqlstore"
 	"github.com/certlab/certlab/internal/storetest"
@@ -18,17 +20,24 @@ import (
 
 var schemaSeq atomic.Int64
 
-// MustOpen returns a store on a fresh schema of the test server named by
-// CERTLAB_TEST_POSTGRES. Without it the test is skipped locally and fails
-// under CI, where scripts/test always starts a server.
+// MustOpen returns a store on a fresh, migrated schema of the test server
+// named by CERTLAB_TEST_POSTGRES. Without it the test fails in CI and is
+// skipped elsewhere (fixture.NeedTool); scripts/test always starts a server.
 func MustOpen(t testing.TB) *sqlstore.Store {
+	t.Helper()
+	s := openEmpty(t)
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// openEmpty returns a store on a fresh schema that is not migrated.
+func openEmpty(t testing.TB) *sqlstore.Store {
 	t.Helper()
 	dsn := os.Getenv("CERTLAB_TEST_POSTGRES")
 	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CERTLAB_TEST_POSTGRES is not set: CI must run the PostgreSQL tests (use scripts/test)")
-		}
-		t.Skip("CERTLAB_TEST_POSTGRES not set: PostgreSQL tests skipped (scripts/test starts a server)")
+		fixture.NeedTool(t, "PostgreSQL", errors.New("CERTLAB_TEST_POSTGRES is not set"), "run the tests with scripts/test, which starts a throwaway server")
 	}
 	ctx := context.Background()
 	admin, err := postgres.Open(ctx, dsn)
@@ -55,9 +64,6 @@ func MustOpen(t testing.TB) *sqlstore.Store {
 		admin.DB().ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 		admin.Close()
 	})
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return s
 }
 
@@ -67,6 +73,14 @@ func TestContract(t *testing.T) {
 
 func TestStudyContract(t *testing.T) {
 	storetest.RunStudy(t, func(t *testing.T) storetest.StudyStore { return MustOpen(t) })
+}
+
+func TestSchemaCheck(t *testing.T) {
+	storetest.RunSchema(t, func(t *testing.T) storetest.SchemaStore { return openEmpty(t) })
+}
+
+func TestSittingRenameMigration(t *testing.T) {
+	storetest.RunSittingRename(t, func(t *testing.T) storetest.SchemaStore { return openEmpty(t) })
 }
 
 func TestSearchPathIsolation(t *testing.T) {

@@ -18,7 +18,8 @@ import (
 
 // Dialect is SQLite's flavour of SQL for the shared store.
 var Dialect = sqlstore.Dialect{
-	Name: "sqlite",
+	Name:        "sqlite",
+	TableExists: `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`,
 	IsUnique: func(err error) bool {
 		var e *sqlite.Error
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)

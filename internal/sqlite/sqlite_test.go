@@ -33,27 +33,19 @@ func TestStudyContract(t *testing.T) {
 	storetest.RunStudy(t, func(t *testing.T) storetest.StudyStore { return MustOpen(t).(storetest.StudyStore) })
 }
 
-func TestSchemaCheck(t *testing.T) {
-	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
+// openEmpty opens a new database file that is not migrated.
+func openEmpty(t *testing.T) storetest.SchemaStore {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	if code := certlab.ErrorCode(s.CheckSchema(ctx)); code != certlab.ESCHEMA {
-		t.Fatalf("fresh database: code %q, want %q", code, certlab.ESCHEMA)
-	}
-	n, err := s.Migrate(ctx)
-	if err != nil || n == 0 {
-		t.Fatalf("migrate: %d %v", n, err)
-	}
-	if err := s.CheckSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := s.Migrate(ctx); n != 0 {
-		t.Fatalf("second migrate applied %d", n)
-	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
+
+func TestSchemaCheck(t *testing.T) { storetest.RunSchema(t, openEmpty) }
+
+func TestSittingRenameMigration(t *testing.T) { storetest.RunSittingRename(t, openEmpty) }
 
 // BenchmarkSaveResponse: go test ./internal/sqlite -run XXX -bench SaveResponse
 func BenchmarkSaveResponse(b *testing.B) {

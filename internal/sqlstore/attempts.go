@@ -59,8 +59,8 @@ func (s *Store) CreateAttempt(ctx context.Context, a *certlab.Attempt) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		a.UserID, a.ExamID, a.Mode, a.Status, a.Seed, string(form), a.Section, a.Position, a.ExtraTimePct, ms(a.CreatedAt), msPtr(a.StartedAt), msPtr(a.Deadline)).Scan(&a.ID)
 	if err != nil && s.d.IsUnique(err) {
-		// attempts_one_sitting: one open exam attempt per candidate.
-		return certlab.Errorf(certlab.ESITTING, "you are already sitting an exam: submit it before starting another")
+		// attempts_one_open_exam: one open exam attempt per candidate.
+		return certlab.Errorf(certlab.EEXAMOPEN, "you are already taking an exam: submit it before starting another")
 	}
 	if err != nil {
 		return fmt.Errorf("insert attempt: %w", err)

@@ -10,39 +10,39 @@ import (
 	"github.com/certlab/certlab"
 )
 
-const examSessionCols = `id, exam_id, starts_at, time_zone, capacity, booked, delivery, location, proctored, created_by, created_at`
+const sittingCols = `id, exam_id, starts_at, time_zone, capacity, booked, delivery, location, proctored, created_by, created_at`
 
-func scanExamSession(row interface{ Scan(...any) error }) (*certlab.ExamSession, error) {
-	es := &certlab.ExamSession{}
+func scanSitting(row interface{ Scan(...any) error }) (*certlab.Sitting, error) {
+	st := &certlab.Sitting{}
 	var starts, created int64
-	if err := row.Scan(&es.ID, &es.ExamID, &starts, &es.TimeZone, &es.Capacity, &es.Booked, &es.Delivery, &es.Location,
-		&es.Proctored, &es.CreatedBy, &created); err != nil {
+	if err := row.Scan(&st.ID, &st.ExamID, &starts, &st.TimeZone, &st.Capacity, &st.Booked, &st.Delivery, &st.Location,
+		&st.Proctored, &st.CreatedBy, &created); err != nil {
 		return nil, err
 	}
-	es.StartsAt, es.CreatedAt = fromMS(starts), fromMS(created)
-	return es, nil
+	st.StartsAt, st.CreatedAt = fromMS(starts), fromMS(created)
+	return st, nil
 }
 
-// CreateExamSession stores a new exam session.
-func (s *Store) CreateExamSession(ctx context.Context, es *certlab.ExamSession) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO exam_sessions (exam_id, starts_at, time_zone, capacity, booked, delivery, location, proctored, created_by, created_at)
+// CreateSitting stores a new sitting.
+func (s *Store) CreateSitting(ctx context.Context, st *certlab.Sitting) error {
+	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO sittings (exam_id, starts_at, time_zone, capacity, booked, delivery, location, proctored, created_by, created_at)
 		VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id`),
-		es.ExamID, ms(es.StartsAt), es.TimeZone, es.Capacity, es.Delivery, es.Location, es.Proctored, es.CreatedBy, ms(es.CreatedAt)).Scan(&es.ID)
+		st.ExamID, ms(st.StartsAt), st.TimeZone, st.Capacity, st.Delivery, st.Location, st.Proctored, st.CreatedBy, ms(st.CreatedAt)).Scan(&st.ID)
 	if err != nil {
-		return fmt.Errorf("insert exam session: %w", err)
+		return fmt.Errorf("insert sitting: %w", err)
 	}
-	es.Booked = 0
+	st.Booked = 0
 	return nil
 }
 
-// ExamSession returns one exam session.
-func (s *Store) ExamSession(ctx context.Context, id int64) (*certlab.ExamSession, error) {
-	es, err := scanExamSession(s.db.QueryRowContext(ctx, s.q(`SELECT `+examSessionCols+` FROM exam_sessions WHERE id = ?`), id))
-	return es, notFound(err, "exam session %d not found", id)
+// Sitting returns one sitting.
+func (s *Store) Sitting(ctx context.Context, id int64) (*certlab.Sitting, error) {
+	st, err := scanSitting(s.db.QueryRowContext(ctx, s.q(`SELECT `+sittingCols+` FROM sittings WHERE id = ?`), id))
+	return st, notFound(err, "sitting %d not found", id)
 }
 
-// ExamSessions lists sessions matching f by start time.
-func (s *Store) ExamSessions(ctx context.Context, f certlab.ExamSessionFilter) ([]*certlab.ExamSession, error) {
+// Sittings lists sittings matching f by start time.
+func (s *Store) Sittings(ctx context.Context, f certlab.SittingFilter) ([]*certlab.Sitting, error) {
 	var where []string
 	var args []any
 	if f.ExamID != "" {
@@ -54,58 +54,58 @@ func (s *Store) ExamSessions(ctx context.Context, f certlab.ExamSessionFilter) (
 	if f.StartsBefore != nil {
 		where, args = append(where, "starts_at <= ?"), append(args, ms(*f.StartsBefore))
 	}
-	query := `SELECT ` + examSessionCols + ` FROM exam_sessions`
+	query := `SELECT ` + sittingCols + ` FROM sittings`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
 	rows, err := s.db.QueryContext(ctx, s.q(query+` ORDER BY starts_at, id`), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list exam sessions: %w", err)
+		return nil, fmt.Errorf("list sittings: %w", err)
 	}
 	defer rows.Close()
-	var out []*certlab.ExamSession
+	var out []*certlab.Sitting
 	for rows.Next() {
-		es, err := scanExamSession(rows)
+		st, err := scanSitting(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list exam sessions: %w", err)
+			return nil, fmt.Errorf("list sittings: %w", err)
 		}
-		out = append(out, es)
+		out = append(out, st)
 	}
 	return out, rows.Err()
 }
 
-// takeSeat books one seat of the session inside tx; a full session is an
-// ECONFLICT error. The conditional UPDATE row-locks the session, so two
+// takeSeat books one seat of the sitting inside tx; a full sitting is an
+// ECONFLICT error. The conditional UPDATE row-locks the sitting, so two
 // bookings cannot both take the last seat.
-func (s *Store) takeSeat(ctx context.Context, tx *sql.Tx, sessionID int64) error {
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE exam_sessions SET booked = booked + 1 WHERE id = ? AND booked < capacity`), sessionID)
+func (s *Store) takeSeat(ctx context.Context, tx *sql.Tx, sittingID int64) error {
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE sittings SET booked = booked + 1 WHERE id = ? AND booked < capacity`), sittingID)
 	if err != nil {
-		return fmt.Errorf("take a seat of session %d: %w", sessionID, err)
+		return fmt.Errorf("take a seat of sitting %d: %w", sittingID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		var one int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM exam_sessions WHERE id = ?`), sessionID).Scan(&one); err != nil {
-			return notFound(err, "exam session %d not found", sessionID)
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM sittings WHERE id = ?`), sittingID).Scan(&one); err != nil {
+			return notFound(err, "sitting %d not found", sittingID)
 		}
-		return certlab.Errorf(certlab.ECONFLICT, "exam session %d is full", sessionID)
+		return certlab.Errorf(certlab.ECONFLICT, "sitting %d is full", sittingID)
 	}
 	return nil
 }
 
-func (s *Store) releaseSeat(ctx context.Context, tx *sql.Tx, sessionID int64) error {
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE exam_sessions SET booked = booked - 1 WHERE id = ? AND booked > 0`), sessionID); err != nil {
-		return fmt.Errorf("release a seat of session %d: %w", sessionID, err)
+func (s *Store) releaseSeat(ctx context.Context, tx *sql.Tx, sittingID int64) error {
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE sittings SET booked = booked - 1 WHERE id = ? AND booked > 0`), sittingID); err != nil {
+		return fmt.Errorf("release a seat of sitting %d: %w", sittingID, err)
 	}
 	return nil
 }
 
-const appointmentCols = `a.id, a.session_id, a.user_id, a.status, a.booked_at, a.updated_at, a.checked_in_at, a.attempt_id`
+const appointmentCols = `a.id, a.sitting_id, a.user_id, a.status, a.booked_at, a.updated_at, a.checked_in_at, a.attempt_id`
 
 func scanAppointment(row interface{ Scan(...any) error }) (*certlab.Appointment, error) {
 	ap := &certlab.Appointment{}
 	var booked, updated int64
 	var checked, attempt sql.NullInt64
-	if err := row.Scan(&ap.ID, &ap.SessionID, &ap.UserID, &ap.Status, &booked, &updated, &checked, &attempt); err != nil {
+	if err := row.Scan(&ap.ID, &ap.SittingID, &ap.UserID, &ap.Status, &booked, &updated, &checked, &attempt); err != nil {
 		return nil, err
 	}
 	ap.BookedAt, ap.UpdatedAt, ap.CheckedInAt = fromMS(booked), fromMS(updated), fromNullMS(checked)
@@ -122,14 +122,14 @@ func (s *Store) BookAppointment(ctx context.Context, ap *certlab.Appointment) er
 	}
 	ap.Status = certlab.AppointmentBooked
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.takeSeat(ctx, tx, ap.SessionID); err != nil {
+		if err := s.takeSeat(ctx, tx, ap.SittingID); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO appointments (session_id, user_id, status, booked_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
-			ap.SessionID, ap.UserID, ap.Status, ms(ap.BookedAt), ms(ap.UpdatedAt)).Scan(&ap.ID)
+		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO appointments (sitting_id, user_id, status, booked_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+			ap.SittingID, ap.UserID, ap.Status, ms(ap.BookedAt), ms(ap.UpdatedAt)).Scan(&ap.ID)
 		if err != nil {
 			if s.d.IsUnique(err) {
-				return certlab.Errorf(certlab.ECONFLICT, "user %d already has a booking for exam session %d", ap.UserID, ap.SessionID)
+				return certlab.Errorf(certlab.ECONFLICT, "user %d already has a booking for sitting %d", ap.UserID, ap.SittingID)
 			}
 			return fmt.Errorf("insert appointment: %w", err)
 		}
@@ -143,27 +143,27 @@ func (s *Store) Appointment(ctx context.Context, id int64) (*certlab.Appointment
 	return ap, notFound(err, "appointment %d not found", id)
 }
 
-// Appointments lists appointments matching f by session start.
+// Appointments lists appointments matching f by sitting start.
 func (s *Store) Appointments(ctx context.Context, f certlab.AppointmentFilter) ([]*certlab.Appointment, error) {
 	var where []string
 	var args []any
 	if f.UserID != nil {
 		where, args = append(where, "a.user_id = ?"), append(args, *f.UserID)
 	}
-	if f.SessionID != nil {
-		where, args = append(where, "a.session_id = ?"), append(args, *f.SessionID)
+	if f.SittingID != nil {
+		where, args = append(where, "a.sitting_id = ?"), append(args, *f.SittingID)
 	}
 	if f.Status != "" {
 		where, args = append(where, "a.status = ?"), append(args, f.Status)
 	}
-	if f.SessionStartsBefore != nil {
-		where, args = append(where, "es.starts_at <= ?"), append(args, ms(*f.SessionStartsBefore))
+	if f.SittingStartsBefore != nil {
+		where, args = append(where, "st.starts_at <= ?"), append(args, ms(*f.SittingStartsBefore))
 	}
-	query := `SELECT ` + appointmentCols + ` FROM appointments a JOIN exam_sessions es ON es.id = a.session_id`
+	query := `SELECT ` + appointmentCols + ` FROM appointments a JOIN sittings st ON st.id = a.sitting_id`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query+` ORDER BY es.starts_at, a.id`), args...)
+	rows, err := s.db.QueryContext(ctx, s.q(query+` ORDER BY st.starts_at, a.id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list appointments: %w", err)
 	}
@@ -179,8 +179,8 @@ func (s *Store) Appointments(ctx context.Context, f certlab.AppointmentFilter) (
 	return out, rows.Err()
 }
 
-// MoveAppointment moves a booked appointment to another session.
-func (s *Store) MoveAppointment(ctx context.Context, id, toSession int64, at time.Time) (*certlab.Appointment, error) {
+// MoveAppointment moves a booked appointment to another sitting.
+func (s *Store) MoveAppointment(ctx context.Context, id, toSitting int64, at time.Time) (*certlab.Appointment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		ap, err := scanAppointment(tx.QueryRowContext(ctx, s.q(`SELECT `+appointmentCols+` FROM appointments a WHERE a.id = ?`), id))
 		if err != nil {
@@ -189,19 +189,19 @@ func (s *Store) MoveAppointment(ctx context.Context, id, toSession int64, at tim
 		if ap.Status != certlab.AppointmentBooked {
 			return certlab.Errorf(certlab.ECONFLICT, "appointment %d is %s, not booked", id, ap.Status)
 		}
-		if ap.SessionID == toSession {
-			return certlab.Errorf(certlab.EINVALID, "appointment %d is already in session %d", id, toSession)
+		if ap.SittingID == toSitting {
+			return certlab.Errorf(certlab.EINVALID, "appointment %d is already in sitting %d", id, toSitting)
 		}
-		if err := s.takeSeat(ctx, tx, toSession); err != nil {
+		if err := s.takeSeat(ctx, tx, toSitting); err != nil {
 			return err
 		}
-		if err := s.releaseSeat(ctx, tx, ap.SessionID); err != nil {
+		if err := s.releaseSeat(ctx, tx, ap.SittingID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE appointments SET session_id = ?, updated_at = ? WHERE id = ? AND status = ?`), toSession, ms(at), id, certlab.AppointmentBooked)
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE appointments SET sitting_id = ?, updated_at = ? WHERE id = ? AND status = ?`), toSitting, ms(at), id, certlab.AppointmentBooked)
 		if err != nil {
 			if s.d.IsUnique(err) {
-				return certlab.Errorf(certlab.ECONFLICT, "user %d already has a booking for exam session %d", ap.UserID, toSession)
+				return certlab.Errorf(certlab.ECONFLICT, "user %d already has a booking for sitting %d", ap.UserID, toSitting)
 			}
 			return fmt.Errorf("move appointment %d: %w", id, err)
 		}
@@ -219,8 +219,8 @@ func (s *Store) MoveAppointment(ctx context.Context, id, toSession int64, at tim
 // SetAppointmentStatus moves an appointment between states.
 func (s *Store) SetAppointmentStatus(ctx context.Context, id int64, from, to string, at time.Time, attemptID *int64) (*certlab.Appointment, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var sessionID int64
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT session_id FROM appointments WHERE id = ?`), id).Scan(&sessionID); err != nil {
+		var sittingID int64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT sitting_id FROM appointments WHERE id = ?`), id).Scan(&sittingID); err != nil {
 			return notFound(err, "appointment %d not found", id)
 		}
 		var checked any
@@ -236,7 +236,7 @@ func (s *Store) SetAppointmentStatus(ctx context.Context, id int64, from, to str
 			return certlab.Errorf(certlab.ECONFLICT, "appointment %d is no longer %s", id, from)
 		}
 		if to == certlab.AppointmentCancelled {
-			return s.releaseSeat(ctx, tx, sessionID)
+			return s.releaseSeat(ctx, tx, sittingID)
 		}
 		return nil
 	})

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,6 +33,9 @@ type Dialect struct {
 	LockUsers string
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
+	// TableExists counts the tables named by its one ? parameter in the
+	// current schema (0 or 1).
+	TableExists string
 }
 
 // Store is the SQL implementation of certlab.Store.
@@ -79,6 +83,14 @@ type migration struct {
 	sql     string
 }
 
+func migrationVersion(name string) (int, error) {
+	v, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+	if err != nil {
+		return 0, fmt.Errorf("migration %s: name must start with a number", name)
+	}
+	return v, nil
+}
+
 func (s *Store) migrations() ([]migration, error) {
 	dir := "migrations/" + s.d.Name
 	entries, err := fs.ReadDir(migrations, dir)
@@ -87,9 +99,9 @@ func (s *Store) migrations() ([]migration, error) {
 	}
 	var ms []migration
 	for _, e := range entries {
-		v, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+		v, err := migrationVersion(e.Name())
 		if err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number", e.Name())
+			return nil, err
 		}
 		b, err := fs.ReadFile(migrations, dir+"/"+e.Name())
 		if err != nil {
@@ -101,15 +113,36 @@ func (s *Store) migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// SchemaVersion returns the applied and the latest schema versions.
-func (s *Store) SchemaVersion(ctx context.Context) (applied, latest int, err error) {
-	ms, err := s.migrations()
+// latestVersion is the version of the newest embedded migration.
+func (s *Store) latestVersion() (int, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+s.d.Name)
 	if err != nil {
+		return 0, err
+	}
+	latest := 0
+	for _, e := range entries {
+		v, err := migrationVersion(e.Name())
+		if err != nil {
+			return 0, err
+		}
+		latest = max(latest, v)
+	}
+	return latest, nil
+}
+
+// SchemaVersion returns the applied and the latest schema versions. It
+// only reads (a readiness probe calls it): a database never migrated is at
+// version 0.
+func (s *Store) SchemaVersion(ctx context.Context) (applied, latest int, err error) {
+	if latest, err = s.latestVersion(); err != nil {
 		return 0, 0, err
 	}
-	latest = ms[len(ms)-1].version
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		return 0, 0, fmt.Errorf("create schema_migrations: %w", err)
+	var n int
+	if err := s.db.QueryRowContext(ctx, s.q(s.d.TableExists), "schema_migrations").Scan(&n); err != nil {
+		return 0, 0, fmt.Errorf("look for schema_migrations: %w", err)
+	}
+	if n == 0 {
+		return 0, latest, nil
 	}
 	var v sql.NullInt64
 	if err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
@@ -121,6 +154,15 @@ func (s *Store) SchemaVersion(ctx context.Context) (applied, latest int, err err
 // Migrate applies the migrations not applied yet, each in its own
 // transaction, and returns how many it applied.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
+	return s.MigrateTo(ctx, math.MaxInt)
+}
+
+// MigrateTo is Migrate up to and including version (tests of a migration
+// on data written by the schema before it).
+func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
 	applied, _, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return 0, err
@@ -128,7 +170,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	ms, _ := s.migrations()
 	n := 0
 	for _, m := range ms {
-		if m.version <= applied {
+		if m.version <= applied || m.version > version {
 			continue
 		}
 		err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -146,7 +188,8 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// CheckSchema returns an ESCHEMA error if migrations are pending.
+// CheckSchema returns an ESCHEMA error if migrations are pending or the
+// schema is newer than this binary. It only reads.
 func (s *Store) CheckSchema(ctx context.Context) error {
 	applied, latest, err := s.SchemaVersion(ctx)
 	if err != nil {

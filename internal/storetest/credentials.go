@@ -164,50 +164,50 @@ func testRemindersAndShares(t *testing.T, s certlab.Store) {
 	wantCode(t, err, certlab.ENOTFOUND)
 }
 
-func mustSession(t *testing.T, s certlab.Store, by *certlab.User, starts time.Time, capacity int) *certlab.ExamSession {
+func mustSitting(t *testing.T, s certlab.Store, by *certlab.User, starts time.Time, capacity int) *certlab.Sitting {
 	t.Helper()
-	es := &certlab.ExamSession{ExamID: "demo", StartsAt: starts, TimeZone: "Europe/Paris", Capacity: capacity, Delivery: certlab.DeliveryTestCentre,
+	st := &certlab.Sitting{ExamID: "demo", StartsAt: starts, TimeZone: "Europe/Paris", Capacity: capacity, Delivery: certlab.DeliveryTestCentre,
 		Location: "Room 1", Proctored: true, CreatedBy: by.ID, CreatedAt: t0}
-	if err := s.CreateExamSession(context.Background(), es); err != nil {
+	if err := s.CreateSitting(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
-	return es
+	return st
 }
 
 func testAppointments(t *testing.T, s certlab.Store) {
 	ctx := context.Background()
 	admin := MustUser(t, s, "admin@example.org")
 	a, b := MustUser(t, s, "a@example.org"), MustUser(t, s, "b@example.org")
-	s1 := mustSession(t, s, admin, t0.Add(48*time.Hour), 1)
-	s2 := mustSession(t, s, admin, t0.Add(96*time.Hour), 2)
-	got, err := s.ExamSession(ctx, s1.ID)
+	s1 := mustSitting(t, s, admin, t0.Add(48*time.Hour), 1)
+	s2 := mustSitting(t, s, admin, t0.Add(96*time.Hour), 2)
+	got, err := s.Sitting(ctx, s1.ID)
 	if err != nil || !got.Proctored || got.TimeZone != "Europe/Paris" || !got.StartsAt.Equal(s1.StartsAt) {
-		t.Fatalf("session %+v %v", got, err)
+		t.Fatalf("sitting %+v %v", got, err)
 	}
-	apA := &certlab.Appointment{SessionID: s1.ID, UserID: a.ID, BookedAt: t0}
+	apA := &certlab.Appointment{SittingID: s1.ID, UserID: a.ID, BookedAt: t0}
 	if err := s.BookAppointment(ctx, apA); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, s.BookAppointment(ctx, &certlab.Appointment{SessionID: s1.ID, UserID: b.ID, BookedAt: t0}), certlab.ECONFLICT) // full
-	wantCode(t, s.BookAppointment(ctx, &certlab.Appointment{SessionID: 999, UserID: b.ID, BookedAt: t0}), certlab.ENOTFOUND)
-	apB := &certlab.Appointment{SessionID: s2.ID, UserID: b.ID, BookedAt: t0}
+	wantCode(t, s.BookAppointment(ctx, &certlab.Appointment{SittingID: s1.ID, UserID: b.ID, BookedAt: t0}), certlab.ECONFLICT) // full
+	wantCode(t, s.BookAppointment(ctx, &certlab.Appointment{SittingID: 999, UserID: b.ID, BookedAt: t0}), certlab.ENOTFOUND)
+	apB := &certlab.Appointment{SittingID: s2.ID, UserID: b.ID, BookedAt: t0}
 	if err := s.BookAppointment(ctx, apB); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, s.BookAppointment(ctx, &certlab.Appointment{SessionID: s2.ID, UserID: b.ID, BookedAt: t0}), certlab.ECONFLICT) // twice
-	if got, _ := s.ExamSession(ctx, s2.ID); got.Booked != 1 {
+	wantCode(t, s.BookAppointment(ctx, &certlab.Appointment{SittingID: s2.ID, UserID: b.ID, BookedAt: t0}), certlab.ECONFLICT) // twice
+	if got, _ := s.Sitting(ctx, s2.ID); got.Booked != 1 {
 		t.Fatalf("a refused double booking took a seat: booked %d", got.Booked)
 	}
 
 	// A moves to s2: s1 frees its seat, s2 fills up.
 	moved, err := s.MoveAppointment(ctx, apA.ID, s2.ID, t0.Add(time.Hour))
-	if err != nil || moved.SessionID != s2.ID {
+	if err != nil || moved.SittingID != s2.ID {
 		t.Fatalf("move: %+v %v", moved, err)
 	}
-	if g1, _ := s.ExamSession(ctx, s1.ID); g1.Booked != 0 {
+	if g1, _ := s.Sitting(ctx, s1.ID); g1.Booked != 0 {
 		t.Fatalf("s1 booked %d after the move, want 0", g1.Booked)
 	}
-	if g2, _ := s.ExamSession(ctx, s2.ID); g2.Booked != 2 {
+	if g2, _ := s.Sitting(ctx, s2.ID); g2.Booked != 2 {
 		t.Fatalf("s2 booked %d, want 2", g2.Booked)
 	}
 	_, err = s.MoveAppointment(ctx, apB.ID, s2.ID, t0)
@@ -219,7 +219,7 @@ func testAppointments(t *testing.T, s certlab.Store) {
 	}
 	_, err = s.SetAppointmentStatus(ctx, apB.ID, certlab.AppointmentBooked, certlab.AppointmentCancelled, t0.Add(2*time.Hour), nil)
 	wantCode(t, err, certlab.ECONFLICT)
-	if g2, _ := s.ExamSession(ctx, s2.ID); g2.Booked != 1 {
+	if g2, _ := s.Sitting(ctx, s2.ID); g2.Booked != 1 {
 		t.Fatalf("s2 booked %d after a cancellation, want 1", g2.Booked)
 	}
 	// Check-in records the time; the attempt is linked later.
@@ -233,7 +233,7 @@ func testAppointments(t *testing.T, s certlab.Store) {
 		t.Fatalf("link attempt %+v %v", in, err)
 	}
 	before := s2.StartsAt
-	list, err := s.Appointments(ctx, certlab.AppointmentFilter{SessionStartsBefore: &before, Status: certlab.AppointmentCheckedIn})
+	list, err := s.Appointments(ctx, certlab.AppointmentFilter{SittingStartsBefore: &before, Status: certlab.AppointmentCheckedIn})
 	if err != nil || len(list) != 1 || list[0].ID != apA.ID {
 		t.Fatalf("appointments %v %v", list, err)
 	}
@@ -241,16 +241,16 @@ func testAppointments(t *testing.T, s certlab.Store) {
 	if err != nil || len(mine) != 1 || mine[0].Status != certlab.AppointmentCancelled {
 		t.Fatalf("b's appointments %v %v", mine, err)
 	}
-	sessions, err := s.ExamSessions(ctx, certlab.ExamSessionFilter{ExamID: "demo", StartsAfter: &before})
-	if err != nil || len(sessions) != 1 || sessions[0].ID != s2.ID {
-		t.Fatalf("sessions after %v: %v %v", before, sessions, err)
+	sittings, err := s.Sittings(ctx, certlab.SittingFilter{ExamID: "demo", StartsAfter: &before})
+	if err != nil || len(sittings) != 1 || sittings[0].ID != s2.ID {
+		t.Fatalf("sittings after %v: %v %v", before, sittings, err)
 	}
 }
 
 func testConcurrentBookings(t *testing.T, s certlab.Store) {
 	ctx := context.Background()
 	admin := MustUser(t, s, "admin@example.org")
-	es := mustSession(t, s, admin, t0.Add(48*time.Hour), 3)
+	st := mustSitting(t, s, admin, t0.Add(48*time.Hour), 3)
 	var users []*certlab.User
 	for i := range 8 {
 		users = append(users, MustUser(t, s, "u"+string(rune('a'+i))+"@example.org"))
@@ -259,7 +259,7 @@ func testConcurrentBookings(t *testing.T, s certlab.Store) {
 	errs := make([]error, len(users))
 	for i, u := range users {
 		wg.Go(func() {
-			errs[i] = s.BookAppointment(ctx, &certlab.Appointment{SessionID: es.ID, UserID: u.ID, BookedAt: t0})
+			errs[i] = s.BookAppointment(ctx, &certlab.Appointment{SittingID: st.ID, UserID: u.ID, BookedAt: t0})
 		})
 	}
 	wg.Wait()
@@ -273,7 +273,7 @@ func testConcurrentBookings(t *testing.T, s certlab.Store) {
 			t.Fatalf("booking failed unexpectedly: %v", err)
 		}
 	}
-	got, _ := s.ExamSession(ctx, es.ID)
+	got, _ := s.Sitting(ctx, st.ID)
 	if ok != 3 || got.Booked != 3 {
 		t.Fatalf("%d bookings succeeded and %d seats are taken, want 3 and 3", ok, got.Booked)
 	}

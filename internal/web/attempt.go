@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/internal/api"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/httperror"
 )
 
 // attemptID reads the {id} path value.
@@ -303,7 +303,7 @@ func (h *Handler) autosave(w http.ResponseWriter, r *http.Request, u *certlab.Us
 		if code == certlab.EINTERNAL {
 			h.cfg.Logger.Error("autosave", "err", err)
 		}
-		reply(api.StatusOf(code), map[string]any{"error": map[string]string{"code": code, "message": certlab.ErrorMessage(err)}})
+		reply(httperror.Status(code), map[string]any{"error": map[string]string{"code": code, "message": certlab.ErrorMessage(err)}})
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/internal/api"
-	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/session"
 )
 
 type authData struct {
@@ -16,7 +16,7 @@ type authData struct {
 }
 
 func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
-	if api.UserFrom(r.Context()) != nil {
+	if session.UserFrom(r.Context()) != nil {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
@@ -33,17 +33,16 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
-	u, err := h.cfg.Store.UserByEmail(r.Context(), email)
-	if err == nil {
-		err = auth.VerifyPassword(password, u.PasswordHash)
-	} else {
-		_ = auth.VerifyPassword(password, h.dummy)
-	}
-	if err != nil {
+	u, err := h.cfg.Accounts.SignIn(r.Context(), email, password)
+	if certlab.ErrorCode(err) == certlab.EUNAUTHORIZED {
 		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Sign in", Error: "Wrong e-mail or password.", Data: authData{Email: email, Next: next}})
 		return
 	}
-	if _, err := api.StartSession(r.Context(), w, h.cfg.Store, u, h.cfg.Now(), h.cfg.SecureCookies); err != nil {
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, err := h.cfg.Sessions.Start(r.Context(), w, u); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -60,26 +59,26 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusBadRequest, "register", page{Title: "Create an account", Error: "The two passwords differ.", Data: authData{Email: email, Name: name}})
 		return
 	}
-	u, err := api.NewUser(r.Context(), h.cfg.Store, h.cfg.PasswordParams, email, name, password, certlab.RoleCandidate, true)
+	u, err := h.cfg.Accounts.Register(r.Context(), email, name, password)
 	if err != nil {
 		if code := certlab.ErrorCode(err); code == certlab.EINVALID || code == certlab.ECONFLICT {
-			h.render(w, r, api.StatusOf(code), "register", page{Title: "Create an account", Error: certlab.ErrorMessage(err), Data: authData{Email: email, Name: name}})
+			h.render(w, r, httperror.Status(code), "register", page{Title: "Create an account", Error: certlab.ErrorMessage(err), Data: authData{Email: email, Name: name}})
 			return
 		}
 		h.fail(w, r, err)
 		return
 	}
 	h.cfg.Logger.Info("user registered", "user", u.ID, "role", u.Role, "via", "web")
-	if _, err := api.StartSession(r.Context(), w, h.cfg.Store, u, h.cfg.Now(), h.cfg.SecureCookies); err != nil {
+	if _, err := h.cfg.Sessions.Start(r.Context(), w, u); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// signout ends the session (the API already checked its CSRF token).
+// signout ends the session (the session middleware checked its CSRF token).
 func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
-	if err := api.EndSession(r.Context(), w, h.cfg.Store, api.SessionFrom(r.Context()), h.cfg.SecureCookies); err != nil {
+	if err := h.cfg.Sessions.End(r.Context(), w, session.SessionFrom(r.Context())); err != nil {
 		h.fail(w, r, err)
 		return
 	}

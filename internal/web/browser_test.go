@@ -9,22 +9,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/certlab/certlab"
 	"github.com/chromedp/chromedp"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/fixture"
 )
 
 const chromiumPath = "/usr/bin/chromium"
 
-// newChromium starts headless Chromium for a test, or skips the test when
-// Chromium is missing outside CI (under CI=true a missing browser fails).
+// newChromium starts headless Chromium for a test; a missing Chromium
+// fails the test in CI and skips it elsewhere (fixture.NeedTool).
 func newChromium(t *testing.T) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is missing (install the Debian package chromium): the browser tests must run in CI", chromiumPath)
-		}
-		t.Skipf("skipping the browser test: %s is missing (apt-get install -y chromium)", chromiumPath)
-	}
+	_, err := os.Stat(chromiumPath)
+	fixture.NeedTool(t, "Chromium", err, "apt-get install -y chromium")
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless,

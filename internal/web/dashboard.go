@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/internal/api"
 	"github.com/certlab/certlab/internal/chart"
+	"github.com/certlab/certlab/internal/session"
 )
 
 type dashboardData struct {
@@ -40,7 +40,7 @@ type attemptRow struct {
 // dashboard is the start page: programs and exams with readiness and due
 // reviews, and the latest attempts.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
-	u := api.UserFrom(r.Context())
+	u := session.UserFrom(r.Context())
 	if u == nil {
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
 		return

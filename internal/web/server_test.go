@@ -3,31 +3,23 @@ package web_test
 import (
 	"context"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/content"
-	"github.com/certlab/certlab/internal/api"
-	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/exam"
-	"github.com/certlab/certlab/internal/pack"
-	"github.com/certlab/certlab/internal/sqlite"
-	"github.com/certlab/certlab/internal/study"
-	"github.com/certlab/certlab/internal/web"
 )
 
-// testServer is the real API server with the web UI as its fallback, on
-// 127.0.0.1 with the built-in content and a fresh SQLite database.
+// testServer is the real application (app.New) on 127.0.0.1 with the
+// built-in content, a fresh SQLite database, the real clock and a fixed
+// form seed; credentials are off.
 type testServer struct {
 	URL     string
 	Store   certlab.Store
@@ -35,45 +27,10 @@ type testServer struct {
 	Engine  *exam.Engine
 }
 
-// builtin loads the built-in content once for all tests; the catalog is
-// read-only after loading.
-var builtin = sync.OnceValues(func() (*certlab.Catalog, pack.Diagnostics) { return pack.Load(content.FS, "content") })
-
 func startServer(t testing.TB) *testServer {
 	t.Helper()
-	cat, diags := builtin()
-	if diags.Errors() > 0 {
-		t.Fatalf("built-in content has errors: %v", diags)
-	}
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	if err != nil {
-		t.Fatalf("open test database: %v", err)
-	}
-	if _, err := store.Migrate(ctx); err != nil {
-		t.Fatalf("migrate test database: %v", err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	studies, err := study.New(store, store, cat, time.Now, 0.9)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := &exam.Engine{Store: store, Catalog: cat, Now: time.Now, Logger: logger, Seed: func() int64 { return 20261125 },
-		Due: studies.DueItems, Adaptive: studies.NextAdaptive}
-	params := auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32}
-	ui, err := web.New(web.Config{Store: store, Catalog: cat, Engine: eng, Study: studies, Logger: logger, Now: time.Now, PasswordParams: params})
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	srv := &api.Server{Store: store, Catalog: cat, Engine: eng, Logger: logger, Now: time.Now, Study: studies, PasswordParams: params, Fallback: ui}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv.Handler()}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close(); store.Close() })
-	return &testServer{URL: "http://" + ln.Addr().String(), Store: store, Catalog: cat, Engine: eng}
+	a := apptest.Start(t, app.Config{Seed: func() int64 { return 20261125 }})
+	return &testServer{URL: a.URL, Store: a.Store, Catalog: a.Catalog, Engine: a.Engine}
 }
 
 // browser is a cookie-keeping HTTP client that behaves like a browser

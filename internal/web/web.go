@@ -1,8 +1,8 @@
 // Package web is certlab's candidate web UI: server-rendered HTML pages for
 // signing in, the dashboard, learning paths, taking exams and practice sets,
-// and score reports. It is mounted as the API server's fallback handler, so
-// every page runs behind the API's sessions, CSRF check and cross-origin
-// protection; scripts only enhance pages that work without them.
+// and score reports. internal/server mounts it beside the JSON API, behind
+// the shared sessions, CSRF check and cross-origin protection
+// (internal/session); scripts only enhance pages that work without them.
 package web
 
 import (
@@ -21,10 +21,11 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
-	"github.com/certlab/certlab/internal/api"
-	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/httperror"
 	"github.com/certlab/certlab/internal/item"
+	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/study"
 )
 
@@ -34,7 +35,7 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Config holds what the web UI needs; cmd/certlab wires it.
+// Config holds what the web UI needs; internal/app wires it.
 type Config struct {
 	Store   certlab.Store
 	Catalog *certlab.Catalog
@@ -42,11 +43,10 @@ type Config struct {
 	// Study gives readiness and due reviews on the dashboard; nil hides them.
 	Study  *study.Service
 	Logger *slog.Logger
-	Now    func() time.Time
-	// SecureCookies marks the session cookie Secure (behind HTTPS).
-	SecureCookies bool
-	// PasswordParams are the argon2id costs for new accounts.
-	PasswordParams auth.Params
+	// Accounts creates accounts and checks passwords.
+	Accounts *account.Service
+	// Sessions starts and ends sign-in sessions.
+	Sessions *session.Manager
 }
 
 // Handler serves the web UI. Create it with New.
@@ -58,7 +58,6 @@ type Handler struct {
 	assetURL map[string]string
 	markdown *markdown
 	items    *template.Template // the item kinds' partials, "item-<type>"
-	dummy    string             // a password hash to compare against for unknown e-mails
 }
 
 type asset struct {
@@ -74,11 +73,8 @@ var pageNames = []string{"signin", "register", "dashboard", "program", "module",
 // New parses the templates and hashes the static assets; a missing or
 // broken template is an error here, at start-up, not on first use.
 func New(cfg Config) (*Handler, error) {
-	if cfg.Store == nil || cfg.Catalog == nil || cfg.Engine == nil {
-		return nil, fmt.Errorf("web: Store, Catalog and Engine are required")
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Store == nil || cfg.Catalog == nil || cfg.Engine == nil || cfg.Accounts == nil || cfg.Sessions == nil {
+		return nil, fmt.Errorf("web: Store, Catalog, Engine, Accounts and Sessions are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -122,9 +118,6 @@ func New(cfg Config) (*Handler, error) {
 			return nil, fmt.Errorf("web: templates/%s.html defines no \"content\" block", name)
 		}
 		h.pages[name] = t
-	}
-	if h.dummy, err = auth.HashPassword("certlab-web-dummy-password", cfg.PasswordParams); err != nil {
-		return nil, fmt.Errorf("web: %w", err)
 	}
 	h.mux = http.NewServeMux()
 	h.routes(h.mux)
@@ -237,9 +230,9 @@ type page struct {
 // a buffer first so a template error becomes a clean internal error.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	if p.User == nil {
-		p.User = api.UserFrom(r.Context())
+		p.User = session.UserFrom(r.Context())
 	}
-	if se := api.SessionFrom(r.Context()); se != nil && p.CSRF == "" {
+	if se := session.SessionFrom(r.Context()); se != nil && p.CSRF == "" {
 		p.CSRF = se.CSRF
 	}
 	var buf bytes.Buffer
@@ -257,13 +250,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 // fail renders the error page: the error's message for coded errors,
 // "internal error" (and a log line with the detail) for the rest.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := certlab.ErrorCode(err)
-	msg := certlab.ErrorMessage(err)
-	if code == certlab.EINTERNAL {
-		h.cfg.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-		msg = "internal error"
-	}
-	status := api.StatusOf(code)
+	httperror.Log(h.cfg.Logger, r, err)
+	code, msg := certlab.ErrorCode(err), certlab.ErrorMessage(err)
+	status := httperror.Status(code)
 	h.render(w, r, status, "error", page{Title: http.StatusText(status), Data: errorData{Status: status, Message: msg, Code: code}})
 }
 
@@ -276,7 +265,7 @@ type errorData struct {
 // signedIn sends visitors without a session to the sign-in page.
 func (h *Handler) signedIn(next func(http.ResponseWriter, *http.Request, *certlab.User)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u := api.UserFrom(r.Context())
+		u := session.UserFrom(r.Context())
 		if u == nil {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

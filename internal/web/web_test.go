@@ -282,6 +282,17 @@ func TestOpenExamPagesHaveNoKeys(t *testing.T) {
 		t.Fatalf("checked %d pages for %d questions", pages, len(a.Form.Questions()))
 	}
 
+	// After submission the report shows no item either: scores by domain
+	// and objective only.
+	if r := b.post("/attempts/"+id+"/submit", url.Values{}, csrf); r.Status != http.StatusOK {
+		t.Fatalf("submit: %d %s", r.Status, text(r.Body))
+	}
+	rep := b.get("/attempts/" + id + "/report")
+	if rep.Status != http.StatusOK {
+		t.Fatalf("report: %d %s", rep.Status, text(rep.Body))
+	}
+	checkPage(rep)
+
 	// The check finds the secrets where they belong: practice feedback.
 	pr := b.start(csrf, url.Values{"exam": {"az-400"}, "mode": {"practice"}, "count": {"1"}, "type": {"single"}})
 	key := keyField.FindStringSubmatch(pr.Body)[1]

@@ -1,0 +1,289 @@
+// Package app builds certlab from its configuration: it opens the store,
+// loads the catalog, creates the services and wires them together once, in
+// order, then composes the HTTP handler and the periodic sweeps. certlab
+// serve and every test server call New, so tests run the wiring that
+// production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/account"
+	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/audit"
+	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/credential"
+	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/pack"
+	"github.com/certlab/certlab/internal/postgres"
+	"github.com/certlab/certlab/internal/proctor"
+	"github.com/certlab/certlab/internal/schedule"
+	"github.com/certlab/certlab/internal/server"
+	"github.com/certlab/certlab/internal/session"
+	"github.com/certlab/certlab/internal/sqlite"
+	"github.com/certlab/certlab/internal/sqlstore"
+	"github.com/certlab/certlab/internal/study"
+	"github.com/certlab/certlab/internal/web"
+)
+
+// Config is everything the application is built from. cmd/certlab fills it
+// from flags and CERTLAB_* variables; tests fill it directly.
+type Config struct {
+	// DB is the database: a SQLite file path, or a postgres:// URL.
+	DB string
+	// Migrate applies pending migrations at start; without it a schema
+	// that is behind is refused.
+	Migrate bool
+	// ContentDir loads the program packs from a folder; "" uses the
+	// built-in packs.
+	ContentDir string
+	// Catalog, when set, is used as is instead of loading packs (tests
+	// share one loaded catalog).
+	Catalog *certlab.Catalog
+	// Logger is the one logger of every part; nil discards.
+	Logger *slog.Logger
+	// Now is the clock of every service; nil means time.Now.
+	Now func() time.Time
+	// Seed returns the seed of each new form; nil draws one at random.
+	Seed func() int64
+	// PasswordParams are the argon2id costs of new password hashes; zero
+	// means auth.DefaultParams.
+	PasswordParams auth.Params
+	// SecureCookies marks the session cookie Secure (behind HTTPS).
+	SecureCookies bool
+	// Retention is the desired retention of spaced review (FSRS), 0.7 to
+	// 0.97; zero means 0.9.
+	Retention float64
+	// Credentials configures issuing; nil disables credentials.
+	Credentials *credential.Config
+	// BookingCutoff is how long before a sitting's start bookings close;
+	// zero means schedule.DefaultBookingCutoff.
+	BookingCutoff time.Duration
+	// Mailer sends reminder e-mails; nil logs them.
+	Mailer credential.Mailer
+	// VerifyLimit bounds public credential verifications per client
+	// address; zero means api.DefaultVerifyRateLimit.
+	VerifyLimit api.VerifyRateLimit
+}
+
+// App is a built certlab: its parts, for the commands and tests that need
+// them, and the HTTP handler.
+type App struct {
+	Store   *sqlstore.Store
+	Catalog *certlab.Catalog
+	Logger  *slog.Logger
+	Engine  *exam.Engine
+	Study   *study.Service
+	Audit   *audit.Log
+	// Credentials is nil when credentials are disabled.
+	Credentials *credential.Service
+	Schedule    *schedule.Service
+	Proctor     *proctor.Service
+	Accounts    *account.Service
+	Sessions    *session.Manager
+	API         *api.Server
+	Web         *web.Handler
+	Server      *server.Server
+
+	handler http.Handler
+}
+
+// New builds the application. The order is the order of dependencies:
+// catalog, store, audit log, study, credentials, the exam engine with all
+// its hooks, scheduling and proctoring, then accounts, sessions and the two
+// front ends, which receive a fully wired engine. Nothing is rewired after
+// it is handed out. On error whatever was opened is closed.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.PasswordParams == (auth.Params{}) {
+		cfg.PasswordParams = auth.DefaultParams
+	}
+	if cfg.Retention == 0 {
+		cfg.Retention = 0.9
+	}
+	a := &App{Logger: cfg.Logger, Catalog: cfg.Catalog}
+	if a.Catalog == nil {
+		var diags pack.Diagnostics
+		a.Catalog, diags = pack.Load(Packs(cfg.ContentDir))
+		for _, d := range diags {
+			if !d.Warning {
+				a.Logger.Warn("content error: file left out", "at", d.String())
+			}
+		}
+	}
+	var err error
+	if a.Store, err = OpenStore(ctx, cfg.DB, cfg.Migrate, a.Logger); err != nil {
+		return nil, err
+	}
+	if err := a.build(ctx, cfg); err != nil {
+		a.Store.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context, cfg Config) error {
+	store, cat, logger, now := a.Store, a.Catalog, a.Logger, cfg.Now
+	a.Audit = audit.New(store, now)
+	var err error
+	if a.Study, err = study.New(store, store, cat, now, cfg.Retention); err != nil {
+		return fmt.Errorf("study service: %w", err)
+	}
+	if cfg.Credentials != nil {
+		mailer := cfg.Mailer
+		if mailer == nil {
+			mailer = credential.LogMailer{Logger: logger}
+		}
+		if a.Credentials, err = credential.New(ctx, *cfg.Credentials,
+			credential.Options{Store: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger, Mailer: mailer}); err != nil {
+			return err
+		}
+		logger.Info("credentials enabled", "issuer", a.Credentials.IssuerID(), "key", a.Credentials.SigningKeyID())
+	}
+	a.Engine = &exam.Engine{Store: store, Catalog: cat, Now: now, Logger: logger, Seed: cfg.Seed,
+		Due: a.Study.DueItems, Adaptive: a.Study.NextAdaptive, ScaleIRT: a.Study.ScaleIRT}
+	if a.Credentials != nil {
+		a.Engine.CheckAttempt, a.Engine.OnScored = a.Credentials.CheckAttempt, a.Credentials.OnScored
+	}
+	a.Schedule = schedule.New(store, cat, a.Audit, now, cfg.BookingCutoff)
+	a.Proctor = proctor.New(a.Engine, store, a.Audit)
+	if a.Accounts, err = account.New(store, cfg.PasswordParams); err != nil {
+		return err
+	}
+	a.Sessions = &session.Manager{Store: store, Now: now, Secure: cfg.SecureCookies, Logger: logger, Sessionless: api.Sessionless}
+	a.API = &api.Server{Store: store, Catalog: cat, Engine: a.Engine, Logger: logger,
+		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study,
+		VerifyLimit: cfg.VerifyLimit}
+	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
+		Accounts: a.Accounts, Sessions: a.Sessions}); err != nil {
+		return err
+	}
+	a.Server = &server.Server{API: a.API, Web: a.Web, Sessions: a.Sessions, Logger: logger, Ready: a.Ready}
+	a.handler = a.Server.Handler()
+	return nil
+}
+
+// Handler is the application's HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Ready reports whether the application can take traffic: the database
+// answers and its schema is current. It only reads.
+func (a *App) Ready(ctx context.Context) error {
+	if err := a.Store.Ping(ctx); err != nil {
+		return err
+	}
+	return a.Store.CheckSchema(ctx)
+}
+
+// Close closes the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Sweep intervals: deadlines are enforced within seconds; credential work
+// (expiry, reminders, no-shows) is coarser.
+const (
+	DeadlineSweepInterval   = 5 * time.Second
+	CredentialSweepInterval = time.Minute
+)
+
+// RunSweeps does the time-driven work until ctx ends: attempts past their
+// deadline are submitted every few seconds; every minute no-shows are
+// recorded and, with credentials, credentials expire, reminders go out and
+// pending credentials are evaluated again. Failures are logged.
+func (a *App) RunSweeps(ctx context.Context) {
+	deadlines := time.NewTicker(DeadlineSweepInterval)
+	defer deadlines.Stop()
+	credentials := time.NewTicker(CredentialSweepInterval)
+	defer credentials.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadlines.C:
+			if n, err := a.Engine.SweepDeadlines(ctx); err != nil {
+				a.Logger.Error("deadline sweep", "err", err)
+			} else if n > 0 {
+				a.Logger.Info("attempts submitted at their deadline", "count", n)
+			}
+		case <-credentials.C:
+			if n, err := a.Schedule.RecordNoShows(ctx); err != nil {
+				a.Logger.Error("no-show sweep", "err", err)
+			} else if n > 0 {
+				a.Logger.Info("no-shows recorded", "count", n)
+			}
+			if a.Credentials == nil {
+				continue
+			}
+			res, err := a.Credentials.Sweep(ctx)
+			if err != nil {
+				a.Logger.Error("credential sweep", "err", err)
+			}
+			if res != (credential.SweepResult{}) {
+				a.Logger.Info("credential sweep", "expired", res.Expired, "issued", res.Issued, "reminders", res.Reminders)
+			}
+		}
+	}
+}
+
+// Packs is the file system program packs load from: the folder dir, or
+// the built-in packs when dir is "".
+func Packs(dir string) (fs.FS, string) {
+	if dir == "" {
+		return content.FS, "content"
+	}
+	return os.DirFS(dir), dir
+}
+
+// IsPostgres reports whether a database setting names a PostgreSQL
+// database rather than a SQLite file.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// OpenStore opens the database (SQLite file or postgres:// URL). With
+// migrate it brings the schema up to date; without, it refuses a schema
+// that is behind (ESCHEMA).
+func OpenStore(ctx context.Context, db string, migrate bool, logger *slog.Logger) (*sqlstore.Store, error) {
+	if db == "" {
+		return nil, errors.New("no database configured")
+	}
+	var s *sqlstore.Store
+	var err error
+	if IsPostgres(db) {
+		s, err = postgres.Open(ctx, db)
+	} else {
+		s, err = sqlite.Open(ctx, db)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		n, err := s.Migrate(ctx)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		if n > 0 && logger != nil {
+			logger.Info("database migrated", "migrations", n)
+		}
+	}
+	if err := s.CheckSchema(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}

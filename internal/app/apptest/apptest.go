@@ -1,0 +1,116 @@
+// Package apptest builds the real application for tests with app.New: a
+// fresh SQLite database in the test's temporary folder, the built-in
+// catalog, cheap password hashing and key sealing, and a fake clock tests
+// move by hand. Start serves it on 127.0.0.1. It is for tests only.
+package apptest
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/badge"
+	"github.com/certlab/certlab/internal/pack"
+)
+
+// Clock is a fake clock. It is safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock that reads t until moved.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now reads the clock.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Add moves the clock by d.
+func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// FastPasswords are argon2id costs cheap enough for tests.
+var FastPasswords = auth.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32}
+
+// FastKDF keeps sealing issuer keys cheap in tests.
+var FastKDF = badge.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+var builtin = sync.OnceValues(func() (*certlab.Catalog, pack.Diagnostics) { return pack.Load(content.FS, "content") })
+
+// Catalog returns the built-in catalog, loaded once per test binary (it is
+// read-only after loading). Content errors fail the test.
+func Catalog(tb testing.TB) *certlab.Catalog {
+	tb.Helper()
+	cat, diags := builtin()
+	if diags.Errors() > 0 {
+		tb.Fatalf("built-in content has errors: %v", diags)
+	}
+	return cat
+}
+
+// New builds the application from cfg with app.New, filling in what a
+// test rarely chooses: a fresh, migrated SQLite database, the built-in
+// catalog (unless cfg.Catalog or cfg.ContentDir is set), FastPasswords and
+// FastKDF. The application is closed when the test ends.
+func New(tb testing.TB, cfg app.Config) *app.App {
+	tb.Helper()
+	if cfg.DB == "" {
+		cfg.DB = filepath.Join(tb.TempDir(), "certlab.db")
+		cfg.Migrate = true
+	}
+	if cfg.Catalog == nil && cfg.ContentDir == "" {
+		cfg.Catalog = Catalog(tb)
+	}
+	if cfg.PasswordParams == (auth.Params{}) {
+		cfg.PasswordParams = FastPasswords
+	}
+	if cfg.Credentials != nil && cfg.Credentials.KDF == (badge.KDFParams{}) {
+		c := *cfg.Credentials
+		c.KDF = FastKDF
+		cfg.Credentials = &c
+	}
+	a, err := app.New(context.Background(), cfg)
+	if err != nil {
+		tb.Fatalf("build the application: %v", err)
+	}
+	tb.Cleanup(func() { a.Close() })
+	return a
+}
+
+// Server is an application served over HTTP on 127.0.0.1.
+type Server struct {
+	*app.App
+	URL string // http://127.0.0.1:PORT
+}
+
+// Start builds the application like New and serves it on 127.0.0.1 until
+// the test ends. It listens first, so a credential configuration without a
+// BaseURL gets the server's own address as its issuer URL.
+func Start(tb testing.TB, cfg app.Config) *Server {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	if cfg.Credentials != nil && cfg.Credentials.BaseURL == "" {
+		c := *cfg.Credentials
+		c.BaseURL = url
+		cfg.Credentials = &c
+	}
+	a := New(tb, cfg)
+	hs := &http.Server{Handler: a.Handler()}
+	go hs.Serve(ln)
+	tb.Cleanup(func() { hs.Close() })
+	return &Server{App: a, URL: url}
+}

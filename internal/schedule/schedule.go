@@ -1,0 +1,300 @@
+// Package schedule books exams: admins define sittings (a start time in a
+// time zone, a delivery mode, a number of seats), candidates book,
+// reschedule, cancel and check in, the sweep records no-shows, and admins
+// grant accommodations (extra time). Every admin action and no-show goes to
+// the audit log.
+package schedule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // sitting time zones work on hosts without a zoneinfo database
+
+	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/audit"
+)
+
+// Check-in opens CheckInOpens before a sitting's start and closes
+// CheckInCloses after it; a booked candidate who has not checked in by
+// then is recorded as a no-show.
+const (
+	CheckInOpens  = 30 * time.Minute
+	CheckInCloses = 15 * time.Minute
+)
+
+// DefaultBookingCutoff is how long before a sitting's start bookings can no
+// longer be made, moved or cancelled, unless configured.
+const DefaultBookingCutoff = 24 * time.Hour
+
+// Service is the scheduling service. It is safe for concurrent use.
+type Service struct {
+	store   certlab.Store
+	catalog *certlab.Catalog
+	audit   *audit.Log
+	now     func() time.Time
+	cutoff  time.Duration
+}
+
+// New returns the scheduling service; a zero cutoff means
+// DefaultBookingCutoff.
+func New(store certlab.Store, catalog *certlab.Catalog, log *audit.Log, now func() time.Time, cutoff time.Duration) *Service {
+	if cutoff == 0 {
+		cutoff = DefaultBookingCutoff
+	}
+	return &Service{store: store, catalog: catalog, audit: log, now: now, cutoff: cutoff}
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC() }
+
+// SittingRequest is what an admin gives to define a sitting. Start is a
+// local wall-clock time ("2026-12-01T09:00") in TimeZone, or an RFC 3339
+// time.
+type SittingRequest struct {
+	Exam      string `json:"exam"`
+	Start     string `json:"start"`
+	TimeZone  string `json:"time_zone"`
+	Capacity  int    `json:"capacity"`
+	Delivery  string `json:"delivery"`
+	Location  string `json:"location"`
+	Proctored bool   `json:"proctored"`
+}
+
+// ParseStart reads a sitting's start in a time zone.
+func ParseStart(start, zone string) (time.Time, error) {
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "" {
+		return time.Time{}, certlab.Errorf(certlab.EINVALID, "time_zone %q: not an IANA time zone such as Europe/Paris", zone)
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, start, loc); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, start); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, certlab.Errorf(certlab.EINVALID, "start %q: use a local time such as 2026-12-01T09:00, or RFC 3339", start)
+}
+
+// CreateSitting defines a sitting (admins only).
+func (s *Service) CreateSitting(ctx context.Context, admin *certlab.User, req SittingRequest) (*certlab.Sitting, error) {
+	if err := certlab.RequireRole(admin, certlab.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if _, err := s.catalog.Exam(req.Exam); err != nil {
+		return nil, err
+	}
+	start, err := ParseStart(req.Start, req.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	switch {
+	case !start.After(now):
+		return nil, certlab.Errorf(certlab.EINVALID, "start %s is in the past", start.Format(time.RFC3339))
+	case req.Capacity <= 0 || req.Capacity > 10000:
+		return nil, certlab.Errorf(certlab.EINVALID, "capacity %d: must be between 1 and 10000", req.Capacity)
+	case req.Delivery != certlab.DeliveryOnline && req.Delivery != certlab.DeliveryTestCentre:
+		return nil, certlab.Errorf(certlab.EINVALID, "delivery %q: must be %s or %s", req.Delivery, certlab.DeliveryOnline, certlab.DeliveryTestCentre)
+	case req.Delivery == certlab.DeliveryTestCentre && strings.TrimSpace(req.Location) == "":
+		return nil, certlab.Errorf(certlab.EINVALID, "location: a test-centre sitting needs an address")
+	}
+	st := &certlab.Sitting{ExamID: req.Exam, StartsAt: start, TimeZone: req.TimeZone, Capacity: req.Capacity, Delivery: req.Delivery,
+		Location: req.Location, Proctored: req.Proctored, CreatedBy: admin.ID, CreatedAt: now}
+	if err := s.store.CreateSitting(ctx, st); err != nil {
+		return nil, err
+	}
+	if err := s.audit.Record(ctx, admin, "sitting.create", audit.Target("sitting", st.ID), "%s at %s (%s), %d seats, %s, proctored %v", st.ExamID,
+		start.In(mustZone(st.TimeZone)).Format("2006-01-02 15:04 MST"), st.TimeZone, st.Capacity, st.Delivery, st.Proctored); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func mustZone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Sittings lists upcoming sittings of an exam ("" for all exams).
+func (s *Service) Sittings(ctx context.Context, examID string) ([]*certlab.Sitting, error) {
+	now := s.clock()
+	out, err := s.store.Sittings(ctx, certlab.SittingFilter{ExamID: examID, StartsAfter: &now})
+	if out == nil && err == nil {
+		out = []*certlab.Sitting{}
+	}
+	return out, err
+}
+
+func (s *Service) beforeCutoff(st *certlab.Sitting, what string) error {
+	cutoff := st.StartsAt.Add(-s.cutoff)
+	if !s.clock().Before(cutoff) {
+		return certlab.Errorf(certlab.ECONFLICT, "%s closed at %s, %s before sitting %d starts", what, cutoff.Format(time.RFC3339), formatHours(s.cutoff), st.ID)
+	}
+	return nil
+}
+
+// formatHours says a cut-off in days when it is whole days of two or
+// more, in hours otherwise.
+func formatHours(d time.Duration) string {
+	if d%(24*time.Hour) == 0 && d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return fmt.Sprintf("%.0f hours", d.Hours())
+}
+
+// Book books a seat of a sitting for the candidate, up to the cut-off.
+func (s *Service) Book(ctx context.Context, u *certlab.User, sittingID int64) (*certlab.Appointment, error) {
+	st, err := s.store.Sitting(ctx, sittingID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.beforeCutoff(st, "booking"); err != nil {
+		return nil, err
+	}
+	ap := &certlab.Appointment{SittingID: st.ID, UserID: u.ID, BookedAt: s.clock()}
+	if err := s.store.BookAppointment(ctx, ap); err != nil {
+		return nil, err
+	}
+	return ap, nil
+}
+
+func (s *Service) ownAppointment(ctx context.Context, u *certlab.User, id int64) (*certlab.Appointment, *certlab.Sitting, error) {
+	ap, err := s.store.Appointment(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ap.UserID != u.ID {
+		return nil, nil, certlab.Errorf(certlab.ENOTFOUND, "appointment %d not found", id)
+	}
+	st, err := s.store.Sitting(ctx, ap.SittingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ap, st, nil
+}
+
+// Reschedule moves the candidate's booking to another sitting of the same
+// exam; both must be before their cut-off.
+func (s *Service) Reschedule(ctx context.Context, u *certlab.User, id, toSitting int64) (*certlab.Appointment, error) {
+	_, st, err := s.ownAppointment(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.beforeCutoff(st, "rescheduling"); err != nil {
+		return nil, err
+	}
+	to, err := s.store.Sitting(ctx, toSitting)
+	if err != nil {
+		return nil, err
+	}
+	if to.ExamID != st.ExamID {
+		return nil, certlab.Errorf(certlab.EINVALID, "sitting %d is for %s, not %s", to.ID, to.ExamID, st.ExamID)
+	}
+	if err := s.beforeCutoff(to, "booking"); err != nil {
+		return nil, err
+	}
+	return s.store.MoveAppointment(ctx, id, toSitting, s.clock())
+}
+
+// Cancel cancels the candidate's booking, up to the cut-off.
+func (s *Service) Cancel(ctx context.Context, u *certlab.User, id int64) (*certlab.Appointment, error) {
+	_, st, err := s.ownAppointment(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.beforeCutoff(st, "cancelling"); err != nil {
+		return nil, err
+	}
+	return s.store.SetAppointmentStatus(ctx, id, certlab.AppointmentBooked, certlab.AppointmentCancelled, s.clock(), nil)
+}
+
+// CheckIn checks the candidate in, from 30 minutes before to 15 minutes
+// after the sitting's start.
+func (s *Service) CheckIn(ctx context.Context, u *certlab.User, id int64) (*certlab.Appointment, error) {
+	ap, st, err := s.ownAppointment(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	opens, closes := st.StartsAt.Add(-CheckInOpens), st.StartsAt.Add(CheckInCloses)
+	switch {
+	case ap.Status != certlab.AppointmentBooked:
+		return nil, certlab.Errorf(certlab.ECONFLICT, "appointment %d is %s", id, ap.Status)
+	case now.Before(opens):
+		return nil, certlab.Errorf(certlab.ECONFLICT, "check-in opens at %s, 30 minutes before the start", opens.Format(time.RFC3339))
+	case now.After(closes):
+		return nil, certlab.Errorf(certlab.ECONFLICT, "check-in closed at %s, 15 minutes after the start", closes.Format(time.RFC3339))
+	}
+	return s.store.SetAppointmentStatus(ctx, id, certlab.AppointmentBooked, certlab.AppointmentCheckedIn, now, nil)
+}
+
+// Appointments lists the candidate's appointments; admins and proctors
+// may list a sitting's (sittingID > 0).
+func (s *Service) Appointments(ctx context.Context, u *certlab.User, sittingID int64) ([]*certlab.Appointment, error) {
+	f := certlab.AppointmentFilter{UserID: &u.ID}
+	if sittingID > 0 {
+		if err := certlab.RequireRole(u, certlab.RoleAdmin, certlab.RoleProctor); err != nil {
+			return nil, err
+		}
+		f = certlab.AppointmentFilter{SittingID: &sittingID}
+	}
+	out, err := s.store.Appointments(ctx, f)
+	if out == nil && err == nil {
+		out = []*certlab.Appointment{}
+	}
+	return out, err
+}
+
+// RecordNoShows marks booked appointments whose check-in has closed as
+// no-shows, audits each, and returns how many it marked. The server's
+// sweep runs it every minute.
+func (s *Service) RecordNoShows(ctx context.Context) (int, error) {
+	now := s.clock()
+	closed := now.Add(-CheckInCloses)
+	aps, err := s.store.Appointments(ctx, certlab.AppointmentFilter{Status: certlab.AppointmentBooked, SittingStartsBefore: &closed})
+	if err != nil {
+		return 0, fmt.Errorf("no-shows: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, ap := range aps {
+		if _, err := s.store.SetAppointmentStatus(ctx, ap.ID, certlab.AppointmentBooked, certlab.AppointmentNoShow, now, nil); err != nil {
+			if certlab.ErrorCode(err) != certlab.ECONFLICT {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		n++
+		if err := s.audit.Record(ctx, nil, "appointment.no-show", audit.Target("appointment", ap.ID), "user %d did not check in to sitting %d", ap.UserID, ap.SittingID); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// SetAccommodation grants extra time in percent (admins); the engine
+// applies it to attempts created from now on.
+func (s *Service) SetAccommodation(ctx context.Context, admin *certlab.User, userID int64, extraPct int, reason string) (*certlab.User, error) {
+	if err := certlab.RequireRole(admin, certlab.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if extraPct < 0 || extraPct > 300 {
+		return nil, certlab.Errorf(certlab.EINVALID, "extra_time_pct %d: must be between 0 and 300", extraPct)
+	}
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	old := u.ExtraTimePct
+	u.ExtraTimePct = extraPct
+	if err := s.store.UpdateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, s.audit.Record(ctx, admin, "user.accommodation", audit.Target("user", userID), "extra time %d%% -> %d%%: %s", old, extraPct, reason)
+}
