@@ -303,8 +303,9 @@ func testPauses(t *testing.T, s certlab.Store) {
 	if err != nil || len(ps) != 1 || ps[0].ResumedAt == nil || !ps[0].PausedAt.Equal(t0.Add(10*time.Minute)) {
 		t.Fatalf("pauses %v %v", ps, err)
 	}
-	// An attempt whose deadline passed cannot be paused.
-	late := MustStartedAttempt(t, s, u, t0)
+	// An attempt whose deadline passed cannot be paused (another
+	// candidate's: one exam attempt is open per candidate).
+	late := MustStartedAttempt(t, s, MustUser(t, s, "late@example.org"), t0)
 	wantCode(t, s.PauseAttempt(ctx, late.ID, t0.Add(time.Minute)), certlab.ECONFLICT)
 }
 
