@@ -109,8 +109,8 @@ type Exam struct {
 	// shares (a practice exam of a credential exam); "" for its own.
 	Bank  string  `json:"bank,omitempty"`
 	Items []*Item `json:"-"`
-	Cases       []*Case    `json:"-"`
-	File        string     `json:"-"` // source file, for messages
+	Cases []*Case `json:"-"`
+	File  string  `json:"-"` // source file, for messages
 }
 
 // Delivery modes of an exam.
