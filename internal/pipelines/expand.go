@@ -76,7 +76,6 @@ type expander struct {
 	textBytes int
 	repos     map[string]*repository // lower-case alias
 	root      string
-	result    *Document
 }
 
 // Expand reads the pipeline at file and expands it: templates are resolved,
@@ -177,6 +176,12 @@ func (x *expander) resolveTemplate(ref string, from *sourceFile, at Pos) (*sourc
 		return nil, errorf(at, "A template path is required")
 	}
 	repo, repoRoot, base := from.repo, from.repoRoot, from.dir
+	if alias != "" && !strings.HasPrefix(p, "./") && !strings.HasPrefix(p, "../") {
+		// A path with an explicit repository (x.yml@self, x.yml@templates)
+		// starts at that repository's root unless it says ./ or ../: real
+		// pipelines write @self paths root-relative (see docs/pipelines.md).
+		base = ""
+	}
 	if alias != "" && !strings.EqualFold(alias, from.repo) {
 		base = ""
 		if strings.EqualFold(alias, "self") {
@@ -416,7 +421,12 @@ func (x *expander) walkSeq(n *Node, sc scope, emit func(*Node, scope) error) err
 	}
 	state := chainNone
 	for _, it := range n.Items {
-		if info, key, body := directiveOf(it); info != nil {
+		if info, key, body := directiveOf(it); info != nil && !(info.directive == dirEach && body != nil && body.Kind == MappingNode) {
+			// A directive whose body is a sequence inserts into this
+			// sequence. An each whose body is a mapping builds one mapping
+			// item instead, its iterations merged (handled by walkMap when
+			// the item is read), as the service does.
+
 			switch info.directive {
 			case dirIf, dirElseIf, dirElse:
 				take, err := x.branch(info, key, sc, &state)

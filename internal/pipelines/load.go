@@ -163,6 +163,12 @@ func directiveName(d directiveKind) string {
 	return ""
 }
 
+// serviceError is a message worded as the service words it (capitalised,
+// without location); the caller adds the position.
+type serviceError string
+
+func (e serviceError) Error() string { return string(e) }
+
 // parseDirective recognises if/elseif/else/each/insert and parses their
 // expressions into info.
 func parseDirective(raw string, info *tmplInfo) (directiveKind, error) {
@@ -173,12 +179,12 @@ func parseDirective(raw string, info *tmplInfo) (directiveKind, error) {
 	switch word {
 	case "else":
 		if rest != "" {
-			return dirElse, fmt.Errorf("Unexpected symbol after 'else': '%s'", rest)
+			return dirElse, serviceError(fmt.Sprintf("Unexpected symbol after 'else': '%s'", rest))
 		}
 		return dirElse, nil
 	case "insert":
 		if rest != "" {
-			return dirInsert, fmt.Errorf("Unexpected symbol after 'insert': '%s'", rest)
+			return dirInsert, serviceError(fmt.Sprintf("Unexpected symbol after 'insert': '%s'", rest))
 		}
 		return dirInsert, nil
 	case "if", "elseif":
@@ -187,7 +193,7 @@ func parseDirective(raw string, info *tmplInfo) (directiveKind, error) {
 			d = dirElseIf
 		}
 		if rest == "" {
-			return d, fmt.Errorf("Expected an expression after '%s'", word)
+			return d, serviceError(fmt.Sprintf("Expected an expression after '%s'", word))
 		}
 		e, err := expr.Parse(rest)
 		if err != nil {
@@ -198,7 +204,7 @@ func parseDirective(raw string, info *tmplInfo) (directiveKind, error) {
 	case "each":
 		fields := strings.Fields(rest)
 		if len(fields) < 3 || fields[1] != "in" {
-			return dirEach, fmt.Errorf("Expected 'each <name> in <expression>', got '%s'", raw)
+			return dirEach, serviceError(fmt.Sprintf("Expected 'each <name> in <expression>', got '%s'", raw))
 		}
 		name := fields[0]
 		for i := 0; i < len(name); i++ {

@@ -282,6 +282,7 @@ func (x *expander) expandTyped(base string, it *Node, sc scope, name string) ([]
 		switch kind {
 		case "steps":
 			v.step(n, nil)
+			items[i] = normalizeStep(n)
 		case "jobs":
 			v.job(n, false)
 		case "stages":

@@ -398,23 +398,3 @@ func depsOK(results map[string]Result, names []string) bool {
 	}
 	return true
 }
-
-func depsFailed(results map[string]Result, names []string) bool {
-	for k, res := range results {
-		if len(names) > 0 {
-			match := false
-			for _, n := range names {
-				if strings.EqualFold(k, n) {
-					match = true
-				}
-			}
-			if !match {
-				continue
-			}
-		}
-		if res == Failed {
-			return true
-		}
-	}
-	return false
-}

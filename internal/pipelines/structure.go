@@ -79,10 +79,15 @@ func (x *expander) expandBody(root *Node, sc scope) ([]Pair, error) {
 			v, err = x.expandList(p.value, psc, "stages")
 		case "jobs":
 			v, err = x.expandList(p.value, psc, "jobs")
+		case "phases":
+			v, err = x.expandList(p.value, psc, "phases")
 		case "steps":
 			v, err = x.expandList(p.value, psc, "steps")
 		case "extends":
 			extra, err = x.expandExtends(p.value, psc)
+			if err != nil {
+				return nil, err
+			}
 			done[i] = true
 			continue
 		default:
@@ -202,7 +207,7 @@ func (x *expander) expandList(n *Node, sc scope, kind string) (*Node, error) {
 // expandItem expands one stage, job or step, or the template it refers to.
 func (x *expander) expandItem(it *Node, sc scope, kind string) ([]*Node, error) {
 	if it == nil || it.Kind != MappingNode {
-		what := map[string]string{"stages": "stage", "jobs": "job", "steps": "step"}[kind]
+		what := map[string]string{"stages": "stage", "jobs": "job", "phases": "phase", "steps": "step"}[kind]
 		if it != nil && it.Kind == SequenceNode {
 			return nil, errorf(it.Pos, "A sequence was not expected: a %s must be a mapping", what)
 		}
@@ -225,6 +230,10 @@ func (x *expander) expandItem(it *Node, sc scope, kind string) ([]*Node, error) 
 			sub["strategy"] = "strategy"
 		}
 		n, err := x.expandScoped(pairs, it.Pos, sc, sub)
+		return []*Node{n}, err
+	case "phases":
+		// The legacy form of jobs, still in the service's schema.
+		n, err := x.expandScoped(pairs, it.Pos, sc, map[string]string{"steps": "steps"})
 		return []*Node{n}, err
 	}
 	out := &Node{Kind: MappingNode, Pos: it.Pos, Pairs: make([]Pair, 0, len(pairs))}

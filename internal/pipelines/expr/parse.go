@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Limits on a single expression, so that hostile input stays cheap.
@@ -104,9 +106,7 @@ func (lx *lexer) endsValue() bool {
 }
 
 func (lx *lexer) next() (token, error) {
-	for lx.i < len(lx.src) && (lx.src[lx.i] == ' ' || lx.src[lx.i] == '\t' || lx.src[lx.i] == '\n' || lx.src[lx.i] == '\r') {
-		lx.i++
-	}
+	lx.i = skipSpace(lx.src, lx.i)
 	if lx.i >= len(lx.src) {
 		return token{kind: tEOF, pos: lx.i + 1}, nil
 	}
@@ -164,10 +164,7 @@ func (lx *lexer) next() (token, error) {
 		lx.i = j
 		tok.text = word
 		afterDot := lx.hasLast && lx.last == tDot
-		k := j
-		for k < len(lx.src) && (lx.src[k] == ' ' || lx.src[k] == '\t') {
-			k++
-		}
+		k := skipSpace(lx.src, j)
 		switch {
 		case afterDot:
 			tok.kind = tWord
@@ -206,6 +203,29 @@ func (lx *lexer) next() (token, error) {
 	}
 	lx.last, lx.hasLast = tok.kind, true
 	return tok, nil
+}
+
+// skipSpace returns the index of the first non-white-space character of src
+// at or after i. White space is what .NET's Char.IsWhiteSpace accepts, as in
+// the service's lexer: a function name may be followed by a line break
+// before its '('.
+func skipSpace(src string, i int) int {
+	for i < len(src) {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(src[i:])
+		if !unicode.IsSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
 func parseNumberLiteral(s string) (Value, bool) {
