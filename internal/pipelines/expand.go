@@ -139,7 +139,7 @@ func (x *expander) load(rel, repo, repoRoot string, at Pos) (*sourceFile, error)
 	data, err := x.opts.ReadFile(full)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, errorf(at, "File %s not found in repository %s (looked for %s)", rel, repo, full)
+			return nil, &notFoundError{errorf(at, "File %s not found in repository %s (looked for %s)", rel, repo, full).(*Error)}
 		}
 		return nil, errorf(at, "read %s: %v", rel, err)
 	}
@@ -176,12 +176,11 @@ func (x *expander) resolveTemplate(ref string, from *sourceFile, at Pos) (*sourc
 		return nil, errorf(at, "A template path is required")
 	}
 	repo, repoRoot, base := from.repo, from.repoRoot, from.dir
-	if alias != "" && !strings.HasPrefix(p, "./") && !strings.HasPrefix(p, "../") {
-		// A path with an explicit repository (x.yml@self, x.yml@templates)
-		// starts at that repository's root unless it says ./ or ../: real
-		// pipelines write @self paths root-relative (see docs/pipelines.md).
-		base = ""
-	}
+	// A path naming the including file's own repository (x.yml@self in a
+	// file of self) is looked for next to the including file first and
+	// then from the repository's root: real pipelines that run on the
+	// service write it both ways (see docs/pipelines.md).
+	rootFallback := alias != "" && strings.EqualFold(alias, from.repo)
 	if alias != "" && !strings.EqualFold(alias, from.repo) {
 		base = ""
 		if strings.EqualFold(alias, "self") {
@@ -204,10 +203,33 @@ func (x *expander) resolveTemplate(ref string, from *sourceFile, at Pos) (*sourc
 		rel = path.Clean(path.Join(base, p))
 	}
 	if rel == ".." || strings.HasPrefix(rel, "../") {
+		if !rootFallback {
+			return nil, errorf(at, "The template path '%s' leaves the repository", ref)
+		}
+	} else {
+		f, err := x.load(rel, repo, repoRoot, at)
+		if err == nil || !rootFallback || base == "" || !errors.Is(err, os.ErrNotExist) {
+			return f, err
+		}
+	}
+	fromRoot := path.Clean(strings.TrimLeft(p, "/"))
+	if fromRoot == ".." || strings.HasPrefix(fromRoot, "../") {
 		return nil, errorf(at, "The template path '%s' leaves the repository", ref)
 	}
-	return x.load(rel, repo, repoRoot, at)
+	f, err := x.load(fromRoot, repo, repoRoot, at)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, &notFoundError{errorf(at, "File %s not found in repository %s (looked for %s next to %s and from the repository root)", p, repo, rel, from.display).(*Error)}
+	}
+	return f, err
 }
+
+// notFoundError is a missing template file: a located *Error that is also
+// os.ErrNotExist.
+type notFoundError struct{ err *Error }
+
+func (e *notFoundError) Error() string { return e.err.Error() }
+
+func (e *notFoundError) Unwrap() []error { return []error{e.err, os.ErrNotExist} }
 
 // spend counts nodes produced by expansion against the size limit.
 func (x *expander) spend(at Pos, n int) error {

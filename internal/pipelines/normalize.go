@@ -82,3 +82,71 @@ func normalizeStep(n *Node) *Node {
 	out.Pairs = append(out.Pairs, Pair{Key: newString("inputs", pos), Value: newMapping(pos, inputs)})
 	return out
 }
+
+// normalizeSteps writes every step of a stage, job or step value in task
+// form (see normalizeStep): the service does so for the values of stage,
+// job and deployment parameters too, and templates rely on it (dotnet's
+// docker-tools task-prefix-decorator.yml reads step.task of every step of a
+// stageList).
+func normalizeSteps(n *Node, kind string) *Node {
+	if n == nil || n.Kind != MappingNode {
+		return n
+	}
+	switch kind {
+	case "steps":
+		return normalizeStep(n)
+	case "stages":
+		return replaceKey(n, "jobs", func(jobs *Node) *Node { return mapItems(jobs, func(j *Node) *Node { return normalizeSteps(j, "jobs") }) })
+	case "jobs":
+		out := replaceKey(n, "steps", func(steps *Node) *Node { return mapItems(steps, normalizeStep) })
+		if n.Get("deployment") != nil {
+			out = replaceKey(out, "strategy", normalizeHookSteps)
+		}
+		return out
+	}
+	return n
+}
+
+// normalizeHookSteps normalises the steps of a deployment strategy's
+// lifecycle hooks: strategy → runOnce|rolling|canary → hook (→ on → success|failure) → steps.
+func normalizeHookSteps(n *Node) *Node {
+	if n == nil || n.Kind != MappingNode {
+		return n
+	}
+	out := &Node{Kind: MappingNode, Pos: n.Pos, Pairs: make([]Pair, len(n.Pairs))}
+	for i, p := range n.Pairs {
+		out.Pairs[i] = p
+		switch {
+		case p.Key.Value == "steps":
+			out.Pairs[i].Value = mapItems(p.Value, normalizeStep)
+		case p.Value != nil && p.Value.Kind == MappingNode:
+			out.Pairs[i].Value = normalizeHookSteps(p.Value)
+		}
+	}
+	return out
+}
+
+// replaceKey returns n with the value of key replaced by f(value).
+func replaceKey(n *Node, key string, f func(*Node) *Node) *Node {
+	for i, p := range n.Pairs {
+		if p.Key.Value != key {
+			continue
+		}
+		out := &Node{Kind: MappingNode, Pos: n.Pos, Pairs: append([]Pair(nil), n.Pairs...)}
+		out.Pairs[i].Value = f(p.Value)
+		return out
+	}
+	return n
+}
+
+// mapItems returns a sequence with f applied to each item.
+func mapItems(n *Node, f func(*Node) *Node) *Node {
+	if n == nil || n.Kind != SequenceNode {
+		return n
+	}
+	out := &Node{Kind: SequenceNode, Pos: n.Pos, Items: make([]*Node, len(n.Items))}
+	for i, it := range n.Items {
+		out.Items[i] = f(it)
+	}
+	return out
+}

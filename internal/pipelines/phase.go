@@ -1,5 +1,14 @@
 package pipelines
 
+// jobOrPhase checks an item of a jobs or phases list: templates of either
+// kind may hold the other.
+func (v *validator) jobOrPhase(n *Node) *Job {
+	if n != nil && n.Kind == MappingNode && hasKey(n, "phase") && !hasKey(n, "job") && !hasKey(n, "deployment") {
+		return v.phase(n)
+	}
+	return v.job(n, false)
+}
+
 // phase checks a legacy phase (the service's schema still accepts
 // "phases:" in place of "jobs:") and reads it as the job it stands for:
 // queue becomes the pool (its matrix and parallel the strategy, its

@@ -448,7 +448,7 @@ func (x *expander) expandTemplateRef(pairs []scopedPair, pos Pos, sc scope, kind
 	if root == nil || root.Kind != MappingNode {
 		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1}, "A template must be a mapping with a '%s' section", kind)
 	}
-	params, err := x.bindParameters(rawGet(root, "parameters"), given, tsc, sc, pos)
+	params, err := x.bindParameters(rawGet(root, "parameters"), given, tsc, sc, pos, false)
 	if err != nil {
 		return nil, err
 	}
@@ -461,9 +461,11 @@ func (x *expander) expandTemplateRef(pairs []scopedPair, pos Pos, sc scope, kind
 	var bodySc scope
 	found := false
 	for _, p := range tpairs {
-		switch p.key.Value {
-		case "parameters":
-		case kind:
+		switch k := p.key.Value; {
+		case k == "parameters":
+		case k == kind, k == "jobs" && kind == "phases", k == "phases" && kind == "jobs":
+			// The schema lets a job template hold phases and a phase
+			// template hold jobs.
 			body, bodySc, found = p.value, p.sc, true
 		default:
 			return nil, errorf(p.key.Pos, "Unexpected value '%s': a %s template holds only 'parameters' and '%s'", p.key.Value, strings.TrimSuffix(kind, "s"), kind)
@@ -533,7 +535,7 @@ func (x *expander) expandExtends(n *Node, sc scope) ([]Pair, error) {
 		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1}, "An extends template must be a mapping")
 	}
 	tsc := scope{file: f, vars: sc.vars, depth: sc.depth + 1, syntax: sc.syntax}
-	params, err := x.bindParameters(rawGet(f.root, "parameters"), given, tsc, sc, posOf(n))
+	params, err := x.bindParameters(rawGet(f.root, "parameters"), given, tsc, sc, posOf(n), false)
 	if err != nil {
 		return nil, err
 	}
@@ -558,7 +560,7 @@ func (x *expander) bindRootParameters(decl *Node, sc scope) (expr.Value, error) 
 	if decl == nil && given == nil {
 		return expr.Null(), nil
 	}
-	return x.bindParameters(decl, given, sc, sc, Pos{File: sc.file.display, Line: 1, Col: 1})
+	return x.bindParameters(decl, given, sc, sc, Pos{File: sc.file.display, Line: 1, Col: 1}, true)
 }
 
 // parseParamValue reads a --param value as YAML, so that lists and objects

@@ -296,7 +296,7 @@ func (v *validator) pipeline(root *Node) *Pipeline {
 	case jobs != nil:
 		st := &Stage{Name: "__default", Implicit: true, Pos: jobs.Pos}
 		for _, j := range v.seq(jobs, "jobs") {
-			if job := v.job(j, false); job != nil {
+			if job := v.jobOrPhase(j); job != nil {
 				st.Jobs = append(st.Jobs, job)
 			}
 		}
@@ -304,7 +304,7 @@ func (v *validator) pipeline(root *Node) *Pipeline {
 	case phases != nil:
 		st := &Stage{Name: "__default", Implicit: true, Pos: phases.Pos}
 		for _, ph := range v.seq(phases, "phases") {
-			if job := v.phase(ph); job != nil {
+			if job := v.jobOrPhase(ph); job != nil {
 				st.Jobs = append(st.Jobs, job)
 			}
 		}
@@ -663,7 +663,7 @@ func (v *validator) stage(n *Node) *Stage {
 			st.Variables = v.variables(p.Value)
 		case "jobs":
 			for _, j := range v.seq(p.Value, "jobs") {
-				if job := v.job(j, false); job != nil {
+				if job := v.jobOrPhase(j); job != nil {
 					st.Jobs = append(st.Jobs, job)
 				}
 			}

@@ -14,6 +14,16 @@ func testEnv() *Env {
 	params.Set("obj", ObjectValue(obj))
 	params.Set("flag", Bool(true))
 	params.Set("empty", String(""))
+	var arts []Value
+	for _, n := range []string{"app", "", "docs"} {
+		a := NewObject()
+		if n != "" {
+			a.Set("name", String(n))
+		}
+		a.Set("files", Array([]Value{String(n + ".1"), String(n + ".2")}))
+		arts = append(arts, ObjectValue(a))
+	}
+	params.Set("artifacts", Array(arts))
 	vars := NewObject()
 	vars.Set("Build.SourceBranch", String("refs/heads/main"))
 	vars.Set("major", String("1"))
@@ -53,6 +63,10 @@ func TestEvalFunctions(t *testing.T) {
 		{"eq casts right to left type", "eq(1, '1')", "True"},
 		{"eq bool and string", "eq(true, 'yes')", "True"},
 		{"ne", "ne(1, 2)", "True"},
+		{"wildcard over an array of objects", "join(',', parameters.artifacts.*.name)", "app,docs"},
+		{"wildcard in brackets", "join(',', parameters.artifacts[*]['name'])", "app,docs"},
+		{"wildcard over object values", "join(',', parameters.obj.*)", "certlab,3"},
+		{"two wildcards flatten", "length(parameters.artifacts.*.files.*)", "6"},
 		{"null equals the empty string", "eq(parameters.obj.missing, '')", "True"},
 		{"the empty string equals null", "eq('', parameters.obj.missing)", "True"},
 		{"null is not unequal to the empty string", "ne(parameters.obj.missing, '')", "False"},

@@ -35,6 +35,7 @@ const (
 	nCall
 	nProperty
 	nIndex
+	nWildcard // a.* or a[*]: every element of an array or value of an object
 )
 
 type node struct {
@@ -67,6 +68,7 @@ const (
 	tCloseBracket
 	tComma
 	tDot
+	tStar
 )
 
 type token struct {
@@ -129,6 +131,9 @@ func (lx *lexer) next() (token, error) {
 	case c == ',':
 		lx.i++
 		tok.kind, tok.text = tComma, ","
+	case c == '*' && lx.hasLast && (lx.last == tDot || lx.last == tOpenBracket):
+		lx.i++
+		tok.kind, tok.text = tStar, "*"
 	case c == '.' && lx.endsValue():
 		lx.i++
 		tok.kind, tok.text = tDot, "."
@@ -373,10 +378,15 @@ func (p *parser) parseExpr(depth int) (*node, error) {
 			if err := p.advance(); err != nil {
 				return nil, err
 			}
-			if p.tok.kind != tWord {
+			switch p.tok.kind {
+			case tWord:
+				n = &node{kind: nProperty, name: p.tok.text, args: []*node{n}, pos: p.tok.pos}
+			case tStar:
+				n = &node{kind: nWildcard, args: []*node{n}, pos: p.tok.pos}
+				p.lx.last = tCloseBracket // a property may follow: a.*.name
+			default:
 				return nil, p.unexpected()
 			}
-			n = &node{kind: nProperty, name: p.tok.text, args: []*node{n}, pos: p.tok.pos}
 			if err := p.advance(); err != nil {
 				return nil, err
 			}
@@ -384,6 +394,20 @@ func (p *parser) parseExpr(depth int) (*node, error) {
 			pos := p.tok.pos
 			if err := p.advance(); err != nil {
 				return nil, err
+			}
+			if p.tok.kind == tStar {
+				if err := p.advance(); err != nil {
+					return nil, err
+				}
+				if p.tok.kind != tCloseBracket {
+					return nil, p.unexpected()
+				}
+				p.lx.last = tCloseBracket
+				if err := p.advance(); err != nil {
+					return nil, err
+				}
+				n = &node{kind: nWildcard, args: []*node{n}, pos: pos}
+				continue
 			}
 			idx, err := p.parseExpr(depth + 1)
 			if err != nil {

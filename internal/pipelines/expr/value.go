@@ -53,6 +53,9 @@ type Value struct {
 	ver  []int
 	arr  []Value
 	obj  *Object
+	// filtered marks the array a wildcard (a.*) selected: a property or
+	// index access then applies to each of its elements.
+	filtered bool
 }
 
 // Null is the null value.
