@@ -96,7 +96,9 @@ func normalizeSteps(n *Node, kind string) *Node {
 	case "steps":
 		return normalizeStep(n)
 	case "stages":
-		return replaceKey(n, "jobs", func(jobs *Node) *Node { return mapItems(jobs, func(j *Node) *Node { return normalizeSteps(j, "jobs") }) })
+		return replaceKey(n, "jobs", func(jobs *Node) *Node {
+			return mapItems(jobs, func(j *Node) *Node { return normalizeSteps(j, "jobs") })
+		})
 	case "jobs":
 		out := replaceKey(n, "steps", func(steps *Node) *Node { return mapItems(steps, normalizeStep) })
 		if n.Get("deployment") != nil {

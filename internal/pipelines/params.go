@@ -143,7 +143,7 @@ func (x *expander) bindParameters(decl, given *Node, tsc, caller scope, at Pos, 
 
 // legacyValue converts a value given to an untyped template: as the service
 // does, every scalar becomes a string, so a boolean computed by an
-// expression reads 'True' or 'False' and eq(parameters.flag, '') tells an
+// expression reads 'True' or 'False', and comparing with the empty string tells an
 // unset parameter from false.
 func legacyValue(n *Node) expr.Value {
 	if n == nil {

@@ -1029,13 +1029,18 @@ func (v *validator) step(n *Node, _ map[string]bool) *Step {
 				st.FailOnStderr = b
 			}
 		case "inputs":
-			st.Inputs = v.stringMap(p.Value, "inputs")
+			st.Inputs = append(st.Inputs, v.stringMap(p.Value, "inputs")...)
 		case "target":
 			st.Target = v.stepTarget(p.Value)
 		case "fetchDepth":
 			v.integer(p.Value, "fetchDepth")
 		default:
-			v.str(p.Value, k)
+			val := v.str(p.Value, k)
+			switch st.Kind {
+			case StepDownload, StepDownloadBuild, StepPublish, StepUpload, StepGetPackage:
+				// artifact, patterns, path: what the step's task takes as inputs.
+				st.Inputs = append(st.Inputs, Variable{Name: k, Value: val, Pos: p.Key.Pos})
+			}
 		}
 	}
 	if kindKey == nil {
