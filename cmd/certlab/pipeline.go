@@ -48,6 +48,9 @@ func runPipeline(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	sub := args[0]
+	if sub == "lsp" {
+		return runPipelineLSP(ctx, env, args[1:])
+	}
 	if sub != "expand" && sub != "validate" && sub != "run" {
 		fmt.Fprint(env.Stderr, pipelineUsage)
 		return fmt.Errorf("pipeline: unknown sub-command %q", sub)

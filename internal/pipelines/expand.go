@@ -41,6 +41,8 @@ type Options struct {
 	SyntaxOnly bool
 	// ReadFile reads template files; it defaults to os.ReadFile.
 	ReadFile func(name string) ([]byte, error)
+	// Cache, when set, keeps parsed files for later expansions.
+	Cache *ParseCache
 }
 
 // Document is an expanded pipeline.
@@ -56,6 +58,7 @@ type Document struct {
 // sourceFile is one loaded YAML file.
 type sourceFile struct {
 	display  string // name used in messages
+	path     string // the file on disk
 	root     *Node
 	repo     string // repository alias ("self" for the pipeline's own)
 	repoRoot string // folder of that repository
@@ -151,7 +154,7 @@ func (x *expander) load(rel, repo, repoRoot string, at Pos) (*sourceFile, error)
 	if repo != "self" {
 		display = rel + "@" + repo
 	}
-	root, err := parseYAML(display, data)
+	root, err := x.parse(display, full, data)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +162,7 @@ func (x *expander) load(rel, repo, repoRoot string, at Pos) (*sourceFile, error)
 	if dir == "." {
 		dir = ""
 	}
-	f := &sourceFile{display: display, root: root, repo: repo, repoRoot: repoRoot, dir: dir}
+	f := &sourceFile{display: display, path: full, root: root, repo: repo, repoRoot: repoRoot, dir: dir}
 	x.files[full] = f
 	x.order = append(x.order, display)
 	return f, nil

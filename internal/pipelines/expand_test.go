@@ -345,3 +345,43 @@ func FuzzExpand(f *testing.F) {
 		_, _ = Validate(doc)
 	})
 }
+
+// TestParseCache checks that an expansion with a cache sees a template's
+// new content and gives the same result as one without.
+func TestParseCache(t *testing.T) {
+	files := map[string]string{
+		"pipeline.yml": "steps:\n- template: t.yml\n",
+		"t.yml":        "steps:\n- script: echo one\n",
+	}
+	cache := &ParseCache{}
+	expand := func() string {
+		t.Helper()
+		doc, err := expandMem(t, files, Options{Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := doc.YAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	first := expand()
+	if again := expand(); again != first || !strings.Contains(first, "echo one") {
+		t.Fatalf("cached expansion differs:\n%s\n%s", first, again)
+	}
+	files["t.yml"] = "steps:\n- script: echo two\n"
+	if got := expand(); !strings.Contains(got, "echo two") {
+		t.Fatalf("the cache kept the old template:\n%s", got)
+	}
+	if len(cache.entries) != 3 {
+		t.Errorf("%d cache entries, want the pipeline and both versions of the template", len(cache.entries))
+	}
+}
+
+func TestInvalidYAMLIsLocated(t *testing.T) {
+	_, err := expandMem(t, map[string]string{"pipeline.yml": "steps:\n- script: echo\n  bad: [\n"}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "/repo/pipeline.yml:3:1: invalid YAML: did not find expected node content") {
+		t.Fatalf("error %v", err)
+	}
+}

@@ -119,6 +119,12 @@ func (x *expander) bindParameters(decl, given *Node, tsc, caller scope, at Pos, 
 			}
 		}
 		if val == nil {
+			if !hasDefault && tsc.syntax {
+				// Checking syntax only, as of a template on its own: the
+				// value is unknown.
+				o.Set(name, expr.Null())
+				continue
+			}
 			if !hasDefault {
 				return expr.Value{}, errorf(at, "A value for the '%s' parameter must be provided.", name)
 			}

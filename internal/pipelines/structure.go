@@ -10,7 +10,7 @@ import (
 // expandPipeline expands the root of a pipeline file.
 func (x *expander) expandPipeline(root *Node, sc scope) (*Node, error) {
 	if root == nil || root.Kind == NullNode {
-		return nil, errorf(Pos{File: sc.file.display, Line: 1, Col: 1}, "The pipeline is empty")
+		return nil, errorf(Pos{File: sc.file.display, Line: 1, Col: 1, Path: sc.file.path}, "The pipeline is empty")
 	}
 	if root.Kind != MappingNode {
 		return nil, errorf(root.Pos, "A pipeline must be a mapping, got %s", describeKind(root))
@@ -446,7 +446,7 @@ func (x *expander) expandTemplateRef(pairs []scopedPair, pos Pos, sc scope, kind
 	tsc := scope{file: f, vars: sc.vars, depth: sc.depth + 1, syntax: sc.syntax}
 	root := f.root
 	if root == nil || root.Kind != MappingNode {
-		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1}, "A template must be a mapping with a '%s' section", kind)
+		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1, Path: f.path}, "A template must be a mapping with a '%s' section", kind)
 	}
 	params, err := x.bindParameters(rawGet(root, "parameters"), given, tsc, sc, pos, false)
 	if err != nil {
@@ -532,7 +532,7 @@ func (x *expander) expandExtends(n *Node, sc scope) ([]Pair, error) {
 		return nil, err
 	}
 	if f.root == nil || f.root.Kind != MappingNode {
-		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1}, "An extends template must be a mapping")
+		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1, Path: f.path}, "An extends template must be a mapping")
 	}
 	tsc := scope{file: f, vars: sc.vars, depth: sc.depth + 1, syntax: sc.syntax}
 	params, err := x.bindParameters(rawGet(f.root, "parameters"), given, tsc, sc, posOf(n), false)
@@ -560,7 +560,7 @@ func (x *expander) bindRootParameters(decl *Node, sc scope) (expr.Value, error) 
 	if decl == nil && given == nil {
 		return expr.Null(), nil
 	}
-	return x.bindParameters(decl, given, sc, sc, Pos{File: sc.file.display, Line: 1, Col: 1}, true)
+	return x.bindParameters(decl, given, sc, sc, Pos{File: sc.file.display, Line: 1, Col: 1, Path: sc.file.path}, true)
 }
 
 // parseParamValue reads a --param value as YAML, so that lists and objects
