@@ -190,6 +190,14 @@ func TestRealWorldCorpus(t *testing.T) {
 	if rate < 95 {
 		t.Errorf("pass rate %.1f %% is below 95 %%", rate)
 	}
+	var md strings.Builder
+	md.WriteString("| repository | pipelines | run by the service | expand and validate | fail | broken upstream | not pipelines |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range repos {
+		x := byRepo[r]
+		fmt.Fprintf(&md, "| %s | %d | %d | %d | %d | %d | %d |\n", strings.Replace(r, "+", "/", 1), x.ok+x.fail+x.broken+x.template, x.ok+x.fail, x.ok, x.fail, x.broken, x.template)
+	}
+	fmt.Fprintf(&md, "| **total** | %d | %d | %d (%.1f %%) | %d | %d | %d |\n", len(entries), runs, total.ok, rate, total.fail, total.broken, total.template)
+	checkDocTable(t, "corpus-table", md.String())
 	if record != "" {
 		names := make([]string, 0, len(reads))
 		for n := range reads {
@@ -292,4 +300,51 @@ func BenchmarkRealWorldCorpus(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/corpus")
 	b.ReportMetric(float64(worst.Microseconds())/1000, "max-ms/pipeline")
 	b.Logf("slowest pipeline: %s (%s)", worstName, worst.Round(time.Microsecond))
+}
+
+// checkDocTable compares a generated table with the one docs/pipelines.md
+// holds between <!-- name --> and <!-- /name --> (go test -update writes it).
+func checkDocTable(t *testing.T, name, table string) {
+	t.Helper()
+	doc := docsFile(t)
+	data, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, end := "<!-- "+name+" -->\n", "<!-- /"+name+" -->"
+	i, j := strings.Index(string(data), open), strings.Index(string(data), end)
+	if i < 0 || j < i {
+		t.Fatalf("docs/pipelines.md has no %s section", name)
+	}
+	current := string(data)[i+len(open) : j]
+	if current == table {
+		return
+	}
+	if *update {
+		out := string(data)[:i+len(open)] + table + string(data)[j:]
+		if err := os.WriteFile(doc, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("the %s table of docs/pipelines.md is out of date (go test -run TestRealWorldCorpus -update rewrites it); want:\n%s", name, table)
+}
+
+// docsFile is docs/pipelines.md of the module this package is in.
+func docsFile(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "docs", "pipelines.md")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the package")
+		}
+		dir = parent
+	}
 }

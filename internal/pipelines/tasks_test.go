@@ -178,7 +178,7 @@ stages:
 	if s := stepResult(t, check, "other pipeline"); s.Result != Skipped || !strings.Contains(s.Reason, "not available locally") {
 		t.Errorf("download of another pipeline: %s %q", s.Result, s.Reason)
 	}
-	if s := stepResult(t, check, "NuGetCommand@2"); s.Result != Skipped || !strings.Contains(s.Reason, "is not run locally") {
+	if s := stepResult(t, check, "NuGetCommand@2"); s.Result != Skipped || !strings.Contains(s.Reason, "the task NuGetCommand@2 is not one that runs locally") {
 		t.Errorf("unknown task: %s %q", s.Result, s.Reason)
 	}
 }
@@ -413,5 +413,19 @@ func TestExtractRefusesEntriesOutsideTheFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "evil.txt")); err == nil {
 		t.Error("an entry was written outside the folder")
+	}
+}
+
+// TestDocsListTheNativeTasks keeps the task table of docs/pipelines.md in
+// step with the tasks that run.
+func TestDocsListTheNativeTasks(t *testing.T) {
+	data, err := os.ReadFile(docsFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range strings.Split(nativeTaskNames(), ", ") {
+		if !strings.Contains(string(data), "| `"+name+"`") {
+			t.Errorf("docs/pipelines.md does not list %s in its task table", name)
+		}
 	}
 }
