@@ -429,3 +429,71 @@ func TestDocsListTheNativeTasks(t *testing.T) {
 		}
 	}
 }
+
+// TestRunStepsInTaskForm runs the steps of a stepList parameter, which
+// expansion writes in task form (checkout task, CmdLine@2, Bash@3).
+func TestRunStepsInTaskForm(t *testing.T) {
+	requireBash(t)
+	t.Parallel()
+	res, log := runDir(t, map[string]string{
+		"base.yml": "parameters:\n- name: build\n  type: stepList\nsteps:\n- ${{ parameters.build }}\n",
+		"pipeline.yml": `extends:
+  template: base.yml
+  parameters:
+    build:
+    - checkout: self
+    - script: echo "from script in $PWD"
+      workingDirectory: sub
+    - bash: echo from bash
+      displayName: bash step
+`,
+		"sub/keep": "",
+	}, RunOptions{})
+	if !res.Succeeded() {
+		t.Fatalf("run %s:\n%s", res.Result, log)
+	}
+	for _, want := range []string{"sources are used in place", "from script in ", "/sub\n", "from bash"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+// FuzzExtractArchive checks that reading any bytes as an archive fails
+// cleanly or writes only inside the destination.
+func FuzzExtractArchive(f *testing.F) {
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	w, _ := zw.Create("a/b.txt")
+	w.Write([]byte("x")) //nolint:errcheck // writes into a buffer
+	zw.Close()
+	f.Add(zipped.Bytes(), ".zip")
+	f.Add([]byte("not an archive"), ".tar.gz")
+	f.Add([]byte{}, ".tar")
+	f.Fuzz(func(t *testing.T, data []byte, ext string) {
+		if len(data) > 1<<16 {
+			return
+		}
+		switch ext {
+		case ".zip", ".tar", ".tar.gz", ".tar.bz2":
+		default:
+			return
+		}
+		dir := t.TempDir()
+		file := filepath.Join(dir, "in"+ext)
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, "out")
+		extractArchive(file, dst, true) //nolint:errcheck // failing is fine; escaping is not
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.Name() != "in"+ext && e.Name() != "out" {
+				t.Fatalf("extraction wrote %s outside the destination", e.Name())
+			}
+		}
+	})
+}

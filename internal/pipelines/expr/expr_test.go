@@ -219,6 +219,7 @@ func FuzzParse(f *testing.F) {
 		"iif(true, parameters.obj, parameters.list).name", "'it''s'", "3 + 4", "a.b.c[0]['x']",
 		"replace(join(',', parameters.list), ',', ';')", "0xFF", "-1e5", "convertToJson(parameters)",
 		"coalesce(null, '', 'x')", "contains(split('a-b', '-'), 'a')", "(((", "eq(", "format('{9}')",
+		"join(',', parameters.artifacts.*.name)", "parameters.obj[*]", "a.*.*.b", "a.*b", "[*]", "and\r\n(true, true)",
 	} {
 		f.Add(s)
 	}
