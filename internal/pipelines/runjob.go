@@ -734,7 +734,7 @@ func (jr *jobRun) stepRunner(s *Step) func(context.Context, stepCall) (Result, s
 	}
 	reason := string(s.Kind) + " steps are not run locally (" + s.Body + ")"
 	if s.Kind == StepTask {
-		reason = "the task " + s.Body + " is not one that runs locally (see docs/pipelines.md)"
+		reason = "the task " + s.Body + " is not run locally (docs/pipelines.md lists the tasks that are)"
 	}
 	return func(context.Context, stepCall) (Result, string) { return Skipped, reason }
 }

@@ -178,7 +178,7 @@ stages:
 	if s := stepResult(t, check, "other pipeline"); s.Result != Skipped || !strings.Contains(s.Reason, "not available locally") {
 		t.Errorf("download of another pipeline: %s %q", s.Result, s.Reason)
 	}
-	if s := stepResult(t, check, "NuGetCommand@2"); s.Result != Skipped || !strings.Contains(s.Reason, "the task NuGetCommand@2 is not one that runs locally") {
+	if s := stepResult(t, check, "NuGetCommand@2"); s.Result != Skipped || !strings.Contains(s.Reason, "the task NuGetCommand@2 is not run locally") {
 		t.Errorf("unknown task: %s %q", s.Result, s.Reason)
 	}
 }
