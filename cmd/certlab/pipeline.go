@@ -27,10 +27,12 @@ func (kv keyValues) Set(s string) error {
 }
 
 const pipelineUsage = `usage: certlab pipeline expand|validate|run FILE [flags]
+       certlab pipeline lsp
 
   expand    print the fully expanded pipeline as YAML
   validate  expand, then check the result against the pipeline model
-  run       run the pipeline's stages, jobs and script steps on this machine
+  run       run the pipeline's stages, jobs, scripts and common tasks on this machine
+  lsp       serve the Language Server Protocol on standard input and output
 
 flags:
 `
@@ -46,6 +48,9 @@ func runPipeline(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	sub := args[0]
+	if sub == "lsp" {
+		return runPipelineLSP(ctx, env, args[1:])
+	}
 	if sub != "expand" && sub != "validate" && sub != "run" {
 		fmt.Fprint(env.Stderr, pipelineUsage)
 		return fmt.Errorf("pipeline: unknown sub-command %q", sub)
@@ -132,6 +137,7 @@ func runPipeline(ctx context.Context, env *Env, args []string) error {
 		Variables:    cfg.vars,
 		Repositories: opts.Repositories,
 		MaxParallel:  cfg.maxParallel,
+		HostOSAny:    cfg.hostOSAny,
 		Stdout:       env.Stdout,
 		Getenv:       env.Getenv,
 	})
@@ -151,6 +157,7 @@ type pipelineConfig struct {
 	syntaxOnly          bool
 	workdir             string
 	maxParallel         int
+	hostOSAny           bool
 }
 
 func pipelineFlags(stderr io.Writer, cfg *pipelineConfig) *flag.FlagSet {
@@ -166,5 +173,6 @@ func pipelineFlags(stderr io.Writer, cfg *pipelineConfig) *flag.FlagSet {
 	fs.BoolVar(&cfg.syntaxOnly, "syntax-only", false, "check syntax only: unknown names in ${{ }} read as null")
 	fs.StringVar(&cfg.workdir, "workdir", "", "run: workspace folder, kept after the run (default: a temporary folder, removed after the run)")
 	fs.IntVar(&cfg.maxParallel, "max-parallel", 2, "run: jobs run at the same time at most")
+	fs.BoolVar(&cfg.hostOSAny, "host-os-any", false, "run: run jobs whose pool asks for another OS (Windows, macOS) on this host instead of skipping them")
 	return fs
 }

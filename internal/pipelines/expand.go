@@ -41,6 +41,8 @@ type Options struct {
 	SyntaxOnly bool
 	// ReadFile reads template files; it defaults to os.ReadFile.
 	ReadFile func(name string) ([]byte, error)
+	// Cache, when set, keeps parsed files for later expansions.
+	Cache *ParseCache
 }
 
 // Document is an expanded pipeline.
@@ -56,6 +58,7 @@ type Document struct {
 // sourceFile is one loaded YAML file.
 type sourceFile struct {
 	display  string // name used in messages
+	path     string // the file on disk
 	root     *Node
 	repo     string // repository alias ("self" for the pipeline's own)
 	repoRoot string // folder of that repository
@@ -76,7 +79,6 @@ type expander struct {
 	textBytes int
 	repos     map[string]*repository // lower-case alias
 	root      string
-	result    *Document
 }
 
 // Expand reads the pipeline at file and expands it: templates are resolved,
@@ -140,7 +142,7 @@ func (x *expander) load(rel, repo, repoRoot string, at Pos) (*sourceFile, error)
 	data, err := x.opts.ReadFile(full)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, errorf(at, "File %s not found in repository %s (looked for %s)", rel, repo, full)
+			return nil, &notFoundError{errorf(at, "File %s not found in repository %s (looked for %s)", rel, repo, full).(*Error)}
 		}
 		return nil, errorf(at, "read %s: %v", rel, err)
 	}
@@ -152,7 +154,7 @@ func (x *expander) load(rel, repo, repoRoot string, at Pos) (*sourceFile, error)
 	if repo != "self" {
 		display = rel + "@" + repo
 	}
-	root, err := parseYAML(display, data)
+	root, err := x.parse(display, full, data)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +162,7 @@ func (x *expander) load(rel, repo, repoRoot string, at Pos) (*sourceFile, error)
 	if dir == "." {
 		dir = ""
 	}
-	f := &sourceFile{display: display, root: root, repo: repo, repoRoot: repoRoot, dir: dir}
+	f := &sourceFile{display: display, path: full, root: root, repo: repo, repoRoot: repoRoot, dir: dir}
 	x.files[full] = f
 	x.order = append(x.order, display)
 	return f, nil
@@ -177,6 +179,11 @@ func (x *expander) resolveTemplate(ref string, from *sourceFile, at Pos) (*sourc
 		return nil, errorf(at, "A template path is required")
 	}
 	repo, repoRoot, base := from.repo, from.repoRoot, from.dir
+	// A path naming the including file's own repository (x.yml@self in a
+	// file of self) is looked for next to the including file first and
+	// then from the repository's root: real pipelines that run on the
+	// service write it both ways (see docs/pipelines.md).
+	rootFallback := alias != "" && strings.EqualFold(alias, from.repo)
 	if alias != "" && !strings.EqualFold(alias, from.repo) {
 		base = ""
 		if strings.EqualFold(alias, "self") {
@@ -199,10 +206,33 @@ func (x *expander) resolveTemplate(ref string, from *sourceFile, at Pos) (*sourc
 		rel = path.Clean(path.Join(base, p))
 	}
 	if rel == ".." || strings.HasPrefix(rel, "../") {
+		if !rootFallback {
+			return nil, errorf(at, "The template path '%s' leaves the repository", ref)
+		}
+	} else {
+		f, err := x.load(rel, repo, repoRoot, at)
+		if err == nil || !rootFallback || base == "" || !errors.Is(err, os.ErrNotExist) {
+			return f, err
+		}
+	}
+	fromRoot := path.Clean(strings.TrimLeft(p, "/"))
+	if fromRoot == ".." || strings.HasPrefix(fromRoot, "../") {
 		return nil, errorf(at, "The template path '%s' leaves the repository", ref)
 	}
-	return x.load(rel, repo, repoRoot, at)
+	f, err := x.load(fromRoot, repo, repoRoot, at)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, &notFoundError{errorf(at, "File %s not found in repository %s (looked for %s next to %s and from the repository root)", p, repo, rel, from.display).(*Error)}
+	}
+	return f, err
 }
+
+// notFoundError is a missing template file: a located *Error that is also
+// os.ErrNotExist.
+type notFoundError struct{ err *Error }
+
+func (e *notFoundError) Error() string { return e.err.Error() }
+
+func (e *notFoundError) Unwrap() []error { return []error{e.err, os.ErrNotExist} }
 
 // spend counts nodes produced by expansion against the size limit.
 func (x *expander) spend(at Pos, n int) error {
@@ -416,7 +446,12 @@ func (x *expander) walkSeq(n *Node, sc scope, emit func(*Node, scope) error) err
 	}
 	state := chainNone
 	for _, it := range n.Items {
-		if info, key, body := directiveOf(it); info != nil {
+		if info, key, body := directiveOf(it); info != nil && !(info.directive == dirEach && body != nil && body.Kind == MappingNode) {
+			// A directive whose body is a sequence inserts into this
+			// sequence. An each whose body is a mapping builds one mapping
+			// item instead, its iterations merged (handled by walkMap when
+			// the item is read), as the service does.
+
 			switch info.directive {
 			case dirIf, dirElseIf, dirElse:
 				take, err := x.branch(info, key, sc, &state)

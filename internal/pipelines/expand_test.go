@@ -124,6 +124,49 @@ steps:
 			opts: Options{Repositories: map[string]string{"org/shared@main": "/repo/../shared"}},
 			want: []string{"echo shared"},
 		},
+		{
+			name: "an @self path next to the including file, else from the root",
+			files: map[string]string{
+				"pipeline.yml": "steps:\n- template: ci/a.yml@self\n",
+				"ci/a.yml":     "steps:\n- template: b.yml@self\n- template: ci/c.yml@self\n- template: ./ci/c.yml@self\n",
+				"ci/b.yml":     "steps:\n- script: echo next to a\n",
+				"ci/c.yml":     "steps:\n- script: echo from the root\n",
+			},
+			want: []string{"echo next to a", "echo from the root"},
+		},
+		{
+			name: "a template reads an undeclared parameter as null",
+			files: map[string]string{
+				"pipeline.yml": "steps:\n- template: t.yml\n",
+				"t.yml":        "parameters:\n- name: declared\n  default: d\nsteps:\n- script: echo [${{ parameters.undeclared }}] ${{ parameters.declared }}\n",
+			},
+			want: []string{"echo [] d"},
+		},
+		{
+			name: "values given to an untyped template become strings",
+			files: map[string]string{
+				"pipeline.yml": "jobs:\n- template: j.yml\n  parameters:\n    is1ES: ${{ eq(1, 2) }}\n    n: ${{ length(split('a,b', ',')) }}\n",
+				"j.yml":        "parameters:\n  is1ES: ''\n  n: 0\njobs:\n- job: J\n  steps:\n  - ${{ if eq(parameters.is1ES, '') }}:\n    - script: echo unset\n  - script: echo ${{ parameters.is1ES }} ${{ parameters.n }}\n",
+			},
+			want: []string{"echo False 2"},
+			not:  []string{"unset"},
+		},
+		{
+			name: "steps of stage and job parameters are in task form",
+			files: map[string]string{
+				"pipeline.yml": "extends:\n  template: t.yml\n  parameters:\n    stages:\n    - stage: S\n      jobs:\n      - job: J\n        steps:\n        - bash: echo hi\n          workingDirectory: src\n        - checkout: self\n          fetchDepth: 1\n",
+				"t.yml":        "parameters:\n- name: stages\n  type: stageList\nstages:\n- ${{ each s in parameters.stages }}:\n  - stage: ${{ s.stage }}\n    jobs:\n    - ${{ each j in s.jobs }}:\n      - job: ${{ j.job }}\n        steps:\n        - ${{ each step in j.steps }}:\n          - script: echo ${{ step.task }} ${{ step.inputs.workingDirectory }}${{ step.inputs.repository }}\n",
+			},
+			want: []string{"echo Bash@3 src", "echo 6d15af64-176c-496d-b583-fd2ae21d4df4@1 self"},
+		},
+		{
+			name: "legacy phases with a phase template holding jobs",
+			files: map[string]string{
+				"pipeline.yml": "phases:\n- phase: A\n  queue:\n    name: Hosted\n    parallel: 2\n    matrix:\n      x: {v: 1}\n      y: {v: 2}\n  steps:\n  - script: echo $(v)\n- template: p.yml\n",
+				"p.yml":        "jobs:\n- job: B\n  dependsOn: A\n  steps:\n  - script: echo b\n",
+			},
+			want: []string{"phase: A", "job: B"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,6 +214,8 @@ func TestExpandErrors(t *testing.T) {
 		{"unknown function with position", map[string]string{"pipeline.yml": "steps:\n- bash: ${{ nothing() }}\n"}, Options{}, "pipeline.yml:2:9: Unrecognized function: 'nothing'."},
 		{"wrong parameter type", map[string]string{"pipeline.yml": "parameters:\n- name: n\n  type: number\n  default: abc\nsteps:\n- script: x\n"}, Options{}, "The 'n' parameter value 'abc' is not a valid number"},
 		{"unmapped repository", map[string]string{"pipeline.yml": "resources:\n  repositories:\n  - repository: r\n    type: git\n    name: o/r\nsteps:\n- template: s.yml@r\n"}, Options{}, "pass --repo r=DIR"},
+		{"pipeline parameter not declared", map[string]string{"pipeline.yml": "parameters:\n- name: a\n  default: x\nsteps:\n- script: echo ${{ parameters.b }}\n"}, Options{}, "Undefined value referenced: 'parameters.b'"},
+		{"@self path found neither next to the file nor from the root", map[string]string{"pipeline.yml": "steps:\n- template: ci/a.yml@self\n", "ci/a.yml": "steps:\n- template: nope.yml@self\n"}, Options{}, "File nope.yml not found in repository self (looked for ci/nope.yml next to /repo/ci/a.yml and from the repository root)"},
 		{"template leaving the repository", map[string]string{"pipeline.yml": "steps:\n- template: ../../x.yml\n"}, Options{}, "leaves the repository"},
 		{"runaway each", map[string]string{"pipeline.yml": "steps:\n- ${{ each a in split(format('{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}', 'x,x,x,x,x,x,x,x,x,x,'), ',') }}:\n  - ${{ each b in split(format('{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}', 'x,x,x,x,x,x,x,x,x,x,'), ',') }}:\n    - ${{ each c in split(format('{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}', 'x,x,x,x,x,x,x,x,x,x,'), ',') }}:\n      - script: x\n"}, Options{}, "Maximum document size exceeded"},
 	}
@@ -299,4 +344,44 @@ func FuzzExpand(f *testing.F) {
 		}
 		_, _ = Validate(doc)
 	})
+}
+
+// TestParseCache checks that an expansion with a cache sees a template's
+// new content and gives the same result as one without.
+func TestParseCache(t *testing.T) {
+	files := map[string]string{
+		"pipeline.yml": "steps:\n- template: t.yml\n",
+		"t.yml":        "steps:\n- script: echo one\n",
+	}
+	cache := &ParseCache{}
+	expand := func() string {
+		t.Helper()
+		doc, err := expandMem(t, files, Options{Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := doc.YAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	first := expand()
+	if again := expand(); again != first || !strings.Contains(first, "echo one") {
+		t.Fatalf("cached expansion differs:\n%s\n%s", first, again)
+	}
+	files["t.yml"] = "steps:\n- script: echo two\n"
+	if got := expand(); !strings.Contains(got, "echo two") {
+		t.Fatalf("the cache kept the old template:\n%s", got)
+	}
+	if len(cache.entries) != 3 {
+		t.Errorf("%d cache entries, want the pipeline and both versions of the template", len(cache.entries))
+	}
+}
+
+func TestInvalidYAMLIsLocated(t *testing.T) {
+	_, err := expandMem(t, map[string]string{"pipeline.yml": "steps:\n- script: echo\n  bad: [\n"}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "/repo/pipeline.yml:3:1: invalid YAML: did not find expected node content") {
+		t.Fatalf("error %v", err)
+	}
 }

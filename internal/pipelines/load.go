@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/certlab/certlab/internal/pipelines/expr"
@@ -27,28 +29,38 @@ func errorf(pos Pos, format string, args ...any) error {
 // parseYAML reads one YAML document into a Node tree and parses every ${{ }}
 // expression in it, so that syntax errors are reported even in branches that
 // are never taken.
-func parseYAML(file string, data []byte) (*Node, error) {
+func parseYAML(file, path string, data []byte) (*Node, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return &Node{Kind: NullNode, Pos: Pos{File: file, Line: 1, Col: 1}}, nil
+			return &Node{Kind: NullNode, Pos: Pos{File: file, Line: 1, Col: 1, Path: path}}, nil
 		}
-		return nil, &Error{Pos: Pos{File: file}, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		pos := Pos{File: file, Path: path}
+		if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
+			pos.Line, _ = strconv.Atoi(m[1])
+			pos.Col, msg = 1, m[2]
+		}
+		return nil, &Error{Pos: pos, Msg: "invalid YAML: " + msg}
 	}
 	if len(doc.Content) == 0 {
-		return &Node{Kind: NullNode, Pos: Pos{File: file, Line: 1, Col: 1}}, nil
+		return &Node{Kind: NullNode, Pos: Pos{File: file, Line: 1, Col: 1, Path: path}}, nil
 	}
-	c := &converter{file: file}
+	c := &converter{file: file, path: path}
 	return c.convert(doc.Content[0], false, 0)
 }
 
+// yamlErrorLine finds the line in a YAML syntax error ("line 5: did not find expected key").
+var yamlErrorLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
 type converter struct {
 	file string
+	path string
 }
 
 func (c *converter) convert(y *yaml.Node, isKey bool, depth int) (*Node, error) {
-	pos := Pos{File: c.file, Line: y.Line, Col: y.Column}
+	pos := Pos{File: c.file, Line: y.Line, Col: y.Column, Path: c.path}
 	if depth > 500 {
 		return nil, errorf(pos, "the document nests too deeply")
 	}
@@ -84,14 +96,14 @@ func (c *converter) convert(y *yaml.Node, isKey bool, depth int) (*Node, error) 
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			ky := y.Content[i]
 			if ky.Kind != yaml.ScalarNode {
-				kp := Pos{File: c.file, Line: ky.Line, Col: ky.Column}
+				kp := Pos{File: c.file, Line: ky.Line, Col: ky.Column, Path: c.path}
 				if ky.Kind == yaml.MappingNode {
 					return nil, errorf(kp, "A mapping was not expected")
 				}
 				return nil, errorf(kp, "A sequence was not expected")
 			}
 			if ky.Value == "<<" && ky.Tag == "!!merge" {
-				return nil, errorf(Pos{File: c.file, Line: ky.Line, Col: ky.Column}, "YAML merge keys are not supported")
+				return nil, errorf(Pos{File: c.file, Line: ky.Line, Col: ky.Column, Path: c.path}, "YAML merge keys are not supported")
 			}
 			k, err := c.convert(ky, true, depth+1)
 			if err != nil {
@@ -163,6 +175,12 @@ func directiveName(d directiveKind) string {
 	return ""
 }
 
+// serviceError is a message worded as the service words it (capitalised,
+// without location); the caller adds the position.
+type serviceError string
+
+func (e serviceError) Error() string { return string(e) }
+
 // parseDirective recognises if/elseif/else/each/insert and parses their
 // expressions into info.
 func parseDirective(raw string, info *tmplInfo) (directiveKind, error) {
@@ -173,12 +191,12 @@ func parseDirective(raw string, info *tmplInfo) (directiveKind, error) {
 	switch word {
 	case "else":
 		if rest != "" {
-			return dirElse, fmt.Errorf("Unexpected symbol after 'else': '%s'", rest)
+			return dirElse, serviceError(fmt.Sprintf("Unexpected symbol after 'else': '%s'", rest))
 		}
 		return dirElse, nil
 	case "insert":
 		if rest != "" {
-			return dirInsert, fmt.Errorf("Unexpected symbol after 'insert': '%s'", rest)
+			return dirInsert, serviceError(fmt.Sprintf("Unexpected symbol after 'insert': '%s'", rest))
 		}
 		return dirInsert, nil
 	case "if", "elseif":
@@ -187,7 +205,7 @@ func parseDirective(raw string, info *tmplInfo) (directiveKind, error) {
 			d = dirElseIf
 		}
 		if rest == "" {
-			return d, fmt.Errorf("Expected an expression after '%s'", word)
+			return d, serviceError(fmt.Sprintf("Expected an expression after '%s'", word))
 		}
 		e, err := expr.Parse(rest)
 		if err != nil {
@@ -198,7 +216,7 @@ func parseDirective(raw string, info *tmplInfo) (directiveKind, error) {
 	case "each":
 		fields := strings.Fields(rest)
 		if len(fields) < 3 || fields[1] != "in" {
-			return dirEach, fmt.Errorf("Expected 'each <name> in <expression>', got '%s'", raw)
+			return dirEach, serviceError(fmt.Sprintf("Expected 'each <name> in <expression>', got '%s'", raw))
 		}
 		name := fields[0]
 		for i := 0; i < len(name); i++ {

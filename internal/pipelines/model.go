@@ -157,11 +157,15 @@ type Step struct {
 	Pos              Pos
 }
 
-// Pool is an agent pool.
+// Pool is an agent pool. Beyond name, vmImage and demands the service
+// accepts any key (1ES and OneBranch pools say image, os, type,
+// hostArchitecture …); os and image are kept to tell what host the job needs.
 type Pool struct {
 	Name    string
 	VMImage string
 	Demands []string
+	Image   string // 1ES pools: the image name
+	OS      string // 1ES pools: windows, linux or macOS
 }
 
 // Container is a container resource or a job's container.

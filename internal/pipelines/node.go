@@ -26,9 +26,10 @@ const (
 
 // Pos is a position in a source file.
 type Pos struct {
-	File string
+	File string // the name used in messages
 	Line int
 	Col  int
+	Path string // the file on disk, when it was read from one
 }
 
 // String formats the position as file:line:col.

@@ -20,7 +20,7 @@ var parameterTypes = map[string]bool{
 // bindParameters resolves the parameters of a template (or pipeline): decl is
 // the template's parameters section as written, given the values passed.
 // Defaults are read in tsc; structured values are expanded in caller.
-func (x *expander) bindParameters(decl, given *Node, tsc, caller scope, at Pos) (expr.Value, error) {
+func (x *expander) bindParameters(decl, given *Node, tsc, caller scope, at Pos, root bool) (expr.Value, error) {
 	if given != nil && given.Kind != MappingNode && given.Kind != NullNode {
 		return expr.Value{}, errorf(given.Pos, "A %s was not expected: template parameters must be a mapping", describeKind(given))
 	}
@@ -33,12 +33,12 @@ func (x *expander) bindParameters(decl, given *Node, tsc, caller scope, at Pos) 
 				return expr.Value{}, err
 			}
 			for _, p := range d.Pairs {
-				o.Set(p.Key.Value, toValue(p.Value, false))
+				o.Set(p.Key.Value, legacyValue(p.Value))
 			}
 		}
 		if given != nil {
 			for _, p := range given.Pairs {
-				o.Set(p.Key.Value, toValue(p.Value, false))
+				o.Set(p.Key.Value, legacyValue(p.Value))
 			}
 		}
 		return expr.ObjectValue(o), nil
@@ -46,9 +46,16 @@ func (x *expander) bindParameters(decl, given *Node, tsc, caller scope, at Pos) 
 	if decl.Kind != SequenceNode {
 		return expr.Value{}, errorf(decl.Pos, "Unexpected value '%s': parameters must be a sequence or a mapping", decl.Value)
 	}
-	o := expr.NewStrictObject("parameters")
-	if tsc.syntax {
-		o = expr.NewObject()
+	// In a template, a parameter it does not declare reads as null, as on
+	// the service: react-native-windows' PR pipeline has passed
+	// ${{ parameters.platform }} from a template without that parameter on
+	// every run since 2023. The pipeline's own (runtime) parameters are
+	// strict: referring to an undeclared one is an error, as the service
+	// showed in 2025 (conformance case iif-functions-ado-no-short-circuit-2025).
+	// See docs/pipelines.md.
+	o := expr.NewObject()
+	if root && !tsc.syntax {
+		o = expr.NewStrictObject("parameters")
 	}
 	declared := map[string]bool{}
 	for _, d := range decl.Items {
@@ -112,6 +119,12 @@ func (x *expander) bindParameters(decl, given *Node, tsc, caller scope, at Pos) 
 			}
 		}
 		if val == nil {
+			if !hasDefault && tsc.syntax {
+				// Checking syntax only, as of a template on its own: the
+				// value is unknown.
+				o.Set(name, expr.Null())
+				continue
+			}
 			if !hasDefault {
 				return expr.Value{}, errorf(at, "A value for the '%s' parameter must be provided.", name)
 			}
@@ -132,6 +145,31 @@ func (x *expander) bindParameters(decl, given *Node, tsc, caller scope, at Pos) 
 		o.Set(name, v)
 	}
 	return expr.ObjectValue(o), nil
+}
+
+// legacyValue converts a value given to an untyped template: as the service
+// does, every scalar becomes a string, so a boolean computed by an
+// expression reads 'True' or 'False', and comparing with the empty string tells an
+// unset parameter from false.
+func legacyValue(n *Node) expr.Value {
+	if n == nil {
+		return expr.String("")
+	}
+	switch n.Kind {
+	case SequenceNode:
+		items := make([]expr.Value, len(n.Items))
+		for i, it := range n.Items {
+			items[i] = legacyValue(it)
+		}
+		return expr.Array(items)
+	case MappingNode:
+		o := expr.NewObject()
+		for _, p := range n.Pairs {
+			o.Set(p.Key.Value, legacyValue(p.Value))
+		}
+		return expr.ObjectValue(o)
+	}
+	return expr.String(scalarText(n))
 }
 
 func checkAllowed(name string, v expr.Value, values *Node, at Pos) error {
@@ -287,6 +325,7 @@ func (x *expander) expandTyped(base string, it *Node, sc scope, name string) ([]
 		case "stages":
 			v.stage(n)
 		}
+		items[i] = normalizeSteps(n, kind)
 	}
 	if len(v.errs) > 0 {
 		var le *Error

@@ -45,6 +45,10 @@ type RunOptions struct {
 	Getenv func(string) string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// HostOSAny runs jobs whose pool asks for another operating system
+	// (Windows, macOS) on this machine anyway; without it they are skipped
+	// with that reason.
+	HostOSAny bool
 }
 
 // RunResult is the outcome of a run.
@@ -105,6 +109,8 @@ type runner struct {
 	ctrMu   sync.Mutex
 	baseEnv []string
 	shells  map[string]string
+	// artifactMu guards the artifact store under workDir/_artifacts.
+	artifactMu sync.Mutex
 }
 
 // Run runs a validated pipeline on this machine: stages and jobs in

@@ -423,6 +423,8 @@ type jobRun struct {
 	stepIdx int
 	secrets []string
 	cmdMu   sync.Mutex // serialises logging commands from stdout and stderr
+	// stageName is the stage the job belongs to.
+	stageName string
 }
 
 // mask hides the values of secret variables in a log line.
@@ -449,7 +451,7 @@ func (r *runner) runInstance(ctx context.Context, st *Stage, j *Job, inst instan
 	defer func() { <-r.sem }()
 	start := r.opts.Now()
 	res := &JobResult{Name: inst.name, Job: j.Name, Leg: inst.leg, Outputs: map[string]string{}}
-	jr := &jobRun{r: r, job: j, inst: inst, vars: stageVars.clone(), log: &bytes.Buffer{}, result: Succeeded, res: res}
+	jr := &jobRun{r: r, job: j, inst: inst, vars: stageVars.clone(), log: &bytes.Buffer{}, result: Succeeded, res: res, stageName: st.Name}
 	ws := filepath.Join(r.workDir, safeName(st.Name), safeName(inst.name))
 	jr.tempDir = filepath.Join(ws, "_temp")
 	for _, d := range []string{"a", "b", "_temp"} {
@@ -469,7 +471,7 @@ func (r *runner) runInstance(ctx context.Context, st *Stage, j *Job, inst instan
 	for _, kv := range [][2]string{
 		{"Build.SourcesDirectory", r.opts.SourcesDir}, {"Build.Repository.LocalPath", r.opts.SourcesDir},
 		{"System.DefaultWorkingDirectory", r.opts.SourcesDir}, {"Build.ArtifactStagingDirectory", filepath.Join(ws, "a")},
-		{"Build.StagingDirectory", filepath.Join(ws, "a")}, {"Build.BinariesDirectory", filepath.Join(ws, "b")},
+		{"Build.StagingDirectory", filepath.Join(ws, "a")}, {"System.ArtifactsDirectory", filepath.Join(ws, "a")}, {"Build.BinariesDirectory", filepath.Join(ws, "b")},
 		{"Pipeline.Workspace", ws}, {"Agent.BuildDirectory", ws}, {"Agent.WorkFolder", r.workDir},
 		{"Agent.TempDirectory", jr.tempDir}, {"Agent.JobName", inst.name}, {"System.JobName", inst.name},
 		{"System.JobDisplayName", displayOr(j.DisplayName, j.Name)}, {"System.JobAttempt", "1"},
@@ -506,6 +508,30 @@ func (r *runner) runInstance(ctx context.Context, st *Stage, j *Job, inst instan
 			continue
 		}
 		jr.vars.set(n, v.String())
+	}
+	pool := j.Pool
+	if pool == nil {
+		pool = st.Pool
+	}
+	if pool == nil {
+		pool = r.p.Pool
+	}
+	if want, why := poolOS(pool, jr.vars.expandMacros); want != "" && want != hostOS() && jr.result == Succeeded {
+		if !r.opts.HostOSAny {
+			res.Result = Skipped
+			res.Reason = fmt.Sprintf("the pool asks for %s (%s) and this host runs %s; --host-os-any runs it here", want, why, hostOS())
+			res.Duration = r.opts.Now().Sub(start)
+			r.logf("##[section]Job %s: Skipped (%s)\n", inst.name, res.Reason)
+			return res
+		}
+		jr.logf("##[warning]the pool asks for %s (%s); running on this %s host (--host-os-any)\n", want, why, hostOS())
+	}
+	if j.Container != nil {
+		name := j.Container.Alias
+		if name == "" {
+			name = j.Container.Image + j.Container.Expr
+		}
+		jr.logf("##[warning]container %s is not started: the steps run on this host\n", name)
 	}
 	jctx := ctx
 	if j.TimeoutInMinutes > 0 {
@@ -663,60 +689,11 @@ func (jr *jobRun) runStep(ctx context.Context, s *Step, hook string) {
 		return
 	}
 	jr.logf("##[section]Starting: %s\n", display)
-	var shell string
-	var args func(file string) []string
-	ext := ".sh"
-	switch s.Kind {
-	case StepScript, StepBash:
-		shell = r.shells["bash"]
-		if shell == "" {
-			finish(Failed, "bash is not installed")
-			return
-		}
-		args = func(f string) []string { return []string{"--noprofile", "--norc", f} }
-	case StepPwsh, StepPowerShell:
-		shell = r.shells["pwsh"]
-		if shell == "" {
-			finish(Skipped, "pwsh is not installed")
-			return
-		}
-		ext = ".ps1"
-		args = func(f string) []string {
-			return []string{"-NoLogo", "-NoProfile", "-NonInteractive", "-Command", ". '" + strings.ReplaceAll(f, "'", "''") + "'"}
-		}
-	case StepCheckout:
-		switch strings.ToLower(s.Body) {
-		case "self":
-			jr.logf("sources are used in place: %s\n", r.opts.SourcesDir)
-			finish(Succeeded, "")
-		case "none":
-			finish(Succeeded, "")
-		default:
-			if dir, ok := r.opts.Repositories[s.Body]; ok {
-				jr.logf("repository %s is the local folder %s\n", s.Body, dir)
-				finish(Succeeded, "")
-				return
-			}
-			finish(Skipped, "repository '"+s.Body+"' is not mapped to a local folder (--repo)")
-		}
-		return
-	default:
-		finish(Skipped, string(s.Kind)+" steps are not run locally ("+s.Body+")")
-		return
-	}
-	script := jr.vars.expandMacros(s.Body)
-	if s.Kind == StepPwsh || s.Kind == StepPowerShell {
-		script = "$ErrorActionPreference = 'Stop'\n" + script + "\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }\n"
-	}
-	file := filepath.Join(jr.tempDir, fmt.Sprintf("step%d%s", jr.stepIdx, ext))
-	if err := os.WriteFile(file, []byte(script), 0o700); err != nil {
-		finish(Failed, "write script: "+err.Error())
-		return
-	}
+	run := jr.stepRunner(s)
 	var res Result
 	var reason string
 	for attempt := 0; ; attempt++ {
-		res, reason = jr.execute(ctx, s, hook, sr, shell, args(file))
+		res, reason = run(ctx, stepCall{step: s, hook: hook, result: sr})
 		if res != Failed || attempt >= s.RetryCount || ctx.Err() != nil {
 			break
 		}
@@ -728,9 +705,152 @@ func (jr *jobRun) runStep(ctx context.Context, s *Step, hook string) {
 	finish(res, reason)
 }
 
-// execute runs a script step's command once.
-func (jr *jobRun) execute(ctx context.Context, s *Step, hook string, sr *StepResult, shell string, argv []string) (Result, string) {
+// stepCall is one attempt at running a step.
+type stepCall struct {
+	step   *Step
+	hook   string // the deployment hook the step belongs to
+	result *StepResult
+}
+
+// stepRunner returns what runs a step: a script, a checkout, a task this
+// package runs natively (see tasks.go), or a skip with the reason.
+func (jr *jobRun) stepRunner(s *Step) func(context.Context, stepCall) (Result, string) {
+	switch s.Kind {
+	case StepScript, StepBash:
+		return func(ctx context.Context, c stepCall) (Result, string) {
+			return jr.runScript(ctx, c, scriptSpec{lang: langBash, body: s.Body, workingDirectory: s.WorkingDirectory, failOnStderr: s.FailOnStderr})
+		}
+	case StepPwsh, StepPowerShell:
+		return func(ctx context.Context, c stepCall) (Result, string) {
+			return jr.runScript(ctx, c, scriptSpec{lang: langPwsh, body: s.Body, workingDirectory: s.WorkingDirectory, failOnStderr: s.FailOnStderr, errorAction: "Stop"})
+		}
+	case StepCheckout:
+		return func(context.Context, stepCall) (Result, string) { return jr.checkout(s.Body) }
+	}
+	if task, inputs, ok := nativeTask(s); ok {
+		return func(ctx context.Context, c stepCall) (Result, string) {
+			return task.run(ctx, jr, c, newTaskInputs(task, inputs, jr.vars))
+		}
+	}
+	reason := string(s.Kind) + " steps are not run locally (" + s.Body + ")"
+	if s.Kind == StepTask {
+		reason = "the task " + s.Body + " is not run locally (docs/pipelines.md lists the tasks that are)"
+	}
+	return func(context.Context, stepCall) (Result, string) { return Skipped, reason }
+}
+
+// checkout uses the pipeline's folder in place, or a repository mapped to
+// a local folder.
+func (jr *jobRun) checkout(repo string) (Result, string) {
 	r := jr.r
+	switch strings.ToLower(repo) {
+	case "self":
+		jr.logf("sources are used in place: %s\n", r.opts.SourcesDir)
+		return Succeeded, ""
+	case "none":
+		return Succeeded, ""
+	}
+	if dir, ok := r.opts.Repositories[repo]; ok {
+		jr.logf("repository %s is the local folder %s\n", repo, dir)
+		return Succeeded, ""
+	}
+	return Skipped, "repository '" + repo + "' is not mapped to a local folder (--repo)"
+}
+
+type scriptLang uint8
+
+const (
+	langBash scriptLang = iota
+	langPwsh
+)
+
+// scriptSpec is a script to run with bash or pwsh: from a script step or
+// from the CmdLine, Bash and PowerShell tasks.
+type scriptSpec struct {
+	lang             scriptLang
+	body             string // the script, with macros not yet replaced
+	file             string // a script file to run instead of body
+	arguments        string // arguments for file, shell syntax
+	workingDirectory string
+	failOnStderr     bool
+	errorAction      string // PowerShell's $ErrorActionPreference
+	ignoreExitCode   bool   // PowerShell: ignoreLASTEXITCODE
+	bashFlags        []string
+}
+
+// runScript writes a script to the job's temporary folder and runs it.
+func (jr *jobRun) runScript(ctx context.Context, c stepCall, spec scriptSpec) (Result, string) {
+	r := jr.r
+	var shell, ext, script string
+	var argv func(file string) []string
+	switch spec.lang {
+	case langBash:
+		shell, ext = r.shells["bash"], ".sh"
+		if shell == "" {
+			return Failed, "bash is not installed"
+		}
+		flags := spec.bashFlags
+		if flags == nil {
+			flags = []string{"--noprofile", "--norc"}
+		}
+		argv = func(f string) []string { return append(append([]string(nil), flags...), f) }
+		script = jr.vars.expandMacros(spec.body)
+		if spec.file != "" {
+			script = "exec " + shellQuote(shell) + " " + strings.Join(flags, " ") + " " + shellQuote(jr.path(spec.file)) + " " + jr.vars.expandMacros(spec.arguments) + "\n"
+		}
+	case langPwsh:
+		shell, ext = r.shells["pwsh"], ".ps1"
+		if shell == "" {
+			return Skipped, "pwsh is not installed"
+		}
+		argv = func(f string) []string {
+			return []string{"-NoLogo", "-NoProfile", "-NonInteractive", "-Command", ". '" + strings.ReplaceAll(f, "'", "''") + "'"}
+		}
+		body := jr.vars.expandMacros(spec.body)
+		if spec.file != "" {
+			body = "& '" + strings.ReplaceAll(jr.path(spec.file), "'", "''") + "' " + jr.vars.expandMacros(spec.arguments)
+		}
+		action := spec.errorAction
+		if action == "" {
+			action = "Stop"
+		}
+		script = "$ErrorActionPreference = '" + action + "'\n" + body + "\n"
+		if !spec.ignoreExitCode {
+			script += "if ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }\n"
+		}
+	}
+	file := filepath.Join(jr.tempDir, fmt.Sprintf("step%d%s", jr.stepIdx, ext))
+	if err := os.WriteFile(file, []byte(script), 0o700); err != nil {
+		return Failed, "write script: " + err.Error()
+	}
+	dir := r.opts.SourcesDir
+	if spec.workingDirectory != "" {
+		dir = jr.path(spec.workingDirectory)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return Failed, fmt.Sprintf("the working directory %s does not exist", dir)
+	}
+	return jr.execute(ctx, c, shell, argv(file), dir, spec.failOnStderr)
+}
+
+// path resolves a path input: macros replaced, relative to the sources
+// folder (System.DefaultWorkingDirectory), as the agent does.
+func (jr *jobRun) path(p string) string {
+	p = jr.vars.expandMacros(strings.TrimSpace(p))
+	if p == "" {
+		return jr.r.opts.SourcesDir
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(jr.r.opts.SourcesDir, p)
+	}
+	return filepath.Clean(p)
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// execute runs a script's command once.
+func (jr *jobRun) execute(ctx context.Context, c stepCall, shell string, argv []string, dir string, failOnStderr bool) (Result, string) {
+	s := c.step
 	sctx := ctx
 	if s.TimeoutInMinutes > 0 {
 		var cancel context.CancelFunc
@@ -740,15 +860,9 @@ func (jr *jobRun) execute(ctx context.Context, s *Step, hook string, sr *StepRes
 	cmd := exec.CommandContext(sctx, shell, argv...)
 	cmd.WaitDelay = 2 * time.Second
 	killGroup(cmd)
-	cmd.Dir = r.opts.SourcesDir
-	if s.WorkingDirectory != "" {
-		cmd.Dir = jr.vars.expandMacros(s.WorkingDirectory)
-		if !filepath.IsAbs(cmd.Dir) {
-			cmd.Dir = filepath.Join(r.opts.SourcesDir, cmd.Dir)
-		}
-	}
+	cmd.Dir = dir
 	cmd.Env = jr.environ(s)
-	stdout, errOut := &commandWriter{jr: jr, step: s, hook: hook}, &commandWriter{jr: jr, step: s, hook: hook, stderr: true}
+	stdout, errOut := &commandWriter{jr: jr, step: s, hook: c.hook}, &commandWriter{jr: jr, step: s, hook: c.hook, stderr: true}
 	cmd.Stdout, cmd.Stderr = stdout, errOut
 	err := cmd.Run()
 	stdout.flush()
@@ -759,10 +873,14 @@ func (jr *jobRun) execute(ctx context.Context, s *Step, hook string, sr *StepRes
 	case err == nil:
 	case errors.As(err, &exitErr):
 		code = exitErr.ExitCode()
+	case sctx.Err() == nil:
+		// The command did not start: say why rather than "exit code -1".
+		c.result.ExitCode = -1
+		return Failed, "could not start " + filepath.Base(shell) + ": " + err.Error()
 	default:
 		code = -1
 	}
-	sr.ExitCode = code
+	c.result.ExitCode = code
 	res, reason := Succeeded, ""
 	switch {
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled):
@@ -771,7 +889,7 @@ func (jr *jobRun) execute(ctx context.Context, s *Step, hook string, sr *StepRes
 		res, reason = Failed, "timed out"
 	case code != 0:
 		res, reason = Failed, fmt.Sprintf("exit code %d", code)
-	case s.FailOnStderr && errOut.wrote:
+	case failOnStderr && errOut.wrote:
 		res, reason = Failed, "wrote to standard error (failOnStderr)"
 	}
 	if stdout.complete != "" && res != Canceled && code == 0 {

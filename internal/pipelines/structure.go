@@ -10,7 +10,7 @@ import (
 // expandPipeline expands the root of a pipeline file.
 func (x *expander) expandPipeline(root *Node, sc scope) (*Node, error) {
 	if root == nil || root.Kind == NullNode {
-		return nil, errorf(Pos{File: sc.file.display, Line: 1, Col: 1}, "The pipeline is empty")
+		return nil, errorf(Pos{File: sc.file.display, Line: 1, Col: 1, Path: sc.file.path}, "The pipeline is empty")
 	}
 	if root.Kind != MappingNode {
 		return nil, errorf(root.Pos, "A pipeline must be a mapping, got %s", describeKind(root))
@@ -79,10 +79,15 @@ func (x *expander) expandBody(root *Node, sc scope) ([]Pair, error) {
 			v, err = x.expandList(p.value, psc, "stages")
 		case "jobs":
 			v, err = x.expandList(p.value, psc, "jobs")
+		case "phases":
+			v, err = x.expandList(p.value, psc, "phases")
 		case "steps":
 			v, err = x.expandList(p.value, psc, "steps")
 		case "extends":
 			extra, err = x.expandExtends(p.value, psc)
+			if err != nil {
+				return nil, err
+			}
 			done[i] = true
 			continue
 		default:
@@ -202,7 +207,7 @@ func (x *expander) expandList(n *Node, sc scope, kind string) (*Node, error) {
 // expandItem expands one stage, job or step, or the template it refers to.
 func (x *expander) expandItem(it *Node, sc scope, kind string) ([]*Node, error) {
 	if it == nil || it.Kind != MappingNode {
-		what := map[string]string{"stages": "stage", "jobs": "job", "steps": "step"}[kind]
+		what := map[string]string{"stages": "stage", "jobs": "job", "phases": "phase", "steps": "step"}[kind]
 		if it != nil && it.Kind == SequenceNode {
 			return nil, errorf(it.Pos, "A sequence was not expected: a %s must be a mapping", what)
 		}
@@ -225,6 +230,10 @@ func (x *expander) expandItem(it *Node, sc scope, kind string) ([]*Node, error) 
 			sub["strategy"] = "strategy"
 		}
 		n, err := x.expandScoped(pairs, it.Pos, sc, sub)
+		return []*Node{n}, err
+	case "phases":
+		// The legacy form of jobs, still in the service's schema.
+		n, err := x.expandScoped(pairs, it.Pos, sc, map[string]string{"steps": "steps"})
 		return []*Node{n}, err
 	}
 	out := &Node{Kind: MappingNode, Pos: it.Pos, Pairs: make([]Pair, 0, len(pairs))}
@@ -437,9 +446,9 @@ func (x *expander) expandTemplateRef(pairs []scopedPair, pos Pos, sc scope, kind
 	tsc := scope{file: f, vars: sc.vars, depth: sc.depth + 1, syntax: sc.syntax}
 	root := f.root
 	if root == nil || root.Kind != MappingNode {
-		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1}, "A template must be a mapping with a '%s' section", kind)
+		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1, Path: f.path}, "A template must be a mapping with a '%s' section", kind)
 	}
-	params, err := x.bindParameters(rawGet(root, "parameters"), given, tsc, sc, pos)
+	params, err := x.bindParameters(rawGet(root, "parameters"), given, tsc, sc, pos, false)
 	if err != nil {
 		return nil, err
 	}
@@ -452,9 +461,11 @@ func (x *expander) expandTemplateRef(pairs []scopedPair, pos Pos, sc scope, kind
 	var bodySc scope
 	found := false
 	for _, p := range tpairs {
-		switch p.key.Value {
-		case "parameters":
-		case kind:
+		switch k := p.key.Value; {
+		case k == "parameters":
+		case k == kind, k == "jobs" && kind == "phases", k == "phases" && kind == "jobs":
+			// The schema lets a job template hold phases and a phase
+			// template hold jobs.
 			body, bodySc, found = p.value, p.sc, true
 		default:
 			return nil, errorf(p.key.Pos, "Unexpected value '%s': a %s template holds only 'parameters' and '%s'", p.key.Value, strings.TrimSuffix(kind, "s"), kind)
@@ -521,10 +532,10 @@ func (x *expander) expandExtends(n *Node, sc scope) ([]Pair, error) {
 		return nil, err
 	}
 	if f.root == nil || f.root.Kind != MappingNode {
-		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1}, "An extends template must be a mapping")
+		return nil, errorf(Pos{File: f.display, Line: 1, Col: 1, Path: f.path}, "An extends template must be a mapping")
 	}
 	tsc := scope{file: f, vars: sc.vars, depth: sc.depth + 1, syntax: sc.syntax}
-	params, err := x.bindParameters(rawGet(f.root, "parameters"), given, tsc, sc, posOf(n))
+	params, err := x.bindParameters(rawGet(f.root, "parameters"), given, tsc, sc, posOf(n), false)
 	if err != nil {
 		return nil, err
 	}
@@ -549,7 +560,7 @@ func (x *expander) bindRootParameters(decl *Node, sc scope) (expr.Value, error) 
 	if decl == nil && given == nil {
 		return expr.Null(), nil
 	}
-	return x.bindParameters(decl, given, sc, sc, Pos{File: sc.file.display, Line: 1, Col: 1})
+	return x.bindParameters(decl, given, sc, sc, Pos{File: sc.file.display, Line: 1, Col: 1, Path: sc.file.path}, true)
 }
 
 // parseParamValue reads a --param value as YAML, so that lists and objects

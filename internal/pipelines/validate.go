@@ -230,7 +230,7 @@ func (v *validator) pipeline(root *Node) *Pipeline {
 	if res := root.Get("resources"); res != nil {
 		p.Resources = v.resources(res)
 	}
-	var stages, jobs, steps *Node
+	var stages, jobs, phases, steps *Node
 	jobKeys := map[string]*Node{}
 	for _, pr := range root.Pairs {
 		k, val := pr.Key.Value, pr.Value
@@ -259,6 +259,8 @@ func (v *validator) pipeline(root *Node) *Pipeline {
 			stages = val
 		case "jobs":
 			jobs = val
+		case "phases":
+			phases = val
 		case "steps":
 			steps = val
 		case "container", "services", "strategy", "workspace", "continueOnError", "timeoutInMinutes", "cancelTimeoutInMinutes", "condition", "dependsOn", "displayName", "uses", "templateContext":
@@ -268,7 +270,7 @@ func (v *validator) pipeline(root *Node) *Pipeline {
 		}
 	}
 	count := 0
-	for _, n := range []*Node{stages, jobs, steps} {
+	for _, n := range []*Node{stages, jobs, phases, steps} {
 		if n != nil {
 			count++
 		}
@@ -277,7 +279,7 @@ func (v *validator) pipeline(root *Node) *Pipeline {
 	case count == 0:
 		v.structural(root.Pos, "A pipeline needs stages, jobs or steps")
 	case count > 1:
-		v.structural(root.Pos, "A pipeline has only one of stages, jobs or steps")
+		v.structural(root.Pos, "A pipeline has only one of stages, jobs, phases or steps")
 	}
 	if steps == nil {
 		for _, k := range jobKeys {
@@ -294,7 +296,15 @@ func (v *validator) pipeline(root *Node) *Pipeline {
 	case jobs != nil:
 		st := &Stage{Name: "__default", Implicit: true, Pos: jobs.Pos}
 		for _, j := range v.seq(jobs, "jobs") {
-			if job := v.job(j, false); job != nil {
+			if job := v.jobOrPhase(j); job != nil {
+				st.Jobs = append(st.Jobs, job)
+			}
+		}
+		p.Stages = []*Stage{st}
+	case phases != nil:
+		st := &Stage{Name: "__default", Implicit: true, Pos: phases.Pos}
+		for _, ph := range v.seq(phases, "phases") {
+			if job := v.jobOrPhase(ph); job != nil {
 				st.Jobs = append(st.Jobs, job)
 			}
 		}
@@ -545,8 +555,23 @@ func (v *validator) pool(n *Node) *Pool {
 			pool.VMImage = v.str(p.Value, "vmImage")
 		case "demands":
 			pool.Demands = v.stringList(p.Value, "demands")
+		case "image":
+			if p.Value.IsScalar() {
+				pool.Image = scalarText(p.Value)
+			}
+		case "os":
+			if p.Value.IsScalar() {
+				pool.OS = scalarText(p.Value)
+			}
 		default:
-			v.unexpected(p.Key, ": a pool takes name, vmImage and demands")
+			// The service's schema allows any other key (1ES pools say type,
+			// hostArchitecture …), but a known key in the wrong case is
+			// surely a typo that the service would silently ignore.
+			for _, known := range []string{"name", "vmImage", "demands"} {
+				if strings.EqualFold(p.Key.Value, known) {
+					v.unexpected(p.Key, ": did you mean '"+known+"'?")
+				}
+			}
 		}
 	}
 	return pool
@@ -605,7 +630,15 @@ func (v *validator) dependsOn(n *Node) ([]string, bool) {
 	if n.Kind == NullNode {
 		return nil, true
 	}
-	return v.stringList(n, "dependsOn"), true
+	// An empty name depends on nothing: templates default dependsOn to ''
+	// (arcade's onelocbuild.yml) and the service runs them.
+	var out []string
+	for _, d := range v.stringList(n, "dependsOn") {
+		if strings.TrimSpace(d) != "" {
+			out = append(out, d)
+		}
+	}
+	return out, true
 }
 
 func (v *validator) stage(n *Node) *Stage {
@@ -630,7 +663,7 @@ func (v *validator) stage(n *Node) *Stage {
 			st.Variables = v.variables(p.Value)
 		case "jobs":
 			for _, j := range v.seq(p.Value, "jobs") {
-				if job := v.job(j, false); job != nil {
+				if job := v.jobOrPhase(j); job != nil {
 					st.Jobs = append(st.Jobs, job)
 				}
 			}
@@ -810,8 +843,11 @@ func (v *validator) jobStrategy(n *Node) *Strategy {
 				continue
 			}
 			for _, leg := range v.mapping(p.Value, "matrix") {
-				if !isIdentifier(leg.Key.Value) {
-					v.structural(leg.Key.Pos, "Matrix leg name '%s' is not valid: use letters, digits and '_'", leg.Key.Value)
+				// The documentation asks for letters, digits and '_', but the
+				// service runs legs named with spaces and dots every day
+				// (conda-forge feedstocks): only an empty name is refused.
+				if strings.TrimSpace(leg.Key.Value) == "" {
+					v.structural(leg.Key.Pos, "Matrix leg name '%s' is not valid: a leg needs a name", leg.Key.Value)
 				}
 				s.Matrix = append(s.Matrix, MatrixLeg{Name: leg.Key.Value, Variables: v.stringMap(leg.Value, "matrix leg "+leg.Key.Value)})
 			}
@@ -993,13 +1029,18 @@ func (v *validator) step(n *Node, _ map[string]bool) *Step {
 				st.FailOnStderr = b
 			}
 		case "inputs":
-			st.Inputs = v.stringMap(p.Value, "inputs")
+			st.Inputs = append(st.Inputs, v.stringMap(p.Value, "inputs")...)
 		case "target":
 			st.Target = v.stepTarget(p.Value)
 		case "fetchDepth":
 			v.integer(p.Value, "fetchDepth")
 		default:
-			v.str(p.Value, k)
+			val := v.str(p.Value, k)
+			switch st.Kind {
+			case StepDownload, StepDownloadBuild, StepPublish, StepUpload, StepGetPackage:
+				// artifact, patterns, path: what the step's task takes as inputs.
+				st.Inputs = append(st.Inputs, Variable{Name: k, Value: val, Pos: p.Key.Pos})
+			}
 		}
 	}
 	if kindKey == nil {
@@ -1011,8 +1052,15 @@ func (v *validator) step(n *Node, _ map[string]bool) *Step {
 		name, version, ok := strings.Cut(st.Body, "@")
 		if !ok || name == "" || version == "" {
 			v.structural(kindKey.Pos, "Unexpected value '%s': a task is written Name@MajorVersion", st.Body)
-		} else if _, err := strconv.Atoi(version); err != nil {
+		} else if _, err := strconv.Atoi(version); err != nil && !isCheckoutTask(st.Body) {
 			v.structural(kindKey.Pos, "Unexpected value '%s': a task version is a whole number", st.Body)
+		}
+		if isCheckoutTask(st.Body) {
+			// The task form of checkout, as step parameters carry it.
+			st.Kind, st.Body = StepCheckout, inputValue(st.Inputs, "repository")
+			if st.Body == "" {
+				v.structural(kindKey.Pos, "checkout needs self, none or a repository alias")
+			}
 		}
 	case StepCheckout:
 		if st.Body == "" {
@@ -1020,6 +1068,17 @@ func (v *validator) step(n *Node, _ map[string]bool) *Step {
 		}
 	}
 	return st
+}
+
+// inputValue returns the value of a task input, matching its name
+// case-insensitively as the agent does.
+func inputValue(inputs []Variable, name string) string {
+	for _, in := range inputs {
+		if strings.EqualFold(in.Name, name) {
+			return in.Value
+		}
+	}
+	return ""
 }
 
 func (v *validator) stepTarget(n *Node) string {

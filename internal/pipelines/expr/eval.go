@@ -120,7 +120,23 @@ func (ev *evaluator) eval(n *node) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
+		if t.filtered {
+			return ev.mapFiltered(t, func(el Value) (Value, error) { return ev.member(el, n.name, n.args[0]) })
+		}
 		return ev.member(t, n.name, n.args[0])
+	case nWildcard:
+		t, err := ev.eval(n.args[0])
+		if err != nil {
+			return Value{}, err
+		}
+		if t.filtered {
+			var out []Value
+			for _, el := range t.arr {
+				out = append(out, children(el)...)
+			}
+			return Value{kind: KindArray, arr: out, filtered: true}, nil
+		}
+		return Value{kind: KindArray, arr: children(t), filtered: true}, nil
 	case nIndex:
 		t, err := ev.eval(n.args[0])
 		if err != nil {
@@ -130,21 +146,10 @@ func (ev *evaluator) eval(n *node) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		switch t.kind {
-		case KindArray:
-			f := idx.ToNumber()
-			if f != f || f < 0 || f >= float64(len(t.arr)) || f != float64(int(f)) {
-				return Null(), nil
-			}
-			return t.arr[int(f)], nil
-		case KindObject:
-			key, ok := idx.ToString()
-			if !ok {
-				return Null(), nil
-			}
-			return ev.member(t, key, n.args[0])
+		if t.filtered {
+			return ev.mapFiltered(t, func(el Value) (Value, error) { return ev.index(el, idx, n.args[0]) })
 		}
-		return Null(), nil
+		return ev.index(t, idx, n.args[0])
 	case nCall:
 		ln := strings.ToLower(n.name)
 		if f, ok := ev.env.Functions[ln]; ok {
@@ -162,6 +167,54 @@ func (ev *evaluator) eval(n *node) (Value, error) {
 		return b.call(ev, n.args)
 	}
 	return Null(), nil
+}
+
+// index reads t[idx].
+func (ev *evaluator) index(t, idx Value, target *node) (Value, error) {
+	switch t.kind {
+	case KindArray:
+		f := idx.ToNumber()
+		if f != f || f < 0 || f >= float64(len(t.arr)) || f != float64(int(f)) {
+			return Null(), nil
+		}
+		return t.arr[int(f)], nil
+	case KindObject:
+		key, ok := idx.ToString()
+		if !ok {
+			return Null(), nil
+		}
+		return ev.member(t, key, target)
+	}
+	return Null(), nil
+}
+
+// children are the elements of an array or the values of an object: what a
+// wildcard selects.
+func children(v Value) []Value {
+	switch v.kind {
+	case KindArray:
+		return v.arr
+	case KindObject:
+		return v.obj.Values()
+	}
+	return nil
+}
+
+// mapFiltered applies a property or index access to every element of the
+// array a wildcard selected and keeps the results that are not null, as the
+// service does (parameters.artifacts.*.name lists every artifact's name).
+func (ev *evaluator) mapFiltered(t Value, f func(Value) (Value, error)) (Value, error) {
+	var out []Value
+	for _, el := range t.arr {
+		v, err := f(el)
+		if err != nil {
+			return Value{}, err
+		}
+		if v.kind != KindNull {
+			out = append(out, v)
+		}
+	}
+	return Value{kind: KindArray, arr: out, filtered: true}, nil
 }
 
 func (ev *evaluator) member(t Value, key string, target *node) (Value, error) {

@@ -14,6 +14,16 @@ func testEnv() *Env {
 	params.Set("obj", ObjectValue(obj))
 	params.Set("flag", Bool(true))
 	params.Set("empty", String(""))
+	var arts []Value
+	for _, n := range []string{"app", "", "docs"} {
+		a := NewObject()
+		if n != "" {
+			a.Set("name", String(n))
+		}
+		a.Set("files", Array([]Value{String(n + ".1"), String(n + ".2")}))
+		arts = append(arts, ObjectValue(a))
+	}
+	params.Set("artifacts", Array(arts))
 	vars := NewObject()
 	vars.Set("Build.SourceBranch", String("refs/heads/main"))
 	vars.Set("major", String("1"))
@@ -53,6 +63,16 @@ func TestEvalFunctions(t *testing.T) {
 		{"eq casts right to left type", "eq(1, '1')", "True"},
 		{"eq bool and string", "eq(true, 'yes')", "True"},
 		{"ne", "ne(1, 2)", "True"},
+		{"wildcard over an array of objects", "join(',', parameters.artifacts.*.name)", "app,docs"},
+		{"wildcard in brackets", "join(',', parameters.artifacts[*]['name'])", "app,docs"},
+		{"wildcard over object values", "join(',', parameters.obj.*)", "certlab,3"},
+		{"two wildcards flatten", "length(parameters.artifacts.*.files.*)", "6"},
+		{"null equals the empty string", "eq(parameters.obj.missing, '')", "True"},
+		{"the empty string equals null", "eq('', parameters.obj.missing)", "True"},
+		{"null is not unequal to the empty string", "ne(parameters.obj.missing, '')", "False"},
+		{"null is not a non-empty string", "eq(parameters.obj.missing, 'x')", "False"},
+		{"a line break before the parenthesis", "and\n(\r\n  true,\n  true\n)", "True"},
+		{"a tab and a non-breaking space before the parenthesis", "not\t\u00a0(false)", "True"},
 		{"gt numbers", "gt(5, 3)", "True"},
 		{"lt booleans", "lt(False, True)", "True"},
 		{"ge versions", "ge(1.0.0, 0.9.9.9)", "True"},
@@ -199,6 +219,7 @@ func FuzzParse(f *testing.F) {
 		"iif(true, parameters.obj, parameters.list).name", "'it''s'", "3 + 4", "a.b.c[0]['x']",
 		"replace(join(',', parameters.list), ',', ';')", "0xFF", "-1e5", "convertToJson(parameters)",
 		"coalesce(null, '', 'x')", "contains(split('a-b', '-'), 'a')", "(((", "eq(", "format('{9}')",
+		"join(',', parameters.artifacts.*.name)", "parameters.obj[*]", "a.*.*.b", "a.*b", "[*]", "and\r\n(true, true)",
 	} {
 		f.Add(s)
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Limits on a single expression, so that hostile input stays cheap.
@@ -33,6 +35,7 @@ const (
 	nCall
 	nProperty
 	nIndex
+	nWildcard // a.* or a[*]: every element of an array or value of an object
 )
 
 type node struct {
@@ -65,6 +68,7 @@ const (
 	tCloseBracket
 	tComma
 	tDot
+	tStar
 )
 
 type token struct {
@@ -104,9 +108,7 @@ func (lx *lexer) endsValue() bool {
 }
 
 func (lx *lexer) next() (token, error) {
-	for lx.i < len(lx.src) && (lx.src[lx.i] == ' ' || lx.src[lx.i] == '\t' || lx.src[lx.i] == '\n' || lx.src[lx.i] == '\r') {
-		lx.i++
-	}
+	lx.i = skipSpace(lx.src, lx.i)
 	if lx.i >= len(lx.src) {
 		return token{kind: tEOF, pos: lx.i + 1}, nil
 	}
@@ -129,6 +131,9 @@ func (lx *lexer) next() (token, error) {
 	case c == ',':
 		lx.i++
 		tok.kind, tok.text = tComma, ","
+	case c == '*' && lx.hasLast && (lx.last == tDot || lx.last == tOpenBracket):
+		lx.i++
+		tok.kind, tok.text = tStar, "*"
 	case c == '.' && lx.endsValue():
 		lx.i++
 		tok.kind, tok.text = tDot, "."
@@ -164,10 +169,7 @@ func (lx *lexer) next() (token, error) {
 		lx.i = j
 		tok.text = word
 		afterDot := lx.hasLast && lx.last == tDot
-		k := j
-		for k < len(lx.src) && (lx.src[k] == ' ' || lx.src[k] == '\t') {
-			k++
-		}
+		k := skipSpace(lx.src, j)
 		switch {
 		case afterDot:
 			tok.kind = tWord
@@ -206,6 +208,29 @@ func (lx *lexer) next() (token, error) {
 	}
 	lx.last, lx.hasLast = tok.kind, true
 	return tok, nil
+}
+
+// skipSpace returns the index of the first non-white-space character of src
+// at or after i. White space is what .NET's Char.IsWhiteSpace accepts, as in
+// the service's lexer: a function name may be followed by a line break
+// before its '('.
+func skipSpace(src string, i int) int {
+	for i < len(src) {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(src[i:])
+		if !unicode.IsSpace(r) {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
 func parseNumberLiteral(s string) (Value, bool) {
@@ -353,10 +378,15 @@ func (p *parser) parseExpr(depth int) (*node, error) {
 			if err := p.advance(); err != nil {
 				return nil, err
 			}
-			if p.tok.kind != tWord {
+			switch p.tok.kind {
+			case tWord:
+				n = &node{kind: nProperty, name: p.tok.text, args: []*node{n}, pos: p.tok.pos}
+			case tStar:
+				n = &node{kind: nWildcard, args: []*node{n}, pos: p.tok.pos}
+				p.lx.last = tCloseBracket // a property may follow: a.*.name
+			default:
 				return nil, p.unexpected()
 			}
-			n = &node{kind: nProperty, name: p.tok.text, args: []*node{n}, pos: p.tok.pos}
 			if err := p.advance(); err != nil {
 				return nil, err
 			}
@@ -364,6 +394,20 @@ func (p *parser) parseExpr(depth int) (*node, error) {
 			pos := p.tok.pos
 			if err := p.advance(); err != nil {
 				return nil, err
+			}
+			if p.tok.kind == tStar {
+				if err := p.advance(); err != nil {
+					return nil, err
+				}
+				if p.tok.kind != tCloseBracket {
+					return nil, p.unexpected()
+				}
+				p.lx.last = tCloseBracket
+				if err := p.advance(); err != nil {
+					return nil, err
+				}
+				n = &node{kind: nWildcard, args: []*node{n}, pos: pos}
+				continue
 			}
 			idx, err := p.parseExpr(depth + 1)
 			if err != nil {

@@ -53,6 +53,9 @@ type Value struct {
 	ver  []int
 	arr  []Value
 	obj  *Object
+	// filtered marks the array a wildcard (a.*) selected: a property or
+	// index access then applies to each of its elements.
+	filtered bool
 }
 
 // Null is the null value.
@@ -307,10 +310,12 @@ func parseVersion(s string) ([]int, bool) {
 
 // Equal reports whether two values are equal under eq(): the right value is
 // converted to the left value's type; strings compare case-insensitively.
+// As in the service, an empty string converts to null: null equals the empty
+// string, whichever side each is on.
 func Equal(l, r Value) bool {
 	switch l.kind {
 	case KindNull:
-		return r.kind == KindNull
+		return r.kind == KindNull || r.kind == KindString && r.s == ""
 	case KindBool:
 		return l.b == r.Truthy()
 	case KindNumber:
