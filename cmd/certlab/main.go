@@ -66,6 +66,7 @@ func commands() map[string]command {
 		"calibrate": {"calibrate item parameters with IRT", runCalibrate},
 		"items":     {"item analysis (items analyze)", runItems},
 		"badge":     {"verify Open Badges 3.0 credentials (badge verify)", runBadge},
+		"lab":       {"hands-on labs: list, start, check, hint, reset, solution, pack", runLab},
 	}
 }
 

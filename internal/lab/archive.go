@@ -472,7 +472,7 @@ func CheckOwner(ctx context.Context, l *Lab, ws *Workspace) error {
 }
 
 // setupCommit builds the lab's scripted history once, in a temporary
-// folder, and remembers the commit it ends on.
+// folder, and remembers the commit it ends on and where every ref pointed.
 func (l *Lab) setupCommit(ctx context.Context) (string, error) {
 	l.setupOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "certlab-setup-*")
@@ -492,6 +492,31 @@ func (l *Lab) setupCommit(ctx context.Context) (string, error) {
 			return
 		}
 		l.setupSHA = m.Setup
+		out, err := ws.Git(ctx, "for-each-ref", "--format=%(refname) %(objectname)")
+		if err != nil {
+			l.setupErr = err
+			return
+		}
+		l.setupRefs = map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if name, sha, ok := strings.Cut(line, " "); ok {
+				l.setupRefs[name] = sha
+			}
+		}
 	})
 	return l.setupSHA, l.setupErr
+}
+
+// setupRef is where a ref pointed when the lab's history was set up ("" if
+// the setup had no such ref).
+func (l *Lab) setupRef(ctx context.Context, ref string) (string, error) {
+	if _, err := l.setupCommit(ctx); err != nil {
+		return "", err
+	}
+	for _, full := range []string{ref, "refs/heads/" + ref, "refs/tags/" + ref} {
+		if sha, ok := l.setupRefs[full]; ok {
+			return sha, nil
+		}
+	}
+	return "", nil
 }

@@ -270,6 +270,36 @@ func init() {
 			}
 			return pass("%s is not merged into %s", p.Ancestor, p.Descendant)
 		})
+	register("git-unchanged", "a branch or tag still points where the lab's setup left it", false,
+		func(p *gitRefParams) error {
+			if p.Name == "" {
+				return errors.New("name is missing")
+			}
+			return checkRef("name", p.Name)
+		},
+		func(ctx context.Context, ws *Workspace, p *gitRefParams) Outcome {
+			if o := requireGit(ws); o != nil {
+				return *o
+			}
+			if ws.lab == nil {
+				return fail("the lab's setup is not available")
+			}
+			want, err := ws.lab.setupRef(ctx, p.Name)
+			if err != nil {
+				return fail("%v", err)
+			}
+			if want == "" {
+				return fail("the lab's setup has no %s", p.Name)
+			}
+			got := resolve(ctx, ws, p.Name)
+			if got == "" {
+				return fail("%s was deleted", p.Name)
+			}
+			if c := resolve(ctx, ws, want); got != want && got != c {
+				return fail("%s moved from %s to %s", p.Name, short(want), short(got))
+			}
+			return pass("%s is unchanged at %s", p.Name, short(got))
+		})
 	register("git-linear", "a ref's history (since a base) has no merge commits", false,
 		func(p *gitLinearParams) error {
 			if p.Ref == "" {

@@ -50,6 +50,7 @@ type Lab struct {
 
 	setupOnce sync.Once
 	setupSHA  string
+	setupRefs map[string]string
 	setupErr  error
 }
 
