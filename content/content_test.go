@@ -173,3 +173,78 @@ func TestExamPoolExposure(t *testing.T) {
 		})
 	}
 }
+
+// TestBankFigures holds every bank to the bounds of the item-bank issue,
+// per pack and per pool: options that give nothing away, the sizes of the
+// pools, and a clean lint (no warning left, every item verified).
+func TestBankFigures(t *testing.T) {
+	cat, diags := pack.Load(content.FS, "content")
+	for _, d := range diags {
+		t.Errorf("lint: %s", d)
+	}
+	sizes := map[string]struct{ all, exam, practice, cases, examCases int }{
+		"az-400": {700, 350, 300, 12, 8},
+		"az-104": {350, 250, 100, 0, 0},
+		"az-204": {350, 250, 100, 0, 0},
+	}
+	for _, es := range pack.Stats(cat) {
+		if es.Bank != "" {
+			continue
+		}
+		t.Run(es.Exam, func(t *testing.T) {
+			want, ok := sizes[es.Exam]
+			if !ok {
+				t.Fatalf("no size targets for exam %s", es.Exam)
+			}
+			if es.Items < want.all || es.Cases < want.cases {
+				t.Errorf("%d items and %d case studies, want at least %d and %d", es.Items, es.Cases, want.all, want.cases)
+			}
+			checkBias(t, "all items", es.Bias)
+			for _, ps := range es.Pools {
+				min := want.exam
+				if ps.Pool == certlab.PoolPractice {
+					min = want.practice
+				} else if ps.Cases < want.examCases {
+					t.Errorf("exam pool: %d case studies, want at least %d", ps.Cases, want.examCases)
+				}
+				if ps.Items < min {
+					t.Errorf("%s pool: %d items, want at least %d", ps.Pool, ps.Items, min)
+				}
+				for _, d := range ps.Domains {
+					for _, ob := range d.Objectives {
+						if ob.Items == 0 {
+							t.Errorf("%s pool: objective %s has no item", ps.Pool, ob.ID)
+						}
+					}
+				}
+				checkBias(t, ps.Pool+" pool", ps.Bias)
+			}
+		})
+	}
+	for _, ex := range cat.Exams {
+		for _, it := range ex.Items {
+			if it.Verified == "" {
+				t.Errorf("%s: no verified date", it.File)
+			}
+		}
+	}
+}
+
+func checkBias(t *testing.T, what string, b pack.BiasStats) {
+	t.Helper()
+	if b.KeyLongest > 30 || b.KeyRatio15 > 3 {
+		t.Errorf("%s: single-choice key longest in %.1f%% (bound 30%%), ≥1.5× in %.1f%% (bound 3%%)", what, b.KeyLongest, b.KeyRatio15)
+	}
+	if b.MultipleKeys > 0 && b.KeysAmongLongest > b.KeysByChance+10 {
+		t.Errorf("%s: multiple-choice keys among the longest %.1f%%, chance %.1f%% (bound chance + 10)", what, b.KeysAmongLongest, b.KeysByChance)
+	}
+	if b.DropdownFirstKey > 40 {
+		t.Errorf("%s: drop-down key first in %.1f%% (bound 40%%)", what, b.DropdownFirstKey)
+	}
+	if b.Series > 0 && (b.SeriesFirstYes < 35 || b.SeriesFirstYes > 65 || b.StatementsYes < 35 || b.StatementsYes > 65) {
+		t.Errorf("%s: series start with Yes in %.1f%%, Yes in %.1f%% of statements (bounds 35-65%%)", what, b.SeriesFirstYes, b.StatementsYes)
+	}
+	if b.TestWise > 35 {
+		t.Errorf("%s: the test-wise strategy scores %.1f%% (bound 35%%)", what, b.TestWise)
+	}
+}
