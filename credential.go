@@ -198,6 +198,11 @@ const (
 	AppointmentCancelled = "cancelled"
 	AppointmentCheckedIn = "checked-in"
 	AppointmentNoShow    = "no-show"
+	// AppointmentAdmitted: a proctor (or an admin) confirmed the candidate's
+	// identity; the exam can start from the appointment.
+	AppointmentAdmitted = "admitted"
+	// AppointmentStarted: the attempt of the appointment started (AttemptID).
+	AppointmentStarted = "started"
 )
 
 // Appointment is a candidate's booking of a seat in a sitting.
@@ -210,6 +215,11 @@ type Appointment struct {
 	UpdatedAt   time.Time  `json:"updated_at"`
 	CheckedInAt *time.Time `json:"checked_in_at,omitempty"`
 	AttemptID   *int64     `json:"attempt_id,omitempty"`
+	// AdmittedBy is the proctor or admin who confirmed the candidate's
+	// identity, AdmittedAt when, and AdmissionNote what they checked.
+	AdmittedBy    *int64     `json:"admitted_by,omitempty"`
+	AdmittedAt    *time.Time `json:"admitted_at,omitempty"`
+	AdmissionNote string     `json:"admission_note,omitempty"`
 }
 
 // AppointmentFilter selects appointments.
@@ -248,6 +258,10 @@ type ScheduleStore interface {
 	// (releasing its seat when cancelled); ECONFLICT if it is no longer in
 	// from.
 	SetAppointmentStatus(ctx context.Context, id int64, from, to string, at time.Time, attemptID *int64) (*Appointment, error)
+	// AdmitAppointment records that a proctor admitted a booked or
+	// checked-in appointment (who, when, what they checked); ECONFLICT
+	// when it is in another state.
+	AdmitAppointment(ctx context.Context, id, by int64, note string, at time.Time) (*Appointment, error)
 
 	// PauseAttempt stops a started attempt's clock; ECONFLICT unless started.
 	PauseAttempt(ctx context.Context, attemptID int64, at time.Time) error

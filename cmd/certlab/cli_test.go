@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/certlab/certlab/internal/client"
 )
 
 // runCmd runs certlab in-process with the given standard input.
@@ -75,16 +78,38 @@ func TestTerminalPracticeAndExam(t *testing.T) {
 		t.Fatalf("practice ended without a report:\n%s", out)
 	}
 
-	// A full exam with no answers at all: every section is completed in
-	// order (the yes/no series one statement at a time) and the report says FAIL.
-	out, err = runCmd(t, ctx, "", "exam", "take", "az-400", "--server", url, "--token", token)
+	// The proctored exam needs an admitted appointment: the command says so
+	// and starts nothing.
+	out, err = runCmd(t, ctx, "accept\n", "exam", "take", "az-400", "--server", url, "--token", token)
+	if err == nil || !strings.Contains(err.Error(), "once a proctor has admitted you") || !strings.Contains(out, "50 questions in 100 minutes") {
+		t.Fatalf("exam take of a proctored exam without an appointment: %v\n%s", err, out)
+	}
+	// Without accepting the agreement the practice exam does not start.
+	if out, err := runCmd(t, ctx, "no\n", "exam", "take", "az-400-practice", "--server", url, "--token", token); err == nil || !strings.Contains(out, "Candidate agreement") {
+		t.Fatalf("exam take without accepting: %v\n%s", err, out)
+	}
+	// The full-length practice exam with no answers at all: every section
+	// is completed in order (the yes/no series one statement at a time)
+	// and the report says FAIL.
+	out, err = runCmd(t, ctx, "accept\n", "exam", "take", "az-400-practice", "--server", url, "--token", token)
 	if err != nil {
 		t.Fatalf("exam take: %v\n%s", err, out)
 	}
-	for _, want := range []string{"The clock is running: 100 minutes", "Case study:", "Yes/no series", "Does the solution meet the goal?", "Scaled score 1 (passing score 700), FAIL", "Study these objectives first:"} {
+	for _, want := range []string{"Unproctored practice exam", "The clock is running: 100 minutes", "Case study:", "Yes/no series", "Does the solution meet the goal?", "Scaled score 1 (passing score 700), FAIL", "Study these objectives first:"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("exam output lacks %q:\n%s", want, out[max(0, len(out)-3000):])
 		}
+	}
+
+	// An interrupted exam is resumed, not refused: one started elsewhere
+	// (here through the API) is picked up where it is.
+	started, err := client.New(url, token).StartExam(ctx, "az-104-practice", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = runCmd(t, ctx, "", "exam", "take", "az-104-practice", "--server", url, "--token", token)
+	if err != nil || !strings.Contains(out, fmt.Sprintf("Resuming AZ-104 practice exam (unproctored) (attempt %d)", started.ID)) {
+		t.Fatalf("exam take of an open exam: %v\n%s", err, out)
 	}
 
 	// Without a token the commands say how to get one.

@@ -66,16 +66,20 @@ func runPractice(ctx context.Context, env *Env, args []string) error {
 	return err
 }
 
-// runExam: certlab exam take EXAM — a full timed exam. It exits 0 once the
-// exam is submitted, passed or not; the report says which.
+// runExam: certlab exam take EXAM — a full timed exam. It shows the start
+// page (facts, prerequisites, retake status, appointment) and the
+// candidate agreement, starts the clock once the candidate types accept,
+// and resumes an exam already open. It exits 0 once the exam is
+// submitted, passed or not; the report says which.
 func runExam(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] != "take" {
-		fmt.Fprintln(env.Stderr, "usage: certlab exam take EXAM [--server URL] [--token TOKEN]")
+		fmt.Fprintln(env.Stderr, "usage: certlab exam take EXAM [--appointment ID] [--server URL] [--token TOKEN]")
 		return flag.ErrHelp
 	}
 	fs := flag.NewFlagSet("exam take", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	sf := registerSettings(fs, clientSettings)
+	appointment := fs.Int64("appointment", 0, "the admitted appointment a proctored exam starts from (default: the one that can start now)")
 	fs.Usage = usageFunc(env.Stderr, fs, "exam take EXAM [flags]", sf)
 	examID, rest := splitPositional(args[1:])
 	if err := fs.Parse(rest); err != nil {
@@ -88,11 +92,58 @@ func runExam(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.CreateAttempt(ctx, examID, certlab.ModeExam, nil)
+	info, err := c.StartInfo(ctx, examID)
+	if err != nil {
+		return err
+	}
+	t := terminal.New(c, env.Stdin, env.Stdout)
+	if open := info.OpenAttempt; open != nil {
+		if open.ExamID != examID {
+			return fmt.Errorf("you are taking exam %s (attempt %d): finish it first with certlab exam take %s", open.ExamID, open.ID, open.ExamID)
+		}
+		v, err := c.Attempt(ctx, open.ID)
+		if err != nil {
+			return err
+		}
+		if v.Status == certlab.StatusCreated {
+			if !t.ShowStart(info) {
+				return errors.New("not started: the exam starts once you accept the candidate agreement")
+			}
+			if v, err = c.Start(ctx, open.ID); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(env.Stdout, "Resuming %s (attempt %d): answers already saved are kept.\n", v.ExamTitle, v.ID)
+		}
+		_, err = t.Run(ctx, v)
+		return err
+	}
+	if el := info.Eligibility; el != nil && !el.Allowed {
+		t.ShowFacts(info)
+		if el.NextAttemptAt != nil {
+			return fmt.Errorf("%s; your next attempt is allowed from %s", el.Reason, el.NextAttemptAt.UTC().Format("2006-01-02 15:04 MST"))
+		}
+		return errors.New(el.Reason)
+	}
+	if info.Facts.Earns && *appointment == 0 {
+		for _, ap := range info.Appointments {
+			if ap.Startable {
+				*appointment = ap.ID
+			}
+		}
+		if *appointment == 0 {
+			t.ShowFacts(info)
+			return fmt.Errorf("%s is proctored: it starts from your appointment once a proctor has admitted you (book a sitting, check in, and wait for the proctor)", examID)
+		}
+	}
+	if !t.ShowStart(info) {
+		return errors.New("not started: the exam starts once you accept the candidate agreement")
+	}
+	v, err := c.StartExam(ctx, examID, *appointment)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "The clock is running: %d minutes. Answers are saved as you go.\n", (*v.SecondsLeft+59)/60)
-	_, err = terminal.New(c, env.Stdin, env.Stdout).Run(ctx, v)
+	_, err = t.Run(ctx, v)
 	return err
 }

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/examstart"
 )
 
 func pathID(r *http.Request, name string) (int64, error) {
@@ -47,6 +49,11 @@ type CreateAttemptRequest struct {
 	Mode     string                `json:"mode"`
 	Practice *exam.PracticeOptions `json:"practice,omitempty"`
 	Start    bool                  `json:"start,omitempty"`
+	// Appointment is the admitted appointment a proctored exam starts from.
+	Appointment int64 `json:"appointment,omitempty"`
+	// AcceptAgreement accepts the candidate agreement (GET
+	// /api/v1/exams/{id}/start shows it); an exam starts only with it.
+	AcceptAgreement bool `json:"accept_agreement,omitempty"`
 }
 
 func (s *Server) createAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
@@ -62,13 +69,21 @@ func (s *Server) createAttempt(w http.ResponseWriter, r *http.Request, u *certla
 	if req.Practice != nil {
 		opts = *req.Practice
 	}
+	if req.Appointment != 0 {
+		opts.Appointment = req.Appointment
+	}
+	if req.Start && req.Mode == certlab.ModeExam && !req.AcceptAgreement {
+		// Refused before anything is created, so no appointment is used up.
+		s.error(w, r, certlab.Errorf(certlab.EINVALID, "accept the candidate agreement to start the exam (accept_agreement; GET /api/v1/exams/%s/start shows it)", req.Exam))
+		return
+	}
 	a, err := s.Engine.CreateAttempt(r.Context(), u, req.Exam, req.Mode, opts)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	if req.Start {
-		if _, err := s.Engine.Start(r.Context(), u, a.ID); err != nil {
+		if _, err := s.Engine.Start(r.Context(), u, a.ID, req.AcceptAgreement); err != nil {
 			s.error(w, r, err)
 			return
 		}
@@ -128,9 +143,34 @@ func (s *Server) attemptAction(act func(r *http.Request, u *certlab.User, id int
 	}
 }
 
+// StartRequest is the optional body of POST /api/v1/attempts/{id}/start.
+type StartRequest struct {
+	AcceptAgreement bool `json:"accept_agreement"`
+}
+
 func (s *Server) startAttempt(r *http.Request, u *certlab.User, id int64) error {
-	_, err := s.Engine.Start(r.Context(), u, id)
+	var req StartRequest
+	if r.ContentLength != 0 {
+		if err := decode(r, &req); err != nil {
+			return err
+		}
+	}
+	_, err := s.Engine.Start(r.Context(), u, id, req.AcceptAgreement)
 	return err
+}
+
+func (s *Server) startInfo(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+	ex, err := s.Catalog.Exam(r.PathValue("id"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	info, err := examstart.Build(r.Context(), s.Engine, s.Credentials, s.Schedule, u, ex)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, info)
 }
 
 func (s *Server) submitAttempt(r *http.Request, u *certlab.User, id int64) error {
@@ -176,4 +216,21 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, u *certlab.Us
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
+}
+
+// notDuringExam answers 409 (exam_in_progress) when the caller is taking
+// an exam and asks for anything but that exam's own attempt routes: other
+// attempts (practice feedback), readiness and due reviews wait.
+func (s *Server) notDuringExam(next func(http.ResponseWriter, *http.Request, *certlab.User)) func(http.ResponseWriter, *http.Request, *certlab.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+		var allow int64
+		if strings.HasPrefix(r.URL.Path, "/api/v1/attempts/") {
+			allow, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
+		}
+		if err := s.Engine.GuardOpenExam(r.Context(), u, allow); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		next(w, r, u)
+	}
 }

@@ -32,6 +32,7 @@ type credServer struct {
 	Store certlab.Store
 	Exam  *certlab.Exam
 	Clock *apptest.Clock
+	App   *app.App
 }
 
 // startCredentialServer runs the real application with credentials on, the
@@ -52,7 +53,7 @@ func startCredentialServerLimited(t *testing.T, limit api.VerifyRateLimit) *cred
 		Credentials: &credential.Config{IssuerName: "certlab e2e", KeySecret: []byte("e2e-fixed-secret-0123456789")},
 		VerifyLimit: limit})
 	ex, _ := a.Catalog.Exam("az-400")
-	return &credServer{URL: a.URL, Store: a.Store, Exam: ex, Clock: clk}
+	return &credServer{URL: a.URL, Store: a.Store, Exam: ex, Clock: clk, App: a.App}
 }
 
 func (ts *credServer) setClock(t time.Time) { ts.Clock.Add(t.Sub(ts.Clock.Now())) }
@@ -62,7 +63,11 @@ func (ts *credServer) setClock(t time.Time) { ts.Clock.Add(t.Sub(ts.Clock.Now())
 func (ts *credServer) sitOverHTTP(t *testing.T, c *client, mode string, pass bool) exam.AttemptView {
 	t.Helper()
 	var v exam.AttemptView
-	c.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": mode, "start": true}, &v)
+	req := map[string]any{"exam": "az-400", "mode": mode, "start": true}
+	if mode == certlab.ModeExam {
+		req["appointment"], req["accept_agreement"] = admitOverHTTP(t, ts.App, ts.Clock.Now(), c), true
+	}
+	c.must("POST", "/api/v1/attempts", req, &v)
 	a, err := ts.Store.Attempt(context.Background(), v.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -368,7 +373,7 @@ func TestEndToEndCredentials(t *testing.T) {
 		t.Fatalf("eligibility %+v, want next attempt at %v", el, next)
 	}
 	ts.Clock.Add(24*time.Hour + time.Minute)
-	other.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam"}, nil)
+	other.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam", "appointment": admitOverHTTP(t, ts.App, ts.Clock.Now(), other)}, nil)
 
 	// Transcript with a revocable share link.
 	var share api.ShareCreated
@@ -430,9 +435,22 @@ func TestEndToEndSchedulingAndProctoring(t *testing.T) {
 		t.Fatalf("check-in: %+v", ap)
 	}
 
+	// Checked in is not enough: a proctor admits the candidate, saying what
+	// was checked; candidates cannot admit themselves.
+	start := map[string]any{"exam": "az-400", "mode": "exam", "start": true, "appointment": ap.ID, "accept_agreement": true}
+	cand.wantError("POST", "/api/v1/attempts", start, 403, certlab.EFORBIDDEN)
+	cand.wantError("POST", fmt.Sprintf("/api/v1/appointments/%d/admit", ap.ID), map[string]string{"note": "me"}, 403, certlab.EFORBIDDEN)
+	proctor.wantError("POST", fmt.Sprintf("/api/v1/appointments/%d/admit", ap.ID), map[string]string{"note": " "}, 400, certlab.EINVALID)
+	proctor.must("POST", fmt.Sprintf("/api/v1/appointments/%d/admit", ap.ID), map[string]string{"note": "passport checked on camera"}, &ap)
+	if ap.Status != certlab.AppointmentAdmitted || ap.AdmittedBy == nil || *ap.AdmittedBy != proctorUser.ID {
+		t.Fatalf("admitted: %+v", ap)
+	}
+
 	// The proctor pauses the exam; the clock stops and saves are refused.
 	var v exam.AttemptView
-	cand.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam", "start": true}, &v)
+	cand.must("POST", "/api/v1/attempts", start, &v)
+	// One appointment starts one attempt.
+	cand.must("GET", "/api/v1/appointments", nil, nil)
 	ts.Clock.Add(5 * time.Minute)
 	cand.wantError("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/pause", v.ID), nil, 403, certlab.EFORBIDDEN)
 	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/pause", v.ID), map[string]string{"reason": "connection check"}, nil)
@@ -461,7 +479,7 @@ func TestEndToEndSchedulingAndProctoring(t *testing.T) {
 	}
 	var incidents []certlab.AuditEntry
 	proctor.must("GET", fmt.Sprintf("/api/v1/proctor/attempts/%d/incidents", v.ID), nil, &incidents)
-	if len(incidents) != 4 {
+	if len(incidents) != 5 || incidents[4].Action != "attempt.start" || !strings.Contains(incidents[4].Detail, "accepted the candidate agreement") {
 		t.Fatalf("incident log %+v", incidents)
 	}
 }

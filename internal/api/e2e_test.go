@@ -25,6 +25,7 @@ type testServer struct {
 	Catalog *certlab.Catalog
 	Engine  *exam.Engine
 	Clock   *apptest.Clock
+	App     *app.App
 }
 
 // startServer runs the real application (app.New) on 127.0.0.1 with the
@@ -34,7 +35,7 @@ func startServer(t *testing.T) *testServer {
 	t.Helper()
 	clk := apptest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	a := apptest.Start(t, app.Config{Now: clk.Now, Seed: func() int64 { return 20261125 }})
-	return &testServer{URL: a.URL, Catalog: a.Catalog, Engine: a.Engine, Clock: clk}
+	return &testServer{URL: a.URL, Catalog: a.Catalog, Engine: a.Engine, Clock: clk, App: a.App}
 }
 
 // client is a signed-in API client (session cookie plus CSRF token, or a
@@ -184,7 +185,12 @@ func TestEndToEndExam(t *testing.T) {
 	noCSRF.wantError("POST", "/api/v1/attempts", map[string]any{"exam": "az-400"}, 403, certlab.EFORBIDDEN)
 
 	var v exam.AttemptView
-	cand.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam", "start": true}, &v)
+	// A proctored exam starts only from an admitted appointment, and only
+	// with the candidate agreement accepted.
+	cand.wantError("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam", "start": true, "accept_agreement": true}, 403, certlab.EFORBIDDEN)
+	apID := admitOverHTTP(t, ts.App, ts.Clock.Now(), cand)
+	cand.wantError("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam", "start": true, "appointment": apID}, 400, certlab.EINVALID)
+	cand.must("POST", "/api/v1/attempts", map[string]any{"exam": "az-400", "mode": "exam", "start": true, "appointment": apID, "accept_agreement": true}, &v)
 	if v.Status != certlab.StatusStarted || v.SecondsLeft == nil || *v.SecondsLeft != 100*60 {
 		t.Fatalf("attempt not started with 100 minutes: %+v", v)
 	}
@@ -356,4 +362,13 @@ func TestEndToEndExam(t *testing.T) {
 func jsonFragment(s string) string {
 	b, _ := json.Marshal(s)
 	return strings.Trim(string(b), `"`)
+}
+
+// admitOverHTTP has a proctor admit the client's candidate to a sitting of
+// az-400 (apptest.Admit) and returns the appointment.
+func admitOverHTTP(t *testing.T, a *app.App, now time.Time, c *client) int64 {
+	t.Helper()
+	var me certlab.User
+	c.must("GET", "/api/v1/me", nil, &me)
+	return apptest.Admit(t, a, now, &me, "az-400")
 }

@@ -13,9 +13,16 @@ import (
 // manager does not read the cookie there (session.Manager.Sessionless).
 var Sessionless = map[string]bool{"/verify": true, "/api/v1/verify": true}
 
+// Router is where routes are registered: an *http.ServeMux, or a recorder
+// that lists them (tests build the route matrices from it).
+type Router interface {
+	Handle(pattern string, handler http.Handler)
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
 // Routes registers the JSON API under /api/v1 on mux: every endpoint, with
 // the role it needs checked here (services check again).
-func (s *Server) Routes(mux *http.ServeMux) {
+func (s *Server) Routes(mux Router) {
 	user, role := session.RequireUser, session.RequireRole
 	admin := func(h session.UserHandler) http.HandlerFunc { return role(certlab.RoleAdmin, h) }
 
@@ -37,19 +44,22 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// Attempts.
 	mux.HandleFunc("GET /api/v1/attempts", user(s.listAttempts))
 	mux.HandleFunc("POST /api/v1/attempts", user(s.createAttempt))
-	mux.HandleFunc("GET /api/v1/attempts/{id}", user(s.attemptAction(nil)))
-	mux.HandleFunc("POST /api/v1/attempts/{id}/start", user(s.attemptAction(s.startAttempt)))
-	mux.HandleFunc("PUT /api/v1/attempts/{id}/responses/{key}", user(s.saveResponse))
-	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/next", user(s.attemptAction(s.nextStatement)))
-	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/complete", user(s.attemptAction(s.completeSection)))
-	mux.HandleFunc("POST /api/v1/attempts/{id}/submit", user(s.attemptAction(s.submitAttempt)))
-	mux.HandleFunc("GET /api/v1/attempts/{id}/report", user(s.getReport))
-	mux.HandleFunc("GET /api/v1/attempts/{id}/report.svg", user(s.getReportChart))
+	mux.HandleFunc("GET /api/v1/exams/{id}/start", user(s.startInfo))
+	// While a candidate takes an exam, other attempts and study answer 409
+	// (exam_in_progress): notDuringExam lets only the open exam through.
+	mux.HandleFunc("GET /api/v1/attempts/{id}", user(s.notDuringExam(s.attemptAction(nil))))
+	mux.HandleFunc("POST /api/v1/attempts/{id}/start", user(s.notDuringExam(s.attemptAction(s.startAttempt))))
+	mux.HandleFunc("PUT /api/v1/attempts/{id}/responses/{key}", user(s.notDuringExam(s.saveResponse)))
+	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/next", user(s.notDuringExam(s.attemptAction(s.nextStatement))))
+	mux.HandleFunc("POST /api/v1/attempts/{id}/sections/{n}/complete", user(s.notDuringExam(s.attemptAction(s.completeSection))))
+	mux.HandleFunc("POST /api/v1/attempts/{id}/submit", user(s.notDuringExam(s.attemptAction(s.submitAttempt))))
+	mux.HandleFunc("GET /api/v1/attempts/{id}/report", user(s.notDuringExam(s.getReport)))
+	mux.HandleFunc("GET /api/v1/attempts/{id}/report.svg", user(s.notDuringExam(s.getReportChart)))
 
 	// Study.
-	mux.HandleFunc("GET /api/v1/exams/{id}/readiness", user(s.requireStudy(s.getReadiness)))
-	mux.HandleFunc("GET /api/v1/exams/{id}/readiness.svg", user(s.requireStudy(s.getReadinessChart)))
-	mux.HandleFunc("GET /api/v1/exams/{id}/due", user(s.requireStudy(s.getDue)))
+	mux.HandleFunc("GET /api/v1/exams/{id}/readiness", user(s.notDuringExam(s.requireStudy(s.getReadiness))))
+	mux.HandleFunc("GET /api/v1/exams/{id}/readiness.svg", user(s.notDuringExam(s.requireStudy(s.getReadinessChart))))
+	mux.HandleFunc("GET /api/v1/exams/{id}/due", user(s.notDuringExam(s.requireStudy(s.getDue))))
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
@@ -72,6 +82,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 		mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", user(s.jsonHandler(http.StatusOK, s.rescheduleAppointment)))
 		mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", user(s.jsonHandler(http.StatusOK, s.cancelAppointment)))
 		mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", user(s.jsonHandler(http.StatusOK, s.checkIn)))
+		mux.HandleFunc("POST /api/v1/appointments/{id}/admit", user(s.jsonHandler(http.StatusOK, s.admit))) // proctors, admins
 		mux.HandleFunc("POST /api/v1/users/{id}/accommodation", admin(s.jsonHandler(http.StatusOK, s.setAccommodation)))
 	}
 
@@ -111,12 +122,14 @@ func (s *Server) Routes(mux *http.ServeMux) {
 // PublicRoutes registers the public credential documents on mux: what
 // verifiers fetch, the verification page and shared transcripts. Without a
 // credential service it registers nothing.
-func (s *Server) PublicRoutes(mux *http.ServeMux) {
+func (s *Server) PublicRoutes(mux Router) {
 	if s.Credentials == nil {
 		return
 	}
 	page := template.Must(template.ParseFS(credentialTemplates, "templates/verify.html"))
-	s.verifyLimiter = newIPLimiter(s.VerifyLimit)
+	if s.verifyLimiter == nil {
+		s.verifyLimiter = newIPLimiter(s.VerifyLimit)
+	}
 	mux.HandleFunc("GET /issuer", s.issuerProfile)
 	mux.HandleFunc("GET /issuer/keys/{key}", s.issuerKey)
 	mux.HandleFunc("GET /.well-known/did.json", s.didDocument)

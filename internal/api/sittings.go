@@ -84,6 +84,25 @@ func (s *Server) checkIn(r *http.Request, u *certlab.User) (any, error) {
 	return s.appointmentAction(r, u, s.Schedule.CheckIn)
 }
 
+// AdmitRequest is the body of POST /api/v1/appointments/{id}/admit.
+type AdmitRequest struct {
+	Note string `json:"note"` // what the proctor checked: the identity document, the room
+}
+
+// admit records a proctor's identity check of a candidate (proctors and
+// admins; the service checks the role).
+func (s *Server) admit(r *http.Request, u *certlab.User) (any, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	var req AdmitRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	return s.Schedule.Admit(r.Context(), u, id, req.Note)
+}
+
 func (s *Server) appointmentAction(r *http.Request, u *certlab.User,
 	act func(ctx context.Context, u *certlab.User, id int64) (*certlab.Appointment, error)) (any, error) {
 	id, err := pathID(r, "id")

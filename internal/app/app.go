@@ -155,12 +155,13 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		}
 		logger.Info("credentials enabled", "issuer", a.Credentials.IssuerID(), "key", a.Credentials.SigningKeyID())
 	}
+	a.Schedule = schedule.New(store, cat, a.Audit, now, cfg.BookingCutoff)
 	a.Engine = &exam.Engine{Store: store, Catalog: cat, Now: now, Logger: logger, Seed: cfg.Seed,
-		Due: a.Study.DueItems, Adaptive: a.Study.NextAdaptive, ScaleIRT: a.Study.ScaleIRT}
+		Due: a.Study.DueItems, Adaptive: a.Study.NextAdaptive, ScaleIRT: a.Study.ScaleIRT,
+		Admission: a.Schedule.Admission, OnStart: a.auditStart}
 	if a.Credentials != nil {
 		a.Engine.CheckAttempt, a.Engine.OnScored = a.Credentials.CheckAttempt, a.Credentials.OnScored
 	}
-	a.Schedule = schedule.New(store, cat, a.Audit, now, cfg.BookingCutoff)
 	a.Proctor = proctor.New(a.Engine, store, a.Audit)
 	if a.Accounts, err = account.New(store, cfg.PasswordParams); err != nil {
 		return err
@@ -170,12 +171,24 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study,
 		VerifyLimit: cfg.VerifyLimit}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
-		Accounts: a.Accounts, Sessions: a.Sessions}); err != nil {
+		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule}); err != nil {
 		return err
 	}
 	a.Server = &server.Server{API: a.API, Web: a.Web, Sessions: a.Sessions, Logger: logger, Ready: a.Ready}
 	a.handler = a.Server.Handler()
 	return nil
+}
+
+// auditStart records that a candidate accepted the agreement and started
+// an exam's clock.
+func (a *App) auditStart(ctx context.Context, u *certlab.User, at *certlab.Attempt) {
+	if at.Mode != certlab.ModeExam {
+		return
+	}
+	if err := a.Audit.Record(ctx, u, "attempt.start", audit.Target("attempt", at.ID),
+		"accepted the candidate agreement and started %s (deadline %s)", at.ExamID, at.Deadline.Format(time.RFC3339)); err != nil {
+		a.Logger.Error("audit attempt start", "attempt", at.ID, "err", err)
+	}
 }
 
 // Handler is the application's HTTP handler.

@@ -30,14 +30,14 @@ func candidate(t *testing.T, a *app.App) *certlab.User {
 // sit creates and starts an AZ-400 exam attempt and, with answer, saves the
 // key of every question, completing each section but the last, as a
 // candidate who runs out of time before submitting.
-func sit(t *testing.T, a *app.App, u *certlab.User, answer bool) *certlab.Attempt {
+func sit(t *testing.T, a *app.App, now time.Time, u *certlab.User, answer bool) *certlab.Attempt {
 	t.Helper()
 	ctx := context.Background()
-	at, err := a.Engine.CreateAttempt(ctx, u, "az-400", certlab.ModeExam, exam.PracticeOptions{})
+	at, err := a.Engine.CreateAttempt(ctx, u, "az-400", certlab.ModeExam, exam.PracticeOptions{Appointment: apptest.Admit(t, a, now, u, "az-400")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if at, err = a.Engine.Start(ctx, u, at.ID); err != nil {
+	if at, err = a.Engine.Start(ctx, u, at.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	ex, _ := a.Catalog.Exam("az-400")
@@ -77,7 +77,7 @@ func TestDeadlineSweep(t *testing.T) {
 	a := apptest.New(t, app.Config{Now: clk.Now, Seed: func() int64 { return 20261125 },
 		Credentials: &credential.Config{BaseURL: "https://certlab.test", KeySecret: []byte("app-test-secret-0123456789")}})
 	u := candidate(t, a)
-	at := sit(t, a, u, true)
+	at := sit(t, a, clk.Now(), u, true)
 	if at.Deadline == nil {
 		t.Fatal("a started exam attempt has no deadline")
 	}
@@ -157,7 +157,7 @@ func TestIRTScaling(t *testing.T) {
 				calibrate(t, a)
 			}
 			u := candidate(t, a)
-			at := sit(t, a, u, tt.answer)
+			at := sit(t, a, clk.Now(), u, tt.answer)
 			clk.Add(10 * time.Minute)
 			done, err := a.Engine.Submit(ctx, u, at.ID)
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/examstart"
 )
 
 // Client talks to one certlab server with an API token.
@@ -80,10 +81,39 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	return nil
 }
 
-// CreateAttempt creates and starts an attempt.
+// CreateAttempt creates and starts a practice set (or a renewal
+// assessment); exams start with StartExam.
 func (c *Client) CreateAttempt(ctx context.Context, examID, mode string, opts *exam.PracticeOptions) (*exam.AttemptView, error) {
 	var v exam.AttemptView
 	err := c.do(ctx, "POST", "/api/v1/attempts", map[string]any{"exam": examID, "mode": mode, "practice": opts, "start": true}, &v)
+	return &v, err
+}
+
+// StartInfo returns an exam's start page: facts, agreement, eligibility,
+// prerequisites, appointments and any open exam attempt.
+func (c *Client) StartInfo(ctx context.Context, examID string) (*examstart.Info, error) {
+	var info examstart.Info
+	err := c.do(ctx, "GET", "/api/v1/exams/"+examID+"/start", nil, &info)
+	return &info, err
+}
+
+// StartExam creates and starts an exam once the candidate has accepted
+// the agreement; appointment is the admitted appointment of a proctored
+// exam (0 for an unproctored practice exam).
+func (c *Client) StartExam(ctx context.Context, examID string, appointment int64) (*exam.AttemptView, error) {
+	var v exam.AttemptView
+	body := map[string]any{"exam": examID, "mode": certlab.ModeExam, "start": true, "accept_agreement": true}
+	if appointment > 0 {
+		body["appointment"] = appointment
+	}
+	err := c.do(ctx, "POST", "/api/v1/attempts", body, &v)
+	return &v, err
+}
+
+// Start starts a created attempt, accepting the candidate agreement.
+func (c *Client) Start(ctx context.Context, id int64) (*exam.AttemptView, error) {
+	var v exam.AttemptView
+	err := c.do(ctx, "POST", fmt.Sprintf("/api/v1/attempts/%d/start", id), map[string]any{"accept_agreement": true}, &v)
 	return &v, err
 }
 

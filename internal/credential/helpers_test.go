@@ -52,6 +52,14 @@ type env struct {
 	proctor *certlab.User
 	cand    *certlab.User
 	ex      *certlab.Exam
+	app     *app.App
+}
+
+// admitted books the candidate into a sitting of az-400 and has a proctor
+// admit them: the options a proctored exam attempt starts with.
+func (e *env) admitted(u *certlab.User) exam.PracticeOptions {
+	e.t.Helper()
+	return exam.PracticeOptions{Appointment: apptest.Admit(e.t, e.app, e.clk.Now(), u, "az-400")}
 }
 
 func builtinCatalog(t testing.TB) *certlab.Catalog { return apptest.Catalog(t) }
@@ -67,7 +75,7 @@ func newEnv(t testing.TB) *env {
 	seed := int64(0)
 	a := apptest.New(t, app.Config{Now: e.clk.Now, Seed: func() int64 { seed++; return seed }, Mailer: e.mail,
 		Credentials: &credential.Config{BaseURL: "https://certlab.test", IssuerName: "certlab test", KeySecret: testSecret}})
-	e.store, e.cat, e.eng, e.svc, e.audit = a.Store, a.Catalog, a.Engine, a.Credentials, a.Audit
+	e.store, e.cat, e.eng, e.svc, e.audit, e.app = a.Store, a.Catalog, a.Engine, a.Credentials, a.Audit, a
 	e.admin = e.user("admin@example.org", certlab.RoleAdmin)
 	e.proctor = e.user("proctor@example.org", certlab.RoleProctor)
 	e.cand = e.user("cand@example.org", certlab.RoleCandidate)
@@ -110,11 +118,15 @@ func correct(it *certlab.Item, statement string) any {
 // question answered right (pass) or left blank (fail), submitted.
 func (e *env) sit(u *certlab.User, mode string, pass bool) *certlab.Attempt {
 	e.t.Helper()
-	a, err := e.eng.CreateAttempt(e.ctx, u, "az-400", mode, exam.PracticeOptions{})
+	var opts exam.PracticeOptions
+	if mode == certlab.ModeExam {
+		opts = e.admitted(u)
+	}
+	a, err := e.eng.CreateAttempt(e.ctx, u, "az-400", mode, opts)
 	if err != nil {
 		e.t.Fatalf("create %s attempt: %v", mode, err)
 	}
-	if _, err := e.eng.Start(e.ctx, u, a.ID); err != nil {
+	if _, err := e.eng.Start(e.ctx, u, a.ID, true); err != nil {
 		e.t.Fatal(err)
 	}
 	seq := int64(0)

@@ -3,6 +3,7 @@ package credential
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/certlab/certlab"
@@ -79,6 +80,10 @@ func (s *Service) Eligibility(ctx context.Context, u *certlab.User, ex *certlab.
 }
 
 func (s *Service) examEligibility(ctx context.Context, u *certlab.User, ex *certlab.Exam) (*Eligibility, error) {
+	if !ex.Proctored() {
+		// An unproctored practice exam earns nothing: no retake rules.
+		return &Eligibility{Exam: ex.ID, Mode: certlab.ModeExam, Allowed: true}, nil
+	}
 	pol := ex.Policy.Retake
 	if pol == (certlab.RetakePolicy{}) {
 		pol = DefaultRetake
@@ -212,4 +217,87 @@ func (s *Service) renewalEligibility(ctx context.Context, u *certlab.User, ex *c
 	}
 	el.Allowed = true
 	return el, nil
+}
+
+// Prerequisites says which credentials the program of an exam requires
+// besides its exams (for the DevOps Engineer Expert: the Azure
+// Administrator or the Azure Developer credential), and which of them the
+// candidate holds.
+type Prerequisites struct {
+	Program     string               `json:"program"`
+	Met         bool                 `json:"met"` // the credentials required are held (exams aside)
+	Rule        string               `json:"rule,omitempty"`
+	Credentials []PrerequisiteStatus `json:"credentials"`
+}
+
+// PrerequisiteStatus is one credential a program's requirements name.
+type PrerequisiteStatus struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Held bool   `json:"held"`
+}
+
+// Prerequisites reports the credential prerequisites of the exam's program.
+func (s *Service) Prerequisites(ctx context.Context, u *certlab.User, ex *certlab.Exam) (*Prerequisites, error) {
+	p, err := s.catalog.Program(ex.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.standing(ctx, u.ID, s.clock())
+	if err != nil {
+		return nil, err
+	}
+	out := &Prerequisites{Program: p.ID, Credentials: []PrerequisiteStatus{}}
+	allExams := map[string]bool{}
+	for _, e := range requirementExams(p.Requirements) {
+		allExams[e] = true
+	}
+	out.Met = p.Requirements.Satisfied(allExams, st.held)
+	out.Rule = s.describeRequirement(p.Requirements, true)
+	var walk func(r *certlab.Requirement)
+	walk = func(r *certlab.Requirement) {
+		if r == nil {
+			return
+		}
+		if r.Credential != "" {
+			name := r.Credential
+			if cp, err := s.catalog.Program(r.Credential); err == nil {
+				name = cp.Name
+			}
+			out.Credentials = append(out.Credentials, PrerequisiteStatus{ID: r.Credential, Name: name, Held: st.held[r.Credential]})
+		}
+		for _, c := range append(append([]*certlab.Requirement(nil), r.All...), r.Any...) {
+			walk(c)
+		}
+	}
+	walk(p.Requirements)
+	return out, nil
+}
+
+// describeRequirement words the credential part of a requirement ("Azure
+// Administrator Associate or Azure Developer Associate"); exams are left out.
+func (s *Service) describeRequirement(r *certlab.Requirement, top bool) string {
+	if r == nil {
+		return ""
+	}
+	switch {
+	case r.Credential != "":
+		if cp, err := s.catalog.Program(r.Credential); err == nil {
+			return cp.Name
+		}
+		return r.Credential
+	case r.Exam != "":
+		return ""
+	}
+	var parts []string
+	for _, c := range append(append([]*certlab.Requirement(nil), r.All...), r.Any...) {
+		if d := s.describeRequirement(c, false); d != "" {
+			parts = append(parts, d)
+		}
+	}
+	sep := " and "
+	if len(r.Any) > 0 {
+		sep = " or "
+	}
+	return strings.Join(parts, sep)
 }

@@ -50,7 +50,11 @@ func TestRetakePolicy(t *testing.T) {
 			if el.Allowed != tt.allowed {
 				t.Fatalf("allowed = %v (%s), want %v", el.Allowed, el.Reason, tt.allowed)
 			}
-			_, err = e.eng.CreateAttempt(e.ctx, e.cand, "az-400", certlab.ModeExam, examOpts())
+			opts := examOpts()
+			if tt.allowed {
+				opts = e.admitted(e.cand)
+			}
+			_, err = e.eng.CreateAttempt(e.ctx, e.cand, "az-400", certlab.ModeExam, opts)
 			if tt.allowed {
 				if err != nil {
 					t.Fatalf("create refused: %v", err)
@@ -73,7 +77,7 @@ func TestRetakePolicy(t *testing.T) {
 	}
 	t.Run("an open attempt blocks a new one", func(t *testing.T) {
 		e := newEnv(t)
-		if _, err := e.eng.CreateAttempt(e.ctx, e.cand, "az-400", certlab.ModeExam, examOpts()); err != nil {
+		if _, err := e.eng.CreateAttempt(e.ctx, e.cand, "az-400", certlab.ModeExam, e.admitted(e.cand)); err != nil {
 			t.Fatal(err)
 		}
 		_, err := e.eng.CreateAttempt(e.ctx, e.cand, "az-400", certlab.ModeExam, examOpts())
@@ -127,7 +131,7 @@ func TestRenewal(t *testing.T) {
 	if len(items) != p.Renewal.Items || len(a.Form.Sections) != 1 {
 		t.Fatalf("renewal form has %d items in %d sections, want %d in 1", len(items), len(a.Form.Sections), p.Renewal.Items)
 	}
-	started, err := e.eng.Start(e.ctx, e.cand, a.ID)
+	started, err := e.eng.Start(e.ctx, e.cand, a.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}

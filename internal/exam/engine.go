@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"github.com/certlab/certlab"
@@ -32,6 +33,14 @@ type Engine struct {
 	// the answers so far (key -> fully correct); "" ends the set. Nil
 	// disables adaptive practice.
 	Adaptive func(ctx context.Context, a *certlab.Attempt, correct map[string]bool) (string, error)
+	// Admission decides whether the candidate may start a proctored exam
+	// now from the appointment given, and returns the function that binds
+	// the new attempt to it (internal/schedule). Without it proctored
+	// exams cannot start.
+	Admission func(ctx context.Context, u *certlab.User, ex *certlab.Exam, appointmentID int64) (bind func(ctx context.Context, attemptID int64) error, err error)
+	// OnStart, when set, is called when a candidate starts an attempt's
+	// clock (the audit log records the accepted agreement).
+	OnStart func(ctx context.Context, u *certlab.User, a *certlab.Attempt)
 	// ScaleIRT rescales a scored exam on the IRT ability scale when the
 	// exam's policy says scaling: irt; ok is false while the form's items
 	// are not all calibrated, and the raw scale is kept.
@@ -53,6 +62,12 @@ type PracticeOptions struct {
 	Adaptive bool `json:"adaptive,omitempty"`
 	// Items: only these items.
 	Items []string `json:"items,omitempty"`
+	// Case: the questions of this case study, shown with its exhibits (a
+	// case question is never shown without its case).
+	Case string `json:"case,omitempty"`
+	// Appointment: for a proctored exam, the admitted appointment the
+	// attempt starts from.
+	Appointment int64 `json:"appointment,omitempty"`
 }
 
 func (e *Engine) now() time.Time { return e.Now().UTC() }
@@ -82,6 +97,15 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	}
 	if e.CheckAttempt != nil {
 		if err := e.CheckAttempt(ctx, u, ex, mode); err != nil {
+			return nil, err
+		}
+	}
+	var bind func(context.Context, int64) error
+	if mode == certlab.ModeExam && ex.Proctored() {
+		if e.Admission == nil {
+			return nil, certlab.Errorf(certlab.EFORBIDDEN, "%s is a proctored exam and this server has no scheduling: it cannot start", ex.ID)
+		}
+		if bind, err = e.Admission(ctx, u, ex, opts.Appointment); err != nil {
 			return nil, err
 		}
 	}
@@ -118,6 +142,17 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 	if err := e.Store.CreateAttempt(ctx, a); err != nil {
 		return nil, err
 	}
+	if bind != nil {
+		if err := bind(ctx, a.ID); err != nil {
+			// Another request started an attempt from the appointment
+			// first: this one is void.
+			a.Status, a.SubmitReason = certlab.StatusVoided, "appointment already used"
+			if verr := e.Store.UpdateAttempt(ctx, a, certlab.StatusCreated, 0); verr != nil {
+				e.Logger.Error("void an attempt whose appointment was taken", "attempt", a.ID, "err", verr)
+			}
+			return nil, err
+		}
+	}
 	e.Logger.Info("attempt created", "attempt", a.ID, "user", u.ID, "exam", ex.ID, "mode", mode, "questions", len(form.Questions()))
 	return a, nil
 }
@@ -136,6 +171,16 @@ func (e *Engine) OpenExamAttempt(ctx context.Context, userID int64) (*certlab.At
 func (e *Engine) CheckNoOpenExam(ctx context.Context, u *certlab.User) error {
 	a, err := e.OpenExamAttempt(ctx, u.ID)
 	if err != nil || a == nil {
+		return err
+	}
+	return ErrExamOpen(a)
+}
+
+// GuardOpenExam refuses study activity while the user takes an exam:
+// everything but the open exam attempt itself (allow) answers EEXAMOPEN.
+func (e *Engine) GuardOpenExam(ctx context.Context, u *certlab.User, allow int64) error {
+	a, err := e.OpenExamAttempt(ctx, u.ID)
+	if err != nil || a == nil || a.ID == allow {
 		return err
 	}
 	return ErrExamOpen(a)
@@ -180,6 +225,12 @@ func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certl
 		if !in(opts.Domains, domainOf(o, it)) || !in(opts.Objectives, it.Objective(o.Version)) || !in(opts.Types, it.Type) || !in(opts.Items, it.ID) {
 			continue
 		}
+		if opts.Case != "" && it.CaseID != opts.Case {
+			continue
+		}
+		if it.CaseID != "" && opts.Case == "" && len(opts.Items) == 0 {
+			continue // a random set leaves case questions to whole-case practice
+		}
 		h := hist[it.ID]
 		if opts.UnseenOnly && h != nil && h.Seen > 0 {
 			continue
@@ -197,11 +248,35 @@ func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certl
 	if len(pool) > count {
 		pool = pool[:count]
 	}
-	sec := &certlab.FormSection{Kind: certlab.SectionGeneral, Title: "Practice"}
-	for _, it := range pool {
-		sec.Questions = append(sec.Questions, questionsOf(o, it, seed)...)
+	if opts.Case != "" {
+		if c, ok := ex.Case(opts.Case); !ok || c.Pool != certlab.PoolPractice {
+			return nil, certlab.Errorf(certlab.EINVALID, "no practice case study %q", opts.Case)
+		}
+		sort.Slice(pool, func(i, j int) bool { return pool[i].ID < pool[j].ID })
 	}
-	return &certlab.Form{ExamID: ex.ID, OutlineVersion: o.Version, Seed: seed, Sections: []*certlab.FormSection{sec}}, nil
+	// A case-study question is only ever shown with its case: questions of
+	// a case go into a section of their own that shows its exhibits.
+	sec := &certlab.FormSection{Kind: certlab.SectionGeneral, Title: "Practice"}
+	var caseSecs []*certlab.FormSection
+	bycase := map[string]*certlab.FormSection{}
+	for _, it := range pool {
+		target := sec
+		if it.CaseID != "" {
+			if target = bycase[it.CaseID]; target == nil {
+				c, _ := ex.Case(it.CaseID)
+				target = &certlab.FormSection{Kind: certlab.SectionCaseStudy, Title: "Case study: " + c.Title, CaseID: it.CaseID}
+				bycase[it.CaseID] = target
+				caseSecs = append(caseSecs, target)
+			}
+		}
+		target.Questions = append(target.Questions, questionsOf(o, it, seed)...)
+	}
+	var secs []*certlab.FormSection
+	if len(sec.Questions) > 0 {
+		secs = append(secs, sec)
+	}
+	secs = append(secs, caseSecs...)
+	return &certlab.Form{ExamID: ex.ID, OutlineVersion: o.Version, Seed: seed, Sections: secs}, nil
 }
 
 // attempt loads an attempt the user may see, first submitting it if its
@@ -226,8 +301,9 @@ func (e *Engine) attempt(ctx context.Context, u *certlab.User, id int64) (*certl
 	return a, ex, nil
 }
 
-// Start starts the clock of a created attempt.
-func (e *Engine) Start(ctx context.Context, u *certlab.User, id int64) (*certlab.Attempt, error) {
+// Start starts the clock of a created attempt. An exam starts only once
+// the candidate accepts the candidate agreement (Agreement).
+func (e *Engine) Start(ctx context.Context, u *certlab.User, id int64, acceptAgreement bool) (*certlab.Attempt, error) {
 	a, ex, err := e.attempt(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -237,6 +313,9 @@ func (e *Engine) Start(ctx context.Context, u *certlab.User, id int64) (*certlab
 	}
 	if a.Status != certlab.StatusCreated {
 		return a, nil // starting twice is harmless: the clock is already running
+	}
+	if a.Mode == certlab.ModeExam && !acceptAgreement {
+		return nil, certlab.Errorf(certlab.EINVALID, "accept the candidate agreement to start the exam (accept_agreement)")
 	}
 	now := e.now()
 	a.Status, a.StartedAt = certlab.StatusStarted, &now
@@ -251,6 +330,9 @@ func (e *Engine) Start(ctx context.Context, u *certlab.User, id int64) (*certlab
 	}
 	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusCreated, 0); err != nil {
 		return nil, err
+	}
+	if e.OnStart != nil {
+		e.OnStart(ctx, u, a)
 	}
 	if a.Form.Adaptive > 0 {
 		if err := e.appendAdaptive(ctx, a, ex); err != nil {

@@ -79,9 +79,22 @@ func (e *Engine) View(ctx context.Context, u *certlab.User, id int64) (*AttemptV
 	v := &AttemptView{ID: a.ID, ExamID: ex.ID, ExamTitle: ex.Title, Mode: a.Mode, Status: a.Status, Section: a.Section, Position: a.Position,
 		ServerTime: now, StartedAt: a.StartedAt, Deadline: a.Deadline, Submitted: a.SubmittedAt, Reason: a.SubmitReason,
 		Responses: resp, Review: []string{}}
-	if a.Status == certlab.StatusStarted && a.Deadline != nil {
+	switch {
+	case a.Status == certlab.StatusStarted && a.Deadline != nil:
 		left := int64(a.Deadline.Sub(now).Seconds())
 		v.SecondsLeft = &left
+	case a.Status == certlab.StatusPaused && a.Deadline != nil:
+		// The clock is stopped: the time left is frozen at the pause.
+		pauses, err := e.Store.AttemptPauses(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pauses {
+			if p.ResumedAt == nil {
+				left := int64(a.Deadline.Sub(p.PausedAt).Seconds())
+				v.SecondsLeft = &left
+			}
+		}
 	}
 	if a.Status == certlab.StatusScored {
 		v.Report = CandidateReport(a)

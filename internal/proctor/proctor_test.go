@@ -55,11 +55,12 @@ func wantCode(t *testing.T, err error, code string) {
 func TestProctoring(t *testing.T) {
 	e := newEnv(t)
 	e.cand.ExtraTimePct = 25
-	a, err := e.app.Engine.CreateAttempt(e.ctx, e.cand, "az-400", certlab.ModeExam, exam.PracticeOptions{})
+	a, err := e.app.Engine.CreateAttempt(e.ctx, e.cand, "az-400", certlab.ModeExam,
+		exam.PracticeOptions{Appointment: apptest.Admit(t, e.app, e.clk.Now(), e.cand, "az-400")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ = e.app.Engine.Start(e.ctx, e.cand, a.ID)
+	a, _ = e.app.Engine.Start(e.ctx, e.cand, a.ID, true)
 	if want := t0.Add(125 * time.Minute); !a.Deadline.Equal(want) {
 		t.Fatalf("deadline with 25%% extra time %v, want %v", a.Deadline, want)
 	}
@@ -112,7 +113,7 @@ func TestProctoring(t *testing.T) {
 	for _, l := range log {
 		actions = append(actions, l.Action)
 	}
-	if strings.Join(actions, ",") != "attempt.end,attempt.incident,attempt.resume,attempt.pause" {
+	if strings.Join(actions, ",") != "attempt.end,attempt.incident,attempt.resume,attempt.pause,attempt.start" {
 		t.Fatalf("incident log %v", actions)
 	}
 	if live, _ := e.app.Proctor.LiveAttempts(e.ctx, e.proctor); len(live) != 0 {

@@ -148,6 +148,11 @@ func formatHours(d time.Duration) string {
 	return fmt.Sprintf("%.0f hours", d.Hours())
 }
 
+// Sitting returns one sitting.
+func (s *Service) Sitting(ctx context.Context, id int64) (*certlab.Sitting, error) {
+	return s.store.Sitting(ctx, id)
+}
+
 // Book books a seat of a sitting for the candidate, up to the cut-off.
 func (s *Service) Book(ctx context.Context, u *certlab.User, sittingID int64) (*certlab.Appointment, error) {
 	st, err := s.store.Sitting(ctx, sittingID)
@@ -232,6 +237,75 @@ func (s *Service) CheckIn(ctx context.Context, u *certlab.User, id int64) (*cert
 		return nil, certlab.Errorf(certlab.ECONFLICT, "check-in closed at %s, 15 minutes after the start", closes.Format(time.RFC3339))
 	}
 	return s.store.SetAppointmentStatus(ctx, id, certlab.AppointmentBooked, certlab.AppointmentCheckedIn, now, nil)
+}
+
+// Admit records that a proctor (or an admin) checked the candidate of an
+// appointment and confirmed their identity: note says what was seen (the
+// ID document, the room). It works while check-in is open, on a booked or
+// checked-in appointment, and is audited. Only an admitted appointment lets
+// its candidate start a proctored exam.
+func (s *Service) Admit(ctx context.Context, proctor *certlab.User, id int64, note string) (*certlab.Appointment, error) {
+	if err := certlab.RequireRole(proctor, certlab.RoleAdmin, certlab.RoleProctor); err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return nil, certlab.Errorf(certlab.EINVALID, "say what you checked (the identity document, the room): the note is required")
+	}
+	if len(note) > 1000 {
+		return nil, certlab.Errorf(certlab.EINVALID, "the note is longer than 1,000 characters")
+	}
+	ap, err := s.store.Appointment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.Sitting(ctx, ap.SittingID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	if opens, closes := st.StartsAt.Add(-CheckInOpens), st.StartsAt.Add(CheckInCloses); now.Before(opens) || now.After(closes) {
+		return nil, certlab.Errorf(certlab.ECONFLICT, "admission is open during check-in only, from %s to %s", opens.Format(time.RFC3339), closes.Format(time.RFC3339))
+	}
+	out, err := s.store.AdmitAppointment(ctx, id, proctor.ID, note, now)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.audit.Record(ctx, proctor, "appointment.admit", audit.Target("appointment", id), "admitted user %d to sitting %d: %s", ap.UserID, ap.SittingID, note)
+}
+
+// Admission decides whether a candidate may start a proctored exam now
+// from an appointment: theirs, for this exam, admitted by a proctor, not
+// used yet, and check-in still open (a candidate admitted on time may start
+// until check-in closes). It returns the function that binds the started
+// attempt to the appointment, so one appointment starts one attempt.
+func (s *Service) Admission(ctx context.Context, u *certlab.User, ex *certlab.Exam, appointmentID int64) (func(ctx context.Context, attemptID int64) error, error) {
+	if appointmentID <= 0 {
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "%s is a proctored exam: start it from your appointment once a proctor has admitted you", ex.ID)
+	}
+	ap, st, err := s.ownAppointment(ctx, u, appointmentID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	switch {
+	case st.ExamID != ex.ID:
+		return nil, certlab.Errorf(certlab.EINVALID, "appointment %d is for %s, not %s", ap.ID, st.ExamID, ex.ID)
+	case ap.AttemptID != nil || ap.Status == certlab.AppointmentStarted:
+		return nil, certlab.Errorf(certlab.ECONFLICT, "appointment %d has already started an attempt", ap.ID)
+	case ap.Status == certlab.AppointmentBooked || ap.Status == certlab.AppointmentCheckedIn:
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "appointment %d is %s: a proctor must admit you before the exam starts", ap.ID, ap.Status)
+	case ap.Status != certlab.AppointmentAdmitted:
+		return nil, certlab.Errorf(certlab.ECONFLICT, "appointment %d is %s", ap.ID, ap.Status)
+	case now.Before(st.StartsAt.Add(-CheckInOpens)):
+		return nil, certlab.Errorf(certlab.ECONFLICT, "the sitting opens at %s", st.StartsAt.Add(-CheckInOpens).Format(time.RFC3339))
+	case now.After(st.StartsAt.Add(CheckInCloses)):
+		return nil, certlab.Errorf(certlab.ECONFLICT, "too late: the exam could start until %s, 15 minutes after the sitting's start", st.StartsAt.Add(CheckInCloses).Format(time.RFC3339))
+	}
+	return func(ctx context.Context, attemptID int64) error {
+		_, err := s.store.SetAppointmentStatus(ctx, ap.ID, certlab.AppointmentAdmitted, certlab.AppointmentStarted, s.clock(), &attemptID)
+		return err
+	}, nil
 }
 
 // Appointments lists the candidate's appointments; admins and proctors

@@ -32,6 +32,28 @@ type Server struct {
 	Ready func(ctx context.Context) error
 }
 
+// patternList records route patterns.
+type patternList []string
+
+func (l *patternList) Handle(p string, _ http.Handler) { *l = append(*l, p) }
+func (l *patternList) HandleFunc(p string, _ func(http.ResponseWriter, *http.Request)) {
+	*l = append(*l, p)
+}
+
+// Patterns lists every route pattern the server answers, the web UI's
+// included: tests walk them to build the route matrices (which role may
+// reach what, what a candidate may see during an exam), so a new route
+// without an entry fails them.
+func (s *Server) Patterns() []string {
+	l := patternList{"GET /healthz", "GET /readyz"}
+	s.API.Routes(&l)
+	s.API.PublicRoutes(&l)
+	if w, ok := s.Web.(interface{ Patterns() []string }); ok {
+		l = append(l, w.Patterns()...)
+	}
+	return l
+}
+
 // Handler returns the routes with the shared middleware, outermost first:
 // panic recovery, request logging, cross-origin protection, and
 // authentication (sessions, API tokens, CSRF).

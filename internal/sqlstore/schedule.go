@@ -99,20 +99,42 @@ func (s *Store) releaseSeat(ctx context.Context, tx *sql.Tx, sittingID int64) er
 	return nil
 }
 
-const appointmentCols = `a.id, a.sitting_id, a.user_id, a.status, a.booked_at, a.updated_at, a.checked_in_at, a.attempt_id`
+const appointmentCols = `a.id, a.sitting_id, a.user_id, a.status, a.booked_at, a.updated_at, a.checked_in_at, a.attempt_id, a.admitted_by, a.admitted_at, a.admission_note`
 
 func scanAppointment(row interface{ Scan(...any) error }) (*certlab.Appointment, error) {
 	ap := &certlab.Appointment{}
 	var booked, updated int64
-	var checked, attempt sql.NullInt64
-	if err := row.Scan(&ap.ID, &ap.SittingID, &ap.UserID, &ap.Status, &booked, &updated, &checked, &attempt); err != nil {
+	var checked, attempt, admittedBy, admittedAt sql.NullInt64
+	if err := row.Scan(&ap.ID, &ap.SittingID, &ap.UserID, &ap.Status, &booked, &updated, &checked, &attempt, &admittedBy, &admittedAt, &ap.AdmissionNote); err != nil {
 		return nil, err
 	}
-	ap.BookedAt, ap.UpdatedAt, ap.CheckedInAt = fromMS(booked), fromMS(updated), fromNullMS(checked)
+	ap.BookedAt, ap.UpdatedAt, ap.CheckedInAt, ap.AdmittedAt = fromMS(booked), fromMS(updated), fromNullMS(checked), fromNullMS(admittedAt)
 	if attempt.Valid {
 		ap.AttemptID = &attempt.Int64
 	}
+	if admittedBy.Valid {
+		ap.AdmittedBy = &admittedBy.Int64
+	}
 	return ap, nil
+}
+
+// AdmitAppointment records a proctor's admission of a booked or checked-in
+// appointment.
+func (s *Store) AdmitAppointment(ctx context.Context, id, by int64, note string, at time.Time) (*certlab.Appointment, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE appointments SET status = ?, updated_at = ?, admitted_by = ?, admitted_at = ?, admission_note = ?,
+		checked_in_at = COALESCE(checked_in_at, ?) WHERE id = ? AND status IN (?, ?)`),
+		certlab.AppointmentAdmitted, ms(at), by, ms(at), note, ms(at), id, certlab.AppointmentBooked, certlab.AppointmentCheckedIn)
+	if err != nil {
+		return nil, fmt.Errorf("admit appointment %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		ap, err := s.Appointment(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return nil, certlab.Errorf(certlab.ECONFLICT, "appointment %d is %s: only booked or checked-in appointments are admitted", id, ap.Status)
+	}
+	return s.Appointment(ctx, id)
 }
 
 // BookAppointment takes a seat and stores the appointment.

@@ -15,6 +15,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/client"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/examstart"
 	"github.com/certlab/certlab/internal/item"
 )
 
@@ -223,6 +224,48 @@ func (p prompter) Ask(prompt string) (string, error) {
 		return "", errMark
 	}
 	return line, nil
+}
+
+// ShowFacts prints an exam's start page: facts, prerequisites, the
+// retake status and the candidate's appointments.
+func (s *Session) ShowFacts(info *examstart.Info) {
+	f := info.Facts
+	fmt.Fprintf(s.Out, "%s\n", f.Title)
+	if f.Earns {
+		fmt.Fprintln(s.Out, "Proctored credential exam.")
+	} else {
+		fmt.Fprintln(s.Out, "Unproctored practice exam from the practice pool: it earns no credential.")
+	}
+	fmt.Fprintf(s.Out, "\n- %d questions in %d minutes", f.Questions, f.Minutes)
+	if f.ExtraTimePct > 0 {
+		fmt.Fprintf(s.Out, " (including your %d %% extra time)", f.ExtraTimePct)
+	}
+	fmt.Fprintf(s.Out, ", timed by the server.\n- Scored 1-1000; %d passes.\n", f.PassingScore)
+	for _, sec := range f.Sections {
+		fmt.Fprintf(s.Out, "- %s\n", sec.Rule)
+	}
+	if p := info.Prerequisites; p != nil && p.Rule != "" {
+		held := "not held yet: the credential is issued once it is"
+		if p.Met {
+			held = "held"
+		}
+		fmt.Fprintf(s.Out, "\nPrerequisite: %s (%s).\n", p.Rule, held)
+	}
+	if el := info.Eligibility; el != nil && !el.Allowed {
+		fmt.Fprintf(s.Out, "\nRetake policy: %s\n", el.Reason)
+	}
+	for _, ap := range info.Appointments {
+		fmt.Fprintf(s.Out, "Appointment %d: sitting at %s UTC, %s\n", ap.ID, ap.Sitting.StartsAt.UTC().Format("2006-01-02 15:04"), ap.Status)
+	}
+}
+
+// ShowStart prints the start page and the candidate agreement and asks
+// the candidate to accept it; it reports whether they did.
+func (s *Session) ShowStart(info *examstart.Info) bool {
+	s.ShowFacts(info)
+	fmt.Fprintf(s.Out, "\nCandidate agreement\n\n%s\n\n", info.Facts.Agreement)
+	line := s.ask("Type accept to accept the agreement and start the clock: ")
+	return strings.EqualFold(strings.TrimSpace(line), "accept")
 }
 
 // PrintReport writes the score report with a bar per skill area.

@@ -23,10 +23,15 @@ func attemptID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// createAttempt assembles an exam form or a practice set from the program
-// page's forms and starts it.
+// createAttempt assembles a practice set from the program page's form and
+// starts it; exams start from their start page (/exams/{id}/start), where
+// the candidate accepts the agreement.
 func (h *Handler) createAttempt(w http.ResponseWriter, r *http.Request, u *certlab.User) {
 	mode := r.PostFormValue("mode")
+	if mode == certlab.ModeExam {
+		http.Redirect(w, r, "/exams/"+url.PathEscape(r.PostFormValue("exam"))+"/start", http.StatusSeeOther)
+		return
+	}
 	var opts exam.PracticeOptions
 	if mode == certlab.ModePractice {
 		opts.Domains = nonEmpty(r.PostForm["domain"])
@@ -43,13 +48,14 @@ func (h *Handler) createAttempt(w http.ResponseWriter, r *http.Request, u *certl
 		opts.RetryMissed = r.PostFormValue("missed") == "on"
 		opts.Due = r.PostFormValue("due") == "on"
 		opts.Adaptive = r.PostFormValue("adaptive") == "on"
+		opts.Case = r.PostFormValue("case")
 	}
 	a, err := h.cfg.Engine.CreateAttempt(r.Context(), u, r.PostFormValue("exam"), mode, opts)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if _, err := h.cfg.Engine.Start(r.Context(), u, a.ID); err != nil {
+	if _, err := h.cfg.Engine.Start(r.Context(), u, a.ID, false); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -84,7 +90,12 @@ func (h *Handler) openView(w http.ResponseWriter, r *http.Request, u *certlab.Us
 		http.Redirect(w, r, fmt.Sprintf("/attempts/%d/report", id), http.StatusSeeOther)
 		return nil, nil, false
 	case certlab.StatusCreated:
-		if _, err := h.cfg.Engine.Start(r.Context(), u, id); err != nil {
+		if v.Mode == certlab.ModeExam {
+			// An exam starts on its start page, with the agreement.
+			http.Redirect(w, r, fmt.Sprintf("/attempts/%d/start", id), http.StatusSeeOther)
+			return nil, nil, false
+		}
+		if _, err := h.cfg.Engine.Start(r.Context(), u, id, false); err != nil {
 			h.fail(w, r, err)
 			return nil, nil, false
 		}
@@ -92,6 +103,11 @@ func (h *Handler) openView(w http.ResponseWriter, r *http.Request, u *certlab.Us
 			h.fail(w, r, err)
 			return nil, nil, false
 		}
+	case certlab.StatusPaused:
+		// Paused by the proctor: the page says so, shows the frozen time
+		// and reloads itself (a script also polls, to resume at once).
+		h.render(w, r, http.StatusOK, "paused", page{Title: "Paused: " + v.ExamTitle, Refresh: 15, Data: struct{ View *exam.AttemptView }{v}})
+		return nil, nil, false
 	}
 	for i := range v.Sections {
 		if v.Sections[i].State == "open" {

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/fixture"
 )
 
@@ -178,10 +179,31 @@ func TestBrowserPracticeAndExam(t *testing.T) {
 		}
 	}
 
-	// An exam: case study with exhibit tabs, autosave, the timer.
-	do(t, ctx, "start exam",
+	// The exam's start page: facts, the retake status, the appointment;
+	// without an admitted appointment there is no start button.
+	do(t, ctx, "start page",
 		chromedp.Navigate(ts.URL+"/programs/"+programID),
-		chromedp.Click(css(`#start-az-400 button[type=submit]`)),
+		chromedp.Click(css(`#start-az-400 a.button`)),
+		chromedp.WaitVisible(css("#facts")),
+	)
+	if page := get(t, ctx, "start page", chromedp.Text(css("main"))); !strings.Contains(page, "50 questions") || !strings.Contains(page, "You have no appointment for this exam") {
+		t.Fatalf("start page without an appointment:\n%s", page)
+	}
+	if n := get(t, ctx, "start button", chromedp.Nodes(chromedp.CSSAll(`input[name=accept]`), chromedp.AtLeast(0))); len(n) != 0 {
+		t.Fatal("the start page offers to start a proctored exam without an admitted appointment")
+	}
+	dana, err := ts.Store.UserByEmail(context.Background(), "dana@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	apptest.Admit(t, ts.App, time.Now(), dana, "az-400")
+	do(t, ctx, "start page, admitted", chromedp.Reload(), chromedp.WaitVisible(css("#agreement")))
+	screenshot(t, ctx, "web-exam-start")
+	// The browser refuses to submit without the box ticked (required); the
+	// server refuses too, which the handler tests check.
+	do(t, ctx, "accept and start",
+		chromedp.Click(css(`input[name=accept]`)),
+		chromedp.Click(css(`form button.primary`)),
 		chromedp.WaitVisible(css("#answer-form")),
 	)
 	loc := get(t, ctx, "location", chromedp.Location())
@@ -217,6 +239,25 @@ func TestBrowserPracticeAndExam(t *testing.T) {
 	if t1 == t2 || !strings.Contains(t1, ":") {
 		t.Errorf("the countdown does not run: %q then %q", t1, t2)
 	}
+
+	// A proctor pauses the exam: the page says so with the time frozen,
+	// then continues by itself when the proctor resumes.
+	proctor, err := ts.Store.UserByEmail(context.Background(), "proctor@apptest.invalid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.App.Proctor.Pause(context.Background(), proctor, a.ID, "candidate's camera dropped"); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "paused page", chromedp.Navigate(ts.URL+"/attempts/"+id[1]), chromedp.WaitVisible(css("#paused")))
+	if p := get(t, ctx, "paused", chromedp.Text(css("#paused"))); !strings.Contains(p, "Paused by the proctor") || !strings.Contains(p, "left, frozen") {
+		t.Fatalf("paused page: %q", p)
+	}
+	screenshot(t, ctx, "web-exam-paused")
+	if _, err := ts.App.Proctor.Resume(context.Background(), proctor, a.ID, "camera back"); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "resumes by itself", chromedp.WaitVisible(css("#answer-form")))
 
 	// Complete the case study through the review list and the confirmation.
 	do(t, ctx, "complete section",

@@ -13,6 +13,10 @@ import (
 type dashboardData struct {
 	Programs []programCard
 	Attempts []attemptRow
+	// OpenExam is the exam the candidate is taking; the dashboard then
+	// shows only it.
+	OpenExam      *certlab.Attempt
+	OpenExamTitle string
 }
 
 type programCard struct {
@@ -47,6 +51,20 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var d dashboardData
+	// While an exam is open the dashboard shows it alone: study waits.
+	open, err := h.cfg.Engine.OpenExamAttempt(ctx, u.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if open != nil {
+		d.OpenExam = open
+		if ex, err := h.cfg.Catalog.Exam(open.ExamID); err == nil {
+			d.OpenExamTitle = ex.Title
+		}
+		h.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard", Data: d})
+		return
+	}
 	for _, p := range h.cfg.Catalog.Programs {
 		pc := programCard{Program: p}
 		for _, ex := range p.Exams {

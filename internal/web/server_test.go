@@ -7,7 +7,9 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,20 +27,28 @@ type testServer struct {
 	Store   certlab.Store
 	Catalog *certlab.Catalog
 	Engine  *exam.Engine
+	App     *app.App
 }
 
 func startServer(t testing.TB) *testServer {
 	t.Helper()
 	a := apptest.Start(t, app.Config{Seed: func() int64 { return 20261125 }})
-	return &testServer{URL: a.URL, Store: a.Store, Catalog: a.Catalog, Engine: a.Engine}
+	ts := &testServer{URL: a.URL, Store: a.Store, Catalog: a.Catalog, Engine: a.Engine, App: a.App}
+	servers.Store(a.URL, ts)
+	return ts
 }
+
+// servers maps each test server's URL to it, so a browser knows its server.
+var servers sync.Map
 
 // browser is a cookie-keeping HTTP client that behaves like a browser
 // without JavaScript: it follows redirects and posts forms.
 type browser struct {
-	t    testing.TB
-	base string
-	c    *http.Client
+	t     testing.TB
+	base  string
+	c     *http.Client
+	email string
+	ts    *testServer
 }
 
 func newBrowser(t testing.TB, base string) *browser {
@@ -47,7 +57,11 @@ func newBrowser(t testing.TB, base string) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &browser{t: t, base: base, c: &http.Client{Jar: jar}}
+	b := &browser{t: t, base: base, c: &http.Client{Jar: jar}}
+	if ts, ok := servers.Load(base); ok {
+		b.ts = ts.(*testServer)
+	}
+	return b
 }
 
 // page is a fetched page: its final URL, status and body.
@@ -116,6 +130,7 @@ func (b *browser) register(email string) page {
 	if p.Status != http.StatusOK || p.URL != "/" {
 		b.t.Fatalf("register: got %d at %s, want the dashboard:\n%s", p.Status, p.URL, p.Body)
 	}
+	b.email = email
 	return p
 }
 
@@ -125,9 +140,31 @@ var attemptURL = regexp.MustCompile(`^/attempts/(\d+)`)
 // first question page.
 func (b *browser) start(csrf string, form url.Values) page {
 	b.t.Helper()
+	if form.Get("mode") == certlab.ModeExam {
+		return b.startExam(csrf, form.Get("exam"))
+	}
 	p := b.post("/attempts", form, csrf)
 	if p.Status != http.StatusOK || !attemptURL.MatchString(p.URL) {
 		b.t.Fatalf("start attempt %v: got %d at %s:\n%s", form, p.Status, p.URL, p.Body)
+	}
+	return p
+}
+
+// startExam starts an exam from its start page, accepting the agreement;
+// a proctored exam is first booked and admitted by a proctor (apptest.Admit).
+func (b *browser) startExam(csrf, examID string) page {
+	b.t.Helper()
+	form := url.Values{"accept": {"on"}}
+	if ex, err := b.ts.Catalog.Exam(examID); err == nil && ex.Proctored() {
+		u, err := b.ts.Store.UserByEmail(context.Background(), b.email)
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		form.Set("appointment", strconv.FormatInt(apptest.Admit(b.t, b.ts.App, time.Now(), u, examID), 10))
+	}
+	p := b.post("/exams/"+examID+"/start", form, csrf)
+	if p.Status != http.StatusOK || !attemptURL.MatchString(p.URL) {
+		b.t.Fatalf("start exam %s: got %d at %s:\n%s", examID, p.Status, p.URL, text(p.Body))
 	}
 	return p
 }

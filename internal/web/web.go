@@ -17,14 +17,17 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/account"
+	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
 	"github.com/certlab/certlab/internal/item"
+	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/study"
 )
@@ -47,6 +50,11 @@ type Config struct {
 	Accounts *account.Service
 	// Sessions starts and ends sign-in sessions.
 	Sessions *session.Manager
+	// Credentials gives eligibility and prerequisites on the start page;
+	// nil leaves them out.
+	Credentials *credential.Service
+	// Schedule lists appointments on the start page; nil leaves them out.
+	Schedule *schedule.Service
 }
 
 // Handler serves the web UI. Create it with New.
@@ -68,7 +76,7 @@ type asset struct {
 
 // pageNames are the pages; each is templates/<name>.html rendered inside
 // templates/layout.html.
-var pageNames = []string{"signin", "register", "dashboard", "program", "module", "question", "review", "confirm", "report", "error"}
+var pageNames = []string{"signin", "register", "dashboard", "program", "module", "question", "review", "confirm", "report", "error", "start", "paused"}
 
 // New parses the templates and hashes the static assets; a missing or
 // broken template is an error here, at start-up, not on first use.
@@ -140,8 +148,47 @@ func (h *Handler) parseItemTemplates(funcs template.FuncMap) error {
 	return nil
 }
 
+// notDuringExam answers 409 with the reason, and a link back to the exam,
+// when a candidate who is taking an exam asks for a study page or another
+// attempt: one exam at a time, nothing else until it is submitted. The
+// open exam's own pages ({id} of the path) stay reachable.
+func (h *Handler) notDuringExam(next func(http.ResponseWriter, *http.Request, *certlab.User)) func(http.ResponseWriter, *http.Request, *certlab.User) {
+	return func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+		allow, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if !strings.HasPrefix(r.URL.Path, "/attempts/") {
+			allow = 0
+		}
+		if err := h.cfg.Engine.GuardOpenExam(r.Context(), u, allow); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		next(w, r, u)
+	}
+}
+
+// router is where routes are registered: the handler's *http.ServeMux, or
+// a recorder (Patterns).
+type router interface {
+	Handle(pattern string, handler http.Handler)
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
+type patternList []string
+
+func (l *patternList) Handle(p string, _ http.Handler) { *l = append(*l, p) }
+func (l *patternList) HandleFunc(p string, _ func(http.ResponseWriter, *http.Request)) {
+	*l = append(*l, p)
+}
+
+// Patterns lists the route patterns of the web UI.
+func (h *Handler) Patterns() []string {
+	var l patternList
+	h.routes(&l)
+	return l
+}
+
 // routes lists every page of the UI.
-func (h *Handler) routes(mux *http.ServeMux) {
+func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /static/{hash}/{name}", h.static)
 	mux.HandleFunc("GET /{$}", h.dashboard)
 	mux.HandleFunc("GET /signin", h.signinPage)
@@ -150,19 +197,24 @@ func (h *Handler) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /register", h.register)
 	mux.HandleFunc("POST /signout", h.signout)
 
-	mux.HandleFunc("GET /programs/{id}", h.signedIn(h.program))
-	mux.HandleFunc("GET /programs/{id}/modules/{module}", h.signedIn(h.module))
+	// Study pages wait while the candidate takes an exam (notDuringExam).
+	mux.HandleFunc("GET /programs/{id}", h.signedIn(h.notDuringExam(h.program)))
+	mux.HandleFunc("GET /programs/{id}/modules/{module}", h.signedIn(h.notDuringExam(h.module)))
 
 	mux.HandleFunc("POST /attempts", h.signedIn(h.createAttempt))
-	mux.HandleFunc("GET /attempts/{id}", h.signedIn(h.question))
-	mux.HandleFunc("POST /attempts/{id}/answer", h.signedIn(h.answer))
-	mux.HandleFunc("POST /attempts/{id}/autosave", h.signedIn(h.autosave))
-	mux.HandleFunc("GET /attempts/{id}/review", h.signedIn(h.review))
-	mux.HandleFunc("GET /attempts/{id}/sections/{n}/complete", h.signedIn(h.confirmComplete))
-	mux.HandleFunc("POST /attempts/{id}/sections/{n}/complete", h.signedIn(h.complete))
-	mux.HandleFunc("GET /attempts/{id}/submit", h.signedIn(h.confirmSubmit))
-	mux.HandleFunc("POST /attempts/{id}/submit", h.signedIn(h.submit))
-	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.report))
+	mux.HandleFunc("GET /exams/{id}/start", h.signedIn(h.examStartPage))
+	mux.HandleFunc("POST /exams/{id}/start", h.signedIn(h.examStart))
+	mux.HandleFunc("GET /attempts/{id}/start", h.signedIn(h.notDuringExam(h.attemptStartPage)))
+	mux.HandleFunc("POST /attempts/{id}/start", h.signedIn(h.notDuringExam(h.attemptStart)))
+	mux.HandleFunc("GET /attempts/{id}", h.signedIn(h.notDuringExam(h.question)))
+	mux.HandleFunc("POST /attempts/{id}/answer", h.signedIn(h.notDuringExam(h.answer)))
+	mux.HandleFunc("POST /attempts/{id}/autosave", h.signedIn(h.notDuringExam(h.autosave)))
+	mux.HandleFunc("GET /attempts/{id}/review", h.signedIn(h.notDuringExam(h.review)))
+	mux.HandleFunc("GET /attempts/{id}/sections/{n}/complete", h.signedIn(h.notDuringExam(h.confirmComplete)))
+	mux.HandleFunc("POST /attempts/{id}/sections/{n}/complete", h.signedIn(h.notDuringExam(h.complete)))
+	mux.HandleFunc("GET /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.confirmSubmit)))
+	mux.HandleFunc("POST /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.submit)))
+	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.notDuringExam(h.report)))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
@@ -224,6 +276,9 @@ type page struct {
 	CSRF  string
 	Error string
 	Data  any
+	// Refresh reloads the page after this many seconds (a paused exam
+	// resumes by itself without JavaScript).
+	Refresh int
 }
 
 // render writes a page with the given status; templates are executed into
@@ -253,13 +308,20 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	httperror.Log(h.cfg.Logger, r, err)
 	code, msg := certlab.ErrorCode(err), certlab.ErrorMessage(err)
 	status := httperror.Status(code)
-	h.render(w, r, status, "error", page{Title: http.StatusText(status), Data: errorData{Status: status, Message: msg, Code: code}})
+	d := errorData{Status: status, Message: msg, Code: code}
+	if u := session.UserFrom(r.Context()); code == certlab.EEXAMOPEN && u != nil {
+		if a, err := h.cfg.Engine.OpenExamAttempt(r.Context(), u.ID); err == nil && a != nil {
+			d.Continue = fmt.Sprintf("/attempts/%d", a.ID)
+		}
+	}
+	h.render(w, r, status, "error", page{Title: http.StatusText(status), Data: d})
 }
 
 type errorData struct {
-	Status  int
-	Code    string
-	Message string
+	Status   int
+	Code     string
+	Message  string
+	Continue string // the open exam, when the error is that one is open
 }
 
 // signedIn sends visitors without a session to the sign-in page.

@@ -114,3 +114,33 @@ func Start(tb testing.TB, cfg app.Config) *Server {
 	tb.Cleanup(func() { hs.Close() })
 	return &Server{App: a, URL: url}
 }
+
+// Admit prepares a proctored exam for a candidate as a sitting day does:
+// a sitting of the exam that starts in five minutes (on the application's
+// clock, now), the candidate's booking made earlier, and a proctor's
+// admission through the scheduling service. It returns the appointment the
+// exam starts from.
+func Admit(tb testing.TB, a *app.App, now time.Time, candidate *certlab.User, examID string) int64 {
+	tb.Helper()
+	ctx := context.Background()
+	st := &certlab.Sitting{ExamID: examID, StartsAt: now.Add(5 * time.Minute).UTC(), TimeZone: "UTC", Capacity: 10,
+		Delivery: "online", Proctored: true, CreatedAt: now}
+	proctor, err := a.Store.UserByEmail(ctx, "proctor@apptest.invalid")
+	if err != nil {
+		if proctor, err = a.Accounts.Create(ctx, "proctor@apptest.invalid", "Test Proctor", "proctor-password-123456", certlab.RoleProctor); err != nil {
+			tb.Fatalf("proctor: %v", err)
+		}
+	}
+	st.CreatedBy = proctor.ID
+	if err := a.Store.CreateSitting(ctx, st); err != nil {
+		tb.Fatalf("sitting: %v", err)
+	}
+	ap := &certlab.Appointment{SittingID: st.ID, UserID: candidate.ID, BookedAt: now.Add(-48 * time.Hour)}
+	if err := a.Store.BookAppointment(ctx, ap); err != nil {
+		tb.Fatalf("booking: %v", err)
+	}
+	if _, err := a.Schedule.Admit(ctx, proctor, ap.ID, "photo ID checked against the candidate on camera; desk clear"); err != nil {
+		tb.Fatalf("admission: %v", err)
+	}
+	return ap.ID
+}

@@ -97,7 +97,22 @@
     show(0, false);
   }
 
+  // waitForResume polls a paused attempt and reloads the page as soon as
+  // the proctor resumes it (the page also refreshes itself without this).
+  function waitForResume(el) {
+    function poll() {
+      fetch("/api/v1/attempts/" + el.dataset.attempt, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (j && j.status !== "paused") { window.location.reload(); }
+        }).catch(function () {});
+    }
+    setInterval(poll, 3000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var paused = document.getElementById("paused");
+    if (paused) { waitForResume(paused); }
     var form = document.getElementById("answer-form");
     if (form && form.dataset.mode !== "practice") { autosave(form); }
     var timer = document.getElementById("timer");
