@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/certlab/certlab/internal/pipelines"
 )
@@ -161,8 +160,7 @@ func lowerKeys(v any) any {
 			if k == "Pos" {
 				continue
 			}
-			r, size := utf8.DecodeRuneInString(k)
-			out[string(unicode.ToLower(r))+k[size:]] = lowerKeys(e)
+			out[lowerCamel(k)] = lowerKeys(e)
 		}
 		return out
 	case []any:
@@ -172,6 +170,25 @@ func lowerKeys(v any) any {
 		return x
 	}
 	return v
+}
+
+// lowerCamel turns a Go field name into the key the pipeline YAML uses:
+// the leading run of capitals is lowered, except the last one when a lower
+// case letter follows it (DependsOn → dependsOn, VMImage → vmImage, PR → pr,
+// OS → os).
+func lowerCamel(k string) string {
+	rs := []rune(k)
+	n := 0
+	for n < len(rs) && unicode.IsUpper(rs[n]) {
+		n++
+	}
+	if n > 1 && n < len(rs) && unicode.IsLower(rs[n]) {
+		n--
+	}
+	for i := 0; i < n; i++ {
+		rs[i] = unicode.ToLower(rs[i])
+	}
+	return string(rs)
 }
 
 // nodeTree converts a YAML node of the pipelines engine to plain values.

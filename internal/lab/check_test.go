@@ -149,6 +149,8 @@ stages:
   - stage: Build
     jobs:
       - job: Compile
+        pool:
+          vmImage: ubuntu-latest
         steps:
           - script: echo build
   - stage: Deploy
@@ -225,7 +227,7 @@ resource "azurerm_resource_group" "rg" {
 			"git commit -q --amend -s --no-edit", true},
 		{"lfs attribute", "type: git-attribute\npath: art/logo.psd\nattribute: filter\nvalue: lfs\nfeedback: f",
 			map[string]string{".gitattributes": "*.psd filter=lfs diff=lfs merge=lfs -text\n"}, nil, "", true},
-		{"azure pipeline", "type: azure-pipeline\nfile: azure-pipelines.yml\nmatch:\n  - {path: 'stages[name=Deploy].dependsOn', contains: Build}\n  - {path: 'stages[name=Deploy].jobs[0].kind', equals: deployment}\n  - {path: 'stages[name=Deploy].jobs[0].environment.name', equals: production}\n  - {path: 'trigger.branches.include', contains: main}\nfeedback: f",
+		{"azure pipeline", "type: azure-pipeline\nfile: azure-pipelines.yml\nmatch:\n  - {path: 'stages[name=Deploy].dependsOn', contains: Build}\n  - {path: 'stages[name=Deploy].jobs[0].kind', equals: deployment}\n  - {path: 'stages[name=Deploy].jobs[0].environment.name', equals: production}\n  - {path: 'trigger.branches.include', contains: main}\n  - {path: 'stages[name=Build].jobs[name=Compile].pool.vmImage', equals: ubuntu-latest}\nfeedback: f",
 			map[string]string{"azure-pipelines.yml": pipeline}, nil, "", true},
 		{"azure pipeline invalid", "type: azure-pipeline\nfile: azure-pipelines.yml\nfeedback: f",
 			map[string]string{"azure-pipelines.yml": "stages:\n  - stage: A\n    dependsOn: Nope\n    jobs:\n      - job: J\n        steps:\n          - script: x\n"}, nil, "", false},
@@ -363,5 +365,18 @@ func TestQuery(t *testing.T) {
 		if got := preview(q.eval(doc)); got != want {
 			t.Errorf("%s = %q, want %q", path, got, want)
 		}
+	}
+}
+
+// TestLowerCamel: the expanded model's keys are the ones the pipeline YAML
+// uses, including fields whose Go names start with an acronym.
+func TestLowerCamel(t *testing.T) {
+	for in, want := range map[string]string{"DependsOn": "dependsOn", "VMImage": "vmImage", "PR": "pr", "OS": "os",
+		"Name": "name", "MaxParallel": "maxParallel", "ID": "id", "x": "x", "": ""} {
+		t.Run(in, func(t *testing.T) {
+			if got := lowerCamel(in); got != want {
+				t.Errorf("lowerCamel(%q) = %q, want %q", in, got, want)
+			}
+		})
 	}
 }
