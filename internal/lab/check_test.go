@@ -380,3 +380,39 @@ func TestLowerCamel(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchAlternatives: a path of alternatives joined by " | " selects the
+// values of each, so a setting written at either of two levels passes.
+func TestMatchAlternatives(t *testing.T) {
+	var doc any
+	if err := yaml.Unmarshal([]byte("stages:\n  - name: Prod\n    pool: {name: Private}\n    jobs: [{name: J}]\n  - name: Test\n    jobs: [{name: K, pool: {name: Hosted}}]\n  - name: 'a | b'\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc = normalize(doc)
+	eq := func(s string) *string { return &s }
+	tests := []struct {
+		name string
+		m    Match
+		pass bool
+	}{
+		{"stage level", Match{Path: "stages[name=Prod].pool.name | stages[name=Prod].jobs[*].pool.name", Equals: eq("Private")}, true},
+		{"job level", Match{Path: "stages[name=Test].pool.name | stages[name=Test].jobs[*].pool.name", Equals: eq("Hosted")}, true},
+		{"neither level", Match{Path: "stages[name=Test].pool.name | stages[name=Test].jobs[*].pool.name", Equals: eq("Private")}, false},
+		{"all of the union", Match{Path: "stages[0].pool.name | stages[1].jobs[*].pool.name", Equals: eq("Private"), All: true}, false},
+		{"absent from both", Match{Path: "stages[name=Test].pool | stages[name=Test].jobs[*].pool", Absent: true}, false},
+		{"bar inside a quoted key", Match{Path: `stages[*].["a | b"]`, Absent: true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.m.validate(); err != nil {
+				t.Fatal(err)
+			}
+			if o := tt.m.test(doc); o.Pass != tt.pass {
+				t.Errorf("pass = %v, want %v (%s)", o.Pass, tt.pass, o.Detail)
+			}
+		})
+	}
+	if got := alternatives(`a.b | ["x | y"].c | d`); len(got) != 3 || got[1] != `["x | y"].c` {
+		t.Errorf("alternatives = %q", got)
+	}
+}

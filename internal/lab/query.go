@@ -163,10 +163,32 @@ func scalarString(v any) string {
 	return string(b)
 }
 
+// alternatives splits a path into the paths it joins with " | ": the match
+// selects the values of all of them (the same setting may be written at
+// two levels, a pool on the stage or on the job). A " | " inside ["…"] is
+// part of a key.
+func alternatives(path string) []string {
+	var out []string
+	quoted := false
+	start := 0
+	for i := 0; i < len(path); i++ {
+		switch {
+		case strings.HasPrefix(path[i:], "[\""):
+			quoted = true
+		case quoted && strings.HasPrefix(path[i:], "\"]"):
+			quoted = false
+		case !quoted && strings.HasPrefix(path[i:], " | "):
+			out = append(out, strings.TrimSpace(path[start:i]))
+			start = i + 3
+		}
+	}
+	return append(out, strings.TrimSpace(path[start:]))
+}
+
 // Match is what a queried value must satisfy. Exactly the fields given
 // apply; with none, the path must select something.
 type Match struct {
-	Path     string   `yaml:"path"`
+	Path     string   `yaml:"path"`     // one path, or several joined by " | " whose selections add up
 	Equals   *string  `yaml:"equals"`   // a selected scalar equals this text
 	OneOf    []string `yaml:"one_of"`   // a selected scalar is one of these
 	Contains *string  `yaml:"contains"` // a selected list has this element, or a selected text this substring
@@ -178,8 +200,10 @@ type Match struct {
 }
 
 func (m *Match) validate() error {
-	if _, err := parseQuery(m.Path); err != nil {
-		return err
+	for _, alt := range alternatives(m.Path) {
+		if _, err := parseQuery(alt); err != nil {
+			return err
+		}
 	}
 	if m.Matches != "" {
 		if _, err := regexp.Compile(m.Matches); err != nil {
@@ -191,11 +215,14 @@ func (m *Match) validate() error {
 
 // test applies the match to a document and says what it found.
 func (m *Match) test(doc any) Outcome {
-	q, err := parseQuery(m.Path)
-	if err != nil {
-		return fail("%v", err)
+	var got []any
+	for _, alt := range alternatives(m.Path) {
+		q, err := parseQuery(alt)
+		if err != nil {
+			return fail("%v", err)
+		}
+		got = append(got, q.eval(doc)...)
 	}
-	got := q.eval(doc)
 	where := m.Path
 	if where == "" {
 		where = "the document"
