@@ -382,7 +382,8 @@ func TestLowerCamel(t *testing.T) {
 }
 
 // TestMatchAlternatives: a path of alternatives joined by " | " selects the
-// values of each, so a setting written at either of two levels passes.
+// values of each, so a setting written at either of two levels passes; none
+// wants no selected value to pass the test.
 func TestMatchAlternatives(t *testing.T) {
 	var doc any
 	if err := yaml.Unmarshal([]byte("stages:\n  - name: Prod\n    pool: {name: Private}\n    jobs: [{name: J}]\n  - name: Test\n    jobs: [{name: K, pool: {name: Hosted}}]\n  - name: 'a | b'\n"), &doc); err != nil {
@@ -401,6 +402,9 @@ func TestMatchAlternatives(t *testing.T) {
 		{"all of the union", Match{Path: "stages[0].pool.name | stages[1].jobs[*].pool.name", Equals: eq("Private"), All: true}, false},
 		{"absent from both", Match{Path: "stages[name=Test].pool | stages[name=Test].jobs[*].pool", Absent: true}, false},
 		{"bar inside a quoted key", Match{Path: `stages[*].["a | b"]`, Absent: true}, true},
+		{"none of them", Match{Path: "stages[*].jobs[*].pool.name | stages[*].pool.name", Matches: "^Pri", None: true}, false},
+		{"none matches", Match{Path: "stages[*].jobs[*].pool.name", Matches: "^Pri", None: true}, true},
+		{"none selected", Match{Path: "stages[*].jobs[*].container", Equals: eq("x"), None: true}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -411,6 +415,11 @@ func TestMatchAlternatives(t *testing.T) {
 				t.Errorf("pass = %v, want %v (%s)", o.Pass, tt.pass, o.Detail)
 			}
 		})
+	}
+	for _, bad := range []Match{{Path: "a", None: true}, {Path: "a", Equals: eq("x"), None: true, All: true}} {
+		if bad.validate() == nil {
+			t.Errorf("%+v validates, want an error", bad)
+		}
 	}
 	if got := alternatives(`a.b | ["x | y"].c | d`); len(got) != 3 || got[1] != `["x | y"].c` {
 		t.Errorf("alternatives = %q", got)

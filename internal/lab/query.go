@@ -196,7 +196,8 @@ type Match struct {
 	Absent   bool     `yaml:"absent"`   // the path selects nothing
 	Count    *int     `yaml:"count"`    // the path selects exactly this many values (a list counts its elements)
 	MinCount *int     `yaml:"min_count"`
-	All      bool     `yaml:"all"` // every selected value must satisfy the test, not just one
+	All      bool     `yaml:"all"`  // every selected value must satisfy the test, not just one
+	None     bool     `yaml:"none"` // no selected value may satisfy the test (selecting nothing passes)
 }
 
 func (m *Match) validate() error {
@@ -209,6 +210,12 @@ func (m *Match) validate() error {
 		if _, err := regexp.Compile(m.Matches); err != nil {
 			return fmt.Errorf("matches: %v", err)
 		}
+	}
+	if m.None && (m.All || m.Absent || m.Count != nil || m.MinCount != nil) {
+		return fmt.Errorf("none cannot be combined with all, absent, count or min_count")
+	}
+	if m.None && m.Equals == nil && len(m.OneOf) == 0 && m.Contains == nil && m.Matches == "" {
+		return fmt.Errorf("none needs a test (equals, one_of, contains or matches)")
 	}
 	return nil
 }
@@ -234,6 +241,9 @@ func (m *Match) test(doc any) Outcome {
 		return fail("%s is set (%s)", where, preview(got))
 	}
 	if len(got) == 0 {
+		if m.None {
+			return pass("%s is not set", where)
+		}
 		return fail("%s is not set", where)
 	}
 	if m.Count != nil || m.MinCount != nil {
@@ -294,10 +304,20 @@ func (m *Match) test(doc any) Outcome {
 		return true
 	}
 	n := 0
+	var hit any
 	for _, v := range got {
 		if ok(v) {
+			if n == 0 {
+				hit = v
+			}
 			n++
 		}
+	}
+	if m.None {
+		if n > 0 {
+			return fail("%s has %s", where, preview([]any{hit}))
+		}
+		return pass("%s is %s", where, preview(got))
 	}
 	if m.All && n != len(got) || !m.All && n == 0 {
 		return fail("%s is %s", where, preview(got))
