@@ -29,6 +29,9 @@ type azpParams struct {
 	Parameters map[string]string `yaml:"parameters"`
 	Variables  map[string]string `yaml:"variables"`
 	Match      []Match           `yaml:"match"`
+	// Ran lists jobs (Stage.Job) that a run must have run to success, not
+	// skipped: a run whose deployment job a condition skipped succeeds too.
+	Ran []string `yaml:"ran"`
 }
 
 func init() {
@@ -43,7 +46,21 @@ func init() {
 		}
 		return nil
 	}
-	register("azure-pipeline", "an Azure Pipelines YAML file expands (templates, parameters) and validates, and every match holds on the expanded model", false, validate,
+	validateRun := func(p *azpParams) error {
+		for _, j := range p.Ran {
+			if st, job, ok := strings.Cut(j, "."); !ok || st == "" || job == "" {
+				return fmt.Errorf("ran: %q is not Stage.Job", j)
+			}
+		}
+		return validate(p)
+	}
+	validateStatic := func(p *azpParams) error {
+		if len(p.Ran) > 0 {
+			return errors.New("ran applies to azure-pipeline-run only")
+		}
+		return validate(p)
+	}
+	register("azure-pipeline", "an Azure Pipelines YAML file expands (templates, parameters) and validates, and every match holds on the expanded model", false, validateStatic,
 		func(ctx context.Context, ws *Workspace, p *azpParams) Outcome {
 			model, err := expandPipeline(ws, p)
 			if err != nil {
@@ -54,7 +71,7 @@ func init() {
 			}
 			return matchAll(pipelineTree(model), p.Match)
 		})
-	register("azure-pipeline-run", "an Azure Pipelines YAML file runs locally and succeeds (runs the workspace's script steps: candidate's machine only)", true, validate,
+	register("azure-pipeline-run", "an Azure Pipelines YAML file runs locally and succeeds (runs the workspace's script steps: candidate's machine only); the jobs listed in ran must have run", true, validateRun,
 		func(ctx context.Context, ws *Workspace, p *azpParams) Outcome {
 			model, err := expandPipeline(ws, p)
 			if err != nil {
@@ -74,6 +91,24 @@ func init() {
 					}
 				}
 				return fail("the run ended %s", res.Result)
+			}
+			for _, want := range p.Ran {
+				st, job, _ := strings.Cut(want, ".")
+				result := pipelines.Result("")
+				for _, s := range res.Stages {
+					for _, j := range s.Jobs {
+						if s.Name == st && j.Job == job && (result == "" || j.Result != pipelines.Succeeded) {
+							result = j.Result
+						}
+					}
+				}
+				switch result {
+				case pipelines.Succeeded, pipelines.SucceededWithIssues:
+				case "":
+					return fail("the run has no job %s", want)
+				default:
+					return fail("job %s did not run to success (%s)", want, result)
+				}
 			}
 			return pass("the run succeeded in %s", res.Duration.Round(1e6))
 		})

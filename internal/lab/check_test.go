@@ -425,3 +425,49 @@ func TestMatchAlternatives(t *testing.T) {
 		t.Errorf("alternatives = %q", got)
 	}
 }
+
+// TestPipelineRunRan: ran wants the listed jobs to have run to success; a
+// run that succeeds because a condition skipped them does not pass.
+func TestPipelineRunRan(t *testing.T) {
+	p := `stages:
+  - stage: Build
+    jobs:
+      - job: Detect
+        steps:
+          - bash: echo "##vso[task.setvariable variable=changed;isOutput=true]$(CHANGED)"
+            name: check
+  - stage: Deploy
+    condition: and(succeeded(), eq(dependencies.Build.outputs['Detect.check.changed'], 'true'))
+    jobs:
+      - job: Ship
+        steps:
+          - bash: echo shipped
+`
+	tests := []struct {
+		name, check string
+		pass        bool
+	}{
+		{"deploy ran", "type: azure-pipeline-run\nfile: p.yml\nvariables: {CHANGED: 'true'}\nran: [Build.Detect, Deploy.Ship]\nfeedback: f", true},
+		{"deploy skipped", "type: azure-pipeline-run\nfile: p.yml\nvariables: {CHANGED: 'false'}\nran: [Deploy.Ship]\nfeedback: f", false},
+		{"skipped but not asked", "type: azure-pipeline-run\nfile: p.yml\nvariables: {CHANGED: 'false'}\nran: [Build.Detect]\nfeedback: f", true},
+		{"no such job", "type: azure-pipeline-run\nfile: p.yml\nvariables: {CHANGED: 'true'}\nran: [Deploy.Nope]\nfeedback: f", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := testLab(t, one(tt.check), nil)
+			got := verdict(t, l, workspace(t, map[string]string{"p.yml": p}, false))
+			t.Log(got.Detail)
+			if got.Passed != tt.pass {
+				t.Errorf("passed = %v, want %v (%s)", got.Passed, tt.pass, got.Detail)
+			}
+		})
+	}
+	fsys := fstest.MapFS{
+		"l/lab.yaml":  {Data: []byte("id: l\ntitle: T\npool: practice\nminutes: 5\ndifficulty: 1\nobjectives: {v1: [a]}\nverified: 2026-12-01\nreferences: [https://example.org]\nsolution: s.sh\ntasks:\n" + one("type: azure-pipeline\nfile: p.yml\nran: [A.B]\nfeedback: f"))},
+		"l/README.md": {Data: []byte("x")},
+		"l/s.sh":      {Data: []byte("true")},
+	}
+	if _, diags := Load(fsys, "l", "l"); len(diags) == 0 || !strings.Contains(diags[0].Message, "ran applies to azure-pipeline-run only") {
+		t.Errorf("ran on a static check loads: %v", diags)
+	}
+}
