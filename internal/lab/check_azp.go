@@ -86,7 +86,7 @@ func init() {
 				for _, s := range res.Stages {
 					for _, j := range s.Jobs {
 						if j.Result == pipelines.Failed {
-							return fail("job %s failed: %s", j.Name, oneLine(j.Reason))
+							return fail("job %s failed: %s", j.Name, oneLine(failReason(j)))
 						}
 					}
 				}
@@ -112,6 +112,32 @@ func init() {
 			}
 			return pass("the run succeeded in %s", res.Duration.Round(1e6))
 		})
+}
+
+// failReason says why a job failed: its reason, else the first error it
+// logged, else its first failed step.
+func failReason(j *pipelines.JobResult) string {
+	if strings.TrimSpace(j.Reason) != "" {
+		return j.Reason
+	}
+	for _, is := range j.Issues {
+		if is.Type == "error" {
+			return is.Message
+		}
+	}
+	for _, st := range j.Steps {
+		if st.Result == pipelines.Failed {
+			return fmt.Sprintf("step %s failed (exit code %d)", displayName(st), st.ExitCode)
+		}
+	}
+	return "no reason given"
+}
+
+func displayName(st *pipelines.StepResult) string {
+	if st.Display != "" {
+		return st.Display
+	}
+	return st.Name
 }
 
 // expandPipeline expands and validates a workspace pipeline. Templates are

@@ -462,6 +462,11 @@ func TestPipelineRunRan(t *testing.T) {
 			}
 		})
 	}
+	l := testLab(t, one("type: azure-pipeline-run\nfile: p.yml\nfeedback: f"), nil)
+	failing := "steps:\n  - bash: |\n      echo '##vso[task.logissue type=error]no version given'\n      exit 1\n"
+	if got := verdict(t, l, workspace(t, map[string]string{"p.yml": failing}, false)); got.Passed || !strings.Contains(got.Detail, "no version given") {
+		t.Errorf("a failed job's detail does not give the error it logged: %q", got.Detail)
+	}
 	fsys := fstest.MapFS{
 		"l/lab.yaml":  {Data: []byte("id: l\ntitle: T\npool: practice\nminutes: 5\ndifficulty: 1\nobjectives: {v1: [a]}\nverified: 2026-12-01\nreferences: [https://example.org]\nsolution: s.sh\ntasks:\n" + one("type: azure-pipeline\nfile: p.yml\nran: [A.B]\nfeedback: f"))},
 		"l/README.md": {Data: []byte("x")},
