@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/certlab/certlab/internal/pipelines"
 )
@@ -30,6 +29,9 @@ type azpParams struct {
 	Parameters map[string]string `yaml:"parameters"`
 	Variables  map[string]string `yaml:"variables"`
 	Match      []Match           `yaml:"match"`
+	// Ran lists jobs (Stage.Job) that a run must have run to success, not
+	// skipped: a run whose deployment job a condition skipped succeeds too.
+	Ran []string `yaml:"ran"`
 }
 
 func init() {
@@ -44,7 +46,21 @@ func init() {
 		}
 		return nil
 	}
-	register("azure-pipeline", "an Azure Pipelines YAML file expands (templates, parameters) and validates, and every match holds on the expanded model", false, validate,
+	validateRun := func(p *azpParams) error {
+		for _, j := range p.Ran {
+			if st, job, ok := strings.Cut(j, "."); !ok || st == "" || job == "" {
+				return fmt.Errorf("ran: %q is not Stage.Job", j)
+			}
+		}
+		return validate(p)
+	}
+	validateStatic := func(p *azpParams) error {
+		if len(p.Ran) > 0 {
+			return errors.New("ran applies to azure-pipeline-run only")
+		}
+		return validate(p)
+	}
+	register("azure-pipeline", "an Azure Pipelines YAML file expands (templates, parameters) and validates, and every match holds on the expanded model", false, validateStatic,
 		func(ctx context.Context, ws *Workspace, p *azpParams) Outcome {
 			model, err := expandPipeline(ws, p)
 			if err != nil {
@@ -55,7 +71,7 @@ func init() {
 			}
 			return matchAll(pipelineTree(model), p.Match)
 		})
-	register("azure-pipeline-run", "an Azure Pipelines YAML file runs locally and succeeds (runs the workspace's script steps: candidate's machine only)", true, validate,
+	register("azure-pipeline-run", "an Azure Pipelines YAML file runs locally and succeeds (runs the workspace's script steps: candidate's machine only); the jobs listed in ran must have run", true, validateRun,
 		func(ctx context.Context, ws *Workspace, p *azpParams) Outcome {
 			model, err := expandPipeline(ws, p)
 			if err != nil {
@@ -70,14 +86,58 @@ func init() {
 				for _, s := range res.Stages {
 					for _, j := range s.Jobs {
 						if j.Result == pipelines.Failed {
-							return fail("job %s failed: %s", j.Name, oneLine(j.Reason))
+							return fail("job %s failed: %s", j.Name, oneLine(failReason(j)))
 						}
 					}
 				}
 				return fail("the run ended %s", res.Result)
 			}
+			for _, want := range p.Ran {
+				st, job, _ := strings.Cut(want, ".")
+				result := pipelines.Result("")
+				for _, s := range res.Stages {
+					for _, j := range s.Jobs {
+						if s.Name == st && j.Job == job && (result == "" || j.Result != pipelines.Succeeded) {
+							result = j.Result
+						}
+					}
+				}
+				switch result {
+				case pipelines.Succeeded, pipelines.SucceededWithIssues:
+				case "":
+					return fail("the run has no job %s", want)
+				default:
+					return fail("job %s did not run to success (%s)", want, result)
+				}
+			}
 			return pass("the run succeeded in %s", res.Duration.Round(1e6))
 		})
+}
+
+// failReason says why a job failed: its reason, else the first error it
+// logged, else its first failed step.
+func failReason(j *pipelines.JobResult) string {
+	if strings.TrimSpace(j.Reason) != "" {
+		return j.Reason
+	}
+	for _, is := range j.Issues {
+		if is.Type == "error" {
+			return is.Message
+		}
+	}
+	for _, st := range j.Steps {
+		if st.Result == pipelines.Failed {
+			return fmt.Sprintf("step %s failed (exit code %d)", displayName(st), st.ExitCode)
+		}
+	}
+	return "no reason given"
+}
+
+func displayName(st *pipelines.StepResult) string {
+	if st.Display != "" {
+		return st.Display
+	}
+	return st.Name
 }
 
 // expandPipeline expands and validates a workspace pipeline. Templates are
@@ -161,8 +221,7 @@ func lowerKeys(v any) any {
 			if k == "Pos" {
 				continue
 			}
-			r, size := utf8.DecodeRuneInString(k)
-			out[string(unicode.ToLower(r))+k[size:]] = lowerKeys(e)
+			out[lowerCamel(k)] = lowerKeys(e)
 		}
 		return out
 	case []any:
@@ -172,6 +231,25 @@ func lowerKeys(v any) any {
 		return x
 	}
 	return v
+}
+
+// lowerCamel turns a Go field name into the key the pipeline YAML uses:
+// the leading run of capitals is lowered, except the last one when a lower
+// case letter follows it (DependsOn → dependsOn, VMImage → vmImage, PR → pr,
+// OS → os).
+func lowerCamel(k string) string {
+	rs := []rune(k)
+	n := 0
+	for n < len(rs) && unicode.IsUpper(rs[n]) {
+		n++
+	}
+	if n > 1 && n < len(rs) && unicode.IsLower(rs[n]) {
+		n--
+	}
+	for i := 0; i < n; i++ {
+		rs[i] = unicode.ToLower(rs[i])
+	}
+	return string(rs)
 }
 
 // nodeTree converts a YAML node of the pipelines engine to plain values.

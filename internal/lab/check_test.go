@@ -149,6 +149,8 @@ stages:
   - stage: Build
     jobs:
       - job: Compile
+        pool:
+          vmImage: ubuntu-latest
         steps:
           - script: echo build
   - stage: Deploy
@@ -225,7 +227,7 @@ resource "azurerm_resource_group" "rg" {
 			"git commit -q --amend -s --no-edit", true},
 		{"lfs attribute", "type: git-attribute\npath: art/logo.psd\nattribute: filter\nvalue: lfs\nfeedback: f",
 			map[string]string{".gitattributes": "*.psd filter=lfs diff=lfs merge=lfs -text\n"}, nil, "", true},
-		{"azure pipeline", "type: azure-pipeline\nfile: azure-pipelines.yml\nmatch:\n  - {path: 'stages[name=Deploy].dependsOn', contains: Build}\n  - {path: 'stages[name=Deploy].jobs[0].kind', equals: deployment}\n  - {path: 'stages[name=Deploy].jobs[0].environment.name', equals: production}\n  - {path: 'trigger.branches.include', contains: main}\nfeedback: f",
+		{"azure pipeline", "type: azure-pipeline\nfile: azure-pipelines.yml\nmatch:\n  - {path: 'stages[name=Deploy].dependsOn', contains: Build}\n  - {path: 'stages[name=Deploy].jobs[0].kind', equals: deployment}\n  - {path: 'stages[name=Deploy].jobs[0].environment.name', equals: production}\n  - {path: 'trigger.branches.include', contains: main}\n  - {path: 'stages[name=Build].jobs[name=Compile].pool.vmImage', equals: ubuntu-latest}\nfeedback: f",
 			map[string]string{"azure-pipelines.yml": pipeline}, nil, "", true},
 		{"azure pipeline invalid", "type: azure-pipeline\nfile: azure-pipelines.yml\nfeedback: f",
 			map[string]string{"azure-pipelines.yml": "stages:\n  - stage: A\n    dependsOn: Nope\n    jobs:\n      - job: J\n        steps:\n          - script: x\n"}, nil, "", false},
@@ -363,5 +365,114 @@ func TestQuery(t *testing.T) {
 		if got := preview(q.eval(doc)); got != want {
 			t.Errorf("%s = %q, want %q", path, got, want)
 		}
+	}
+}
+
+// TestLowerCamel: the expanded model's keys are the ones the pipeline YAML
+// uses, including fields whose Go names start with an acronym.
+func TestLowerCamel(t *testing.T) {
+	for in, want := range map[string]string{"DependsOn": "dependsOn", "VMImage": "vmImage", "PR": "pr", "OS": "os",
+		"Name": "name", "MaxParallel": "maxParallel", "ID": "id", "x": "x", "": ""} {
+		t.Run(in, func(t *testing.T) {
+			if got := lowerCamel(in); got != want {
+				t.Errorf("lowerCamel(%q) = %q, want %q", in, got, want)
+			}
+		})
+	}
+}
+
+// TestMatchAlternatives: a path of alternatives joined by " | " selects the
+// values of each, so a setting written at either of two levels passes; none
+// wants no selected value to pass the test.
+func TestMatchAlternatives(t *testing.T) {
+	var doc any
+	if err := yaml.Unmarshal([]byte("stages:\n  - name: Prod\n    pool: {name: Private}\n    jobs: [{name: J}]\n  - name: Test\n    jobs: [{name: K, pool: {name: Hosted}}]\n  - name: 'a | b'\n"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc = normalize(doc)
+	eq := func(s string) *string { return &s }
+	tests := []struct {
+		name string
+		m    Match
+		pass bool
+	}{
+		{"stage level", Match{Path: "stages[name=Prod].pool.name | stages[name=Prod].jobs[*].pool.name", Equals: eq("Private")}, true},
+		{"job level", Match{Path: "stages[name=Test].pool.name | stages[name=Test].jobs[*].pool.name", Equals: eq("Hosted")}, true},
+		{"neither level", Match{Path: "stages[name=Test].pool.name | stages[name=Test].jobs[*].pool.name", Equals: eq("Private")}, false},
+		{"all of the union", Match{Path: "stages[0].pool.name | stages[1].jobs[*].pool.name", Equals: eq("Private"), All: true}, false},
+		{"absent from both", Match{Path: "stages[name=Test].pool | stages[name=Test].jobs[*].pool", Absent: true}, false},
+		{"bar inside a quoted key", Match{Path: `stages[*].["a | b"]`, Absent: true}, true},
+		{"none of them", Match{Path: "stages[*].jobs[*].pool.name | stages[*].pool.name", Matches: "^Pri", None: true}, false},
+		{"none matches", Match{Path: "stages[*].jobs[*].pool.name", Matches: "^Pri", None: true}, true},
+		{"none selected", Match{Path: "stages[*].jobs[*].container", Equals: eq("x"), None: true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.m.validate(); err != nil {
+				t.Fatal(err)
+			}
+			if o := tt.m.test(doc); o.Pass != tt.pass {
+				t.Errorf("pass = %v, want %v (%s)", o.Pass, tt.pass, o.Detail)
+			}
+		})
+	}
+	for _, bad := range []Match{{Path: "a", None: true}, {Path: "a", Equals: eq("x"), None: true, All: true}} {
+		if bad.validate() == nil {
+			t.Errorf("%+v validates, want an error", bad)
+		}
+	}
+	if got := alternatives(`a.b | ["x | y"].c | d`); len(got) != 3 || got[1] != `["x | y"].c` {
+		t.Errorf("alternatives = %q", got)
+	}
+}
+
+// TestPipelineRunRan: ran wants the listed jobs to have run to success; a
+// run that succeeds because a condition skipped them does not pass.
+func TestPipelineRunRan(t *testing.T) {
+	p := `stages:
+  - stage: Build
+    jobs:
+      - job: Detect
+        steps:
+          - bash: echo "##vso[task.setvariable variable=changed;isOutput=true]$(CHANGED)"
+            name: check
+  - stage: Deploy
+    condition: and(succeeded(), eq(dependencies.Build.outputs['Detect.check.changed'], 'true'))
+    jobs:
+      - job: Ship
+        steps:
+          - bash: echo shipped
+`
+	tests := []struct {
+		name, check string
+		pass        bool
+	}{
+		{"deploy ran", "type: azure-pipeline-run\nfile: p.yml\nvariables: {CHANGED: 'true'}\nran: [Build.Detect, Deploy.Ship]\nfeedback: f", true},
+		{"deploy skipped", "type: azure-pipeline-run\nfile: p.yml\nvariables: {CHANGED: 'false'}\nran: [Deploy.Ship]\nfeedback: f", false},
+		{"skipped but not asked", "type: azure-pipeline-run\nfile: p.yml\nvariables: {CHANGED: 'false'}\nran: [Build.Detect]\nfeedback: f", true},
+		{"no such job", "type: azure-pipeline-run\nfile: p.yml\nvariables: {CHANGED: 'true'}\nran: [Deploy.Nope]\nfeedback: f", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := testLab(t, one(tt.check), nil)
+			got := verdict(t, l, workspace(t, map[string]string{"p.yml": p}, false))
+			t.Log(got.Detail)
+			if got.Passed != tt.pass {
+				t.Errorf("passed = %v, want %v (%s)", got.Passed, tt.pass, got.Detail)
+			}
+		})
+	}
+	l := testLab(t, one("type: azure-pipeline-run\nfile: p.yml\nfeedback: f"), nil)
+	failing := "steps:\n  - bash: |\n      echo '##vso[task.logissue type=error]no version given'\n      exit 1\n"
+	if got := verdict(t, l, workspace(t, map[string]string{"p.yml": failing}, false)); got.Passed || !strings.Contains(got.Detail, "no version given") {
+		t.Errorf("a failed job's detail does not give the error it logged: %q", got.Detail)
+	}
+	fsys := fstest.MapFS{
+		"l/lab.yaml":  {Data: []byte("id: l\ntitle: T\npool: practice\nminutes: 5\ndifficulty: 1\nobjectives: {v1: [a]}\nverified: 2026-12-01\nreferences: [https://example.org]\nsolution: s.sh\ntasks:\n" + one("type: azure-pipeline\nfile: p.yml\nran: [A.B]\nfeedback: f"))},
+		"l/README.md": {Data: []byte("x")},
+		"l/s.sh":      {Data: []byte("true")},
+	}
+	if _, diags := Load(fsys, "l", "l"); len(diags) == 0 || !strings.Contains(diags[0].Message, "ran applies to azure-pipeline-run only") {
+		t.Errorf("ran on a static check loads: %v", diags)
 	}
 }

@@ -163,10 +163,32 @@ func scalarString(v any) string {
 	return string(b)
 }
 
+// alternatives splits a path into the paths it joins with " | ": the match
+// selects the values of all of them (the same setting may be written at
+// two levels, a pool on the stage or on the job). A " | " inside ["…"] is
+// part of a key.
+func alternatives(path string) []string {
+	var out []string
+	quoted := false
+	start := 0
+	for i := 0; i < len(path); i++ {
+		switch {
+		case strings.HasPrefix(path[i:], "[\""):
+			quoted = true
+		case quoted && strings.HasPrefix(path[i:], "\"]"):
+			quoted = false
+		case !quoted && strings.HasPrefix(path[i:], " | "):
+			out = append(out, strings.TrimSpace(path[start:i]))
+			start = i + 3
+		}
+	}
+	return append(out, strings.TrimSpace(path[start:]))
+}
+
 // Match is what a queried value must satisfy. Exactly the fields given
 // apply; with none, the path must select something.
 type Match struct {
-	Path     string   `yaml:"path"`
+	Path     string   `yaml:"path"`     // one path, or several joined by " | " whose selections add up
 	Equals   *string  `yaml:"equals"`   // a selected scalar equals this text
 	OneOf    []string `yaml:"one_of"`   // a selected scalar is one of these
 	Contains *string  `yaml:"contains"` // a selected list has this element, or a selected text this substring
@@ -174,28 +196,40 @@ type Match struct {
 	Absent   bool     `yaml:"absent"`   // the path selects nothing
 	Count    *int     `yaml:"count"`    // the path selects exactly this many values (a list counts its elements)
 	MinCount *int     `yaml:"min_count"`
-	All      bool     `yaml:"all"` // every selected value must satisfy the test, not just one
+	All      bool     `yaml:"all"`  // every selected value must satisfy the test, not just one
+	None     bool     `yaml:"none"` // no selected value may satisfy the test (selecting nothing passes)
 }
 
 func (m *Match) validate() error {
-	if _, err := parseQuery(m.Path); err != nil {
-		return err
+	for _, alt := range alternatives(m.Path) {
+		if _, err := parseQuery(alt); err != nil {
+			return err
+		}
 	}
 	if m.Matches != "" {
 		if _, err := regexp.Compile(m.Matches); err != nil {
 			return fmt.Errorf("matches: %v", err)
 		}
 	}
+	if m.None && (m.All || m.Absent || m.Count != nil || m.MinCount != nil) {
+		return fmt.Errorf("none cannot be combined with all, absent, count or min_count")
+	}
+	if m.None && m.Equals == nil && len(m.OneOf) == 0 && m.Contains == nil && m.Matches == "" {
+		return fmt.Errorf("none needs a test (equals, one_of, contains or matches)")
+	}
 	return nil
 }
 
 // test applies the match to a document and says what it found.
 func (m *Match) test(doc any) Outcome {
-	q, err := parseQuery(m.Path)
-	if err != nil {
-		return fail("%v", err)
+	var got []any
+	for _, alt := range alternatives(m.Path) {
+		q, err := parseQuery(alt)
+		if err != nil {
+			return fail("%v", err)
+		}
+		got = append(got, q.eval(doc)...)
 	}
-	got := q.eval(doc)
 	where := m.Path
 	if where == "" {
 		where = "the document"
@@ -207,6 +241,9 @@ func (m *Match) test(doc any) Outcome {
 		return fail("%s is set (%s)", where, preview(got))
 	}
 	if len(got) == 0 {
+		if m.None {
+			return pass("%s is not set", where)
+		}
 		return fail("%s is not set", where)
 	}
 	if m.Count != nil || m.MinCount != nil {
@@ -267,10 +304,20 @@ func (m *Match) test(doc any) Outcome {
 		return true
 	}
 	n := 0
+	var hit any
 	for _, v := range got {
 		if ok(v) {
+			if n == 0 {
+				hit = v
+			}
 			n++
 		}
+	}
+	if m.None {
+		if n > 0 {
+			return fail("%s has %s", where, preview([]any{hit}))
+		}
+		return pass("%s is %s", where, preview(got))
 	}
 	if m.All && n != len(got) || !m.All && n == 0 {
 		return fail("%s is %s", where, preview(got))

@@ -1,0 +1,3 @@
+export function total(lines) {
+  return lines.reduce((sum, l) => sum + l.price * l.quantity, 0);
+}

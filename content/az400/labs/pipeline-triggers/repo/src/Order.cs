@@ -1,0 +1,2 @@
+namespace Wwi.Orders;
+public record Order(int Id, decimal Total);

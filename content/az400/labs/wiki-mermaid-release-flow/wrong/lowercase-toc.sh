@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A plausible wrong solution: a lower-case TOC tag, and the page listed first in .order.
+set -euo pipefail
+git rm -q "docs/wiki/release flow.md"
+cat > docs/wiki/Release-flow.md <<'MD'
+[[_toc_]]
+
+# Release flow
+
+How a change reaches production (work item #4512).
+
+## Sequence
+
+::: mermaid
+sequenceDiagram
+    participant Dev as Developer
+    participant PR as Pull request
+    participant CI as Pipeline
+    participant Stg as Staging
+    participant App as Approver
+    participant Prod as Production
+    Dev->>PR: Open a pull request to main
+    PR->>CI: Build validation
+    CI-->>PR: Build and tests pass
+    PR->>CI: Merge to main starts the release
+    CI->>Stg: Deploy to staging
+    CI->>App: Request approval for production
+    App-->>CI: Approve
+    CI->>Prod: Deploy to production
+:::
+MD
+printf 'Release-flow\nHome\nOnboarding\n' > docs/wiki/.order
+git add docs/wiki
+git commit -q -m "Document the release flow (#4512)"
