@@ -238,9 +238,14 @@ func ParseManifest(name string, b []byte) ([]Dependency, error) {
 			}
 		}
 	case name == "go.mod":
-		f, err := modfile.ParseLax(name, b, nil)
+		// Parse, not ParseLax: ParseLax drops replace directives (it reads
+		// a dependency's go.mod), and a replace decides the version that
+		// builds. A directive newer than this library falls back to lax.
+		f, err := modfile.Parse(name, b, nil)
 		if err != nil {
-			return nil, err
+			if f, err = modfile.ParseLax(name, b, nil); err != nil {
+				return nil, err
+			}
 		}
 		for _, r := range f.Require {
 			deps = append(deps, Dependency{r.Mod.Path, r.Mod.Version})

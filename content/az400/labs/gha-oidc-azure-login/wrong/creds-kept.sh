@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A plausible wrong solution: the IDs are added, but creds stays, so the
+# login still depends on the client secret.
+set -euo pipefail
+cat > .github/workflows/deploy.yml <<'YAML'
+name: Deploy orders-api
+on:
+  push:
+    branches: [main]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-dotnet@v4
+        with:
+          dotnet-version: '8.0.x'
+      - run: dotnet publish src/Orders.Api --configuration Release --output publish
+      - uses: actions/upload-artifact@v4
+        with:
+          name: api
+          path: publish
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment: production
+    permissions:
+      id-token: write
+      contents: read
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          name: api
+          path: publish
+      - uses: azure/login@v2
+        with:
+          client-id: ${{ vars.AZURE_CLIENT_ID }}
+          tenant-id: ${{ vars.AZURE_TENANT_ID }}
+          subscription-id: ${{ vars.AZURE_SUBSCRIPTION_ID }}
+          creds: ${{ secrets.AZURE_CREDENTIALS }}
+      - uses: azure/webapps-deploy@v3
+        with:
+          app-name: fabrikam-orders-prod
+          package: publish
+YAML
