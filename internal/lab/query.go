@@ -195,7 +195,11 @@ func (m *Match) test(doc any) Outcome {
 	if err != nil {
 		return fail("%v", err)
 	}
-	got := q.eval(doc)
+	return m.judge(q.eval(doc))
+}
+
+// judge applies the match's tests to the values its path selected.
+func (m *Match) judge(got []any) Outcome {
 	where := m.Path
 	if where == "" {
 		where = "the document"
