@@ -352,11 +352,11 @@ func TestExamLabsRunNothing(t *testing.T) {
 
 func TestQuery(t *testing.T) {
 	var doc any
-	if err := yaml.Unmarshal([]byte("a:\n  b: [{n: x, v: 1}, {n: y, v: 2}]\n  'c.d': ok\n"), &doc); err != nil {
+	if err := yaml.Unmarshal([]byte("a:\n  b: [{n: x, v: 1, p: {q: r}}, {n: y, v: 2, p: {q: s}}]\n  'c.d': ok\n"), &doc); err != nil {
 		t.Fatal(err)
 	}
 	doc = normalize(doc)
-	cases := map[string]string{"a.b[1].v": "2", "a.b[n=x].v": "1", "a.b[*].n": "x, y", `a.["c.d"]`: "ok", "a.zz": ""}
+	cases := map[string]string{"a.b[1].v": "2", "a.b[n=x].v": "1", "a.b[p.q=s].n": "y", "a.b[p=s].n": "", "a.b[*].n": "x, y", `a.["c.d"]`: "ok", "a.zz": ""}
 	for path, want := range cases {
 		q, err := parseQuery(path)
 		if err != nil {

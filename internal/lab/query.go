@@ -16,6 +16,7 @@ import (
 //	stages[0]                              a list index
 //	stages[*].jobs                         every element
 //	stages[name=Deploy].jobs[*].environment   elements whose key has a value
+//	securityRules[properties.access=Allow]     the key may be a dotted path
 //	on.push.branches                       keys may contain '-' and '/'
 //	"steps"                                quoted keys may contain dots: ["a.b"]
 //
@@ -93,7 +94,7 @@ func (q query) eval(doc any) []any {
 			switch {
 			case s.isFilter:
 				for _, e := range asList(v) {
-					if m, ok := e.(map[string]any); ok && scalarString(m[s.filterK]) == s.filterV {
+					if m, ok := e.(map[string]any); ok && filterValue(m, s.filterK) == s.filterV {
 						next = append(next, e)
 					}
 				}
@@ -115,6 +116,30 @@ func (q query) eval(doc any) []any {
 		cur = next
 	}
 	return cur
+}
+
+// filterValue is the value a [key=value] filter compares: the element's
+// key, or, when it has no such key, a dotted path into it
+// ([properties.access=Allow]).
+func filterValue(m map[string]any, key string) string {
+	if v, ok := m[key]; ok || !strings.Contains(key, ".") {
+		return scalarString(v)
+	}
+	var cur any = m
+	for _, k := range strings.Split(key, ".") {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return ""
+		}
+		cur = mm[k]
+	}
+	if _, isMap := cur.(map[string]any); isMap {
+		return ""
+	}
+	if _, isList := cur.([]any); isList {
+		return ""
+	}
+	return scalarString(cur)
 }
 
 // asList is the elements of a list, or the values of a map in key order
@@ -230,6 +255,11 @@ func (m *Match) test(doc any) Outcome {
 		}
 		got = append(got, q.eval(doc)...)
 	}
+	return m.judge(got)
+}
+
+// judge applies the match's tests to the values its path selected.
+func (m *Match) judge(got []any) Outcome {
 	where := m.Path
 	if where == "" {
 		where = "the document"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Reference solution: explicit actions only, no data actions, two resource group scopes.
+set -euo pipefail
+cat > roles/vm-operator.json <<'JSON'
+{
+  "Name": "Fabrikam VM Operator",
+  "IsCustom": true,
+  "Description": "Can view, start, restart and deallocate virtual machines in the line-of-business production resource groups.",
+  "Actions": [
+    "Microsoft.Compute/virtualMachines/read",
+    "Microsoft.Compute/virtualMachines/instanceView/read",
+    "Microsoft.Compute/virtualMachines/start/action",
+    "Microsoft.Compute/virtualMachines/restart/action",
+    "Microsoft.Compute/virtualMachines/deallocate/action",
+    "Microsoft.Resources/subscriptions/resourceGroups/read"
+  ],
+  "NotActions": [],
+  "DataActions": [],
+  "NotDataActions": [],
+  "AssignableScopes": [
+    "/subscriptions/2f6b1c4e-8d3a-4e57-9a61-0c5d7e8f9a10/resourceGroups/rg-lob-prod-web",
+    "/subscriptions/2f6b1c4e-8d3a-4e57-9a61-0c5d7e8f9a10/resourceGroups/rg-lob-prod-batch"
+  ]
+}
+JSON

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Reference solution: partitioned by customer, attachments not indexed, a
+# composite index for the dashboard's ORDER BY, ticket numbers unique per
+# customer, items expire 400 days after their last write.
+set -euo pipefail
+cat > tickets-container.json <<'JSON'
+{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "accountName": {
+      "type": "string",
+      "defaultValue": "cosmos-wwi-support"
+    },
+    "databaseName": {
+      "type": "string",
+      "defaultValue": "support"
+    }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers",
+      "apiVersion": "2024-11-15",
+      "name": "[format('{0}/{1}/tickets', parameters('accountName'), parameters('databaseName'))]",
+      "properties": {
+        "resource": {
+          "id": "tickets",
+          "partitionKey": {
+            "paths": [
+              "/customerId"
+            ],
+            "kind": "Hash",
+            "version": 2
+          },
+          "indexingPolicy": {
+            "indexingMode": "consistent",
+            "automatic": true,
+            "includedPaths": [
+              {
+                "path": "/*"
+              }
+            ],
+            "excludedPaths": [
+              {
+                "path": "/attachments/*"
+              },
+              {
+                "path": "/\"_etag\"/?"
+              }
+            ],
+            "compositeIndexes": [
+              [
+                {
+                  "path": "/priority",
+                  "order": "descending"
+                },
+                {
+                  "path": "/createdAt",
+                  "order": "ascending"
+                }
+              ]
+            ]
+          },
+          "uniqueKeyPolicy": {
+            "uniqueKeys": [
+              {
+                "paths": [
+                  "/ticketNumber"
+                ]
+              }
+            ]
+          },
+          "defaultTtl": 34560000
+        },
+        "options": {
+          "autoscaleSettings": {
+            "maxThroughput": 4000
+          }
+        }
+      }
+    }
+  ]
+}
+JSON

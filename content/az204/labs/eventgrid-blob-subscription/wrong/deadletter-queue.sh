@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A plausible wrong solution: dead-lettering to a storage queue, like the
+# destination; Event Grid dead-letters only to a blob container.
+set -euo pipefail
+cat > invoice-ocr-subscription.json <<'JSON'
+{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "storageAccountName": {
+      "type": "string",
+      "defaultValue": "stmargiesinvoices"
+    },
+    "systemTopicName": {
+      "type": "string",
+      "defaultValue": "evgt-stmargiesinvoices"
+    }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.EventGrid/systemTopics/eventSubscriptions",
+      "apiVersion": "2022-06-15",
+      "name": "[format('{0}/invoice-ocr', parameters('systemTopicName'))]",
+      "properties": {
+        "destination": {
+          "endpointType": "StorageQueue",
+          "properties": {
+            "resourceId": "[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
+            "queueName": "invoice-ocr",
+            "queueMessageTimeToLiveInSeconds": 604800
+          }
+        },
+        "eventDeliverySchema": "EventGridSchema",
+        "filter": {
+          "includedEventTypes": [
+            "Microsoft.Storage.BlobCreated"
+          ],
+          "subjectBeginsWith": "/blobServices/default/containers/incoming/blobs/",
+          "subjectEndsWith": ".pdf",
+          "advancedFilters": [
+            {
+              "operatorType": "StringIn",
+              "key": "data.api",
+              "values": [
+                "PutBlob",
+                "PutBlockList",
+                "FlushWithClose"
+              ]
+            }
+          ]
+        },
+        "retryPolicy": {
+          "maxDeliveryAttempts": 10,
+          "eventTimeToLiveInMinutes": 240
+        },
+        "deadLetterDestination": {
+          "endpointType": "StorageQueue",
+          "properties": {
+            "resourceId": "[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]",
+            "queueName": "deadletters"
+          }
+        }
+      }
+    }
+  ]
+}
+JSON
