@@ -225,8 +225,8 @@ type RegistrationResponse struct {
 func (s *Server) registerClient(w http.ResponseWriter, r *http.Request) {
 	if ok, wait := s.register.allow(r, time.Now()); !ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
-		writeJSON(w, http.StatusTooManyRequests, "application/json", RegistrationError{Code: "invalid_client_metadata",
-			Description: "too many registrations from this address; try again later"})
+		writeJSON(w, http.StatusTooManyRequests, "application/json", RegistrationError{Code: "temporarily_unavailable",
+			Description: "too many registrations from this address; try again after Retry-After seconds"})
 		return
 	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
