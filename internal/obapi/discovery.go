@@ -184,8 +184,9 @@ var policyPage = template.Must(template.New("policy").Parse(`<!doctype html>
 learning platform) can connect to your account only after you sign in here and agree, on a page
 that names the application and what it asks for. It can then do only what you agreed to:</p>
 <ul>{{range .Scopes}}<li><code>{{.ID}}</code>: {{.Description}}</li>{{end}}</ul>
-<p>Access tokens last an hour. An application registered for refresh tokens also gets one, which
-lets it stay connected until it revokes it or leaves it unused for {{.RefreshDays}} days. Credentials an
+<p>Access tokens last an hour. An application you allow to stay connected (<code>offline_access</code>)
+also gets a refresh token, which lets it renew its access until it revokes it or leaves it unused
+for {{.RefreshDays}} days. Credentials an
 application sends for you are verified, then kept for an administrator's review with the
 verification report; they count towards a program only once an administrator verifies them.</p>
 <p>{{.Title}} keeps, for each application, the details it registered with (name, addresses, contacts)

@@ -177,6 +177,9 @@ func TestAuthorizationErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if tok.RefreshToken != "" {
+			t.Fatal("a refresh token came without offline_access")
+		}
 		_, err = conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(v))
 		wantOAuthError(t, err, "invalid_grant")
 		if resp, _ := call(t, tok.AccessToken, "GET", srv.URL+credentialsURL, "", nil); resp.StatusCode != http.StatusUnauthorized {

@@ -43,7 +43,7 @@ var Scopes = []struct{ ID, Description string }{
 	{ScopeCredentialUpsert, "Send certlab credentials you earned elsewhere; they wait for an administrator's review."},
 	{ScopeProfileReadonly, "Read your profile: your display name and e-mail address."},
 	{ScopeProfileUpdate, "Change your display name."},
-	{ScopeOfflineAccess, "Stay connected: keep this access until you revoke it, without signing in again."},
+	{ScopeOfflineAccess, "Stay connected: renew this access without asking you again, until it goes unused for 30 days."},
 }
 
 func supportedScope(s string) bool {
@@ -180,9 +180,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		AudienceMatchingStrategy:       fosite.DefaultAudienceMatchingStrategy,
 		EnforcePKCE:                    true,
 		EnablePKCEPlainChallengeMethod: false,
-		// Refresh tokens go to every client registered for the
-		// refresh_token grant, with or without offline_access.
-		RefreshTokenScopes:         []string{},
+		// Refresh tokens only when the learner granted offline_access
+		// (and the client registered the refresh_token grant).
+		RefreshTokenScopes:         []string{ScopeOfflineAccess},
 		TokenURL:                   cfg.BaseURL + PathToken,
 		ClientSecretsHasher:        sha256Hasher{},
 		SendDebugMessagesToClients: false,
