@@ -37,8 +37,13 @@ func TestOpenBadgesAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	adminUser, _ := srv.Store.UserByEmail(ctx, "admin@example.org")
+	// Two credentials stored as issued (signed by another key), then one
+	// certlab issues itself: three, oldest first.
 	other := newIssuer(t)
-	docs := seedCredentials(t, srv.Store, other, adaUser.ID, 3)
+	docs := seedCredentials(t, srv.Store, other, adaUser.ID, 2)
+	real := issueForReal(t, srv, adaUser, adminUser)
+	docs = append(docs, string(real.Document))
 
 	// Discovery: public, the SDD shape 1EdTech publishes.
 	resp, body := call(t, "", "GET", srv.URL+obapi.PathDiscovery, "", nil)
@@ -103,8 +108,12 @@ func TestOpenBadgesAPI(t *testing.T) {
 		resp.Header.Get("X-Total-Count") != "3" {
 		t.Fatalf("second page: %d %d credentials, links %v", resp.StatusCode, len(page), l)
 	}
+	// The credential certlab issued verifies as this server's own.
+	if v := srv.Credentials.Verify(ctx, []byte(page[0])); !v.OK() || v.IssuerTrust != "own" {
+		t.Fatalf("the credential served by getCredentials does not verify as certlab's own: %+v", v.Report)
+	}
 	// since leaves out what was issued before it.
-	since := time.Now().UTC().Add(-4 * 24 * time.Hour).Add(time.Hour).Format(time.RFC3339) // after the oldest of the three
+	since := time.Now().UTC().Add(-3 * 24 * time.Hour).Add(time.Hour).Format(time.RFC3339) // after the oldest of the three
 	resp, _ = call(t, tok.AccessToken, "GET", srv.URL+credentialsURL+"?since="+since, "", nil)
 	if resp.Header.Get("X-Total-Count") != "2" {
 		t.Fatalf("since %s: X-Total-Count %q, want 2", since, resp.Header.Get("X-Total-Count"))

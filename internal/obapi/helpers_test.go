@@ -287,6 +287,36 @@ func seedCredentials(t *testing.T, s certlab.Store, is *issuer, userID int64, n 
 	return docs
 }
 
+// issueForReal makes certlab issue its DevOps Engineer Expert credential
+// to the user the way the credential service does in production: a passed
+// AZ-400 attempt (stored directly, as the credential package's tests do)
+// and a prerequisite declared by the user and verified by the admin. It
+// returns the signed credential.
+func issueForReal(t *testing.T, srv *apptest.Server, u, admin *certlab.User) *certlab.Credential {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Now().UTC().Add(-time.Minute).Truncate(time.Second)
+	start := at.Add(-time.Hour)
+	a := &certlab.Attempt{UserID: u.ID, ExamID: "az-400", Mode: "exam", Status: certlab.StatusScored, Seed: 1,
+		Form: &certlab.Form{ExamID: "az-400"}, CreatedAt: start, StartedAt: &start, Deadline: &at, SubmittedAt: &at, SubmitReason: "candidate",
+		Report: &certlab.Report{ExamID: "az-400", Mode: "exam", Passed: true, ScaledScore: 800, SubmittedAt: at}}
+	if err := srv.Store.CreateAttempt(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Store.UpdateAttempt(ctx, a, certlab.StatusScored, 0); err != nil {
+		t.Fatal(err)
+	}
+	x, err := srv.Credentials.Declare(ctx, u, credential.Declaration{Credential: "azure-administrator-associate", Issuer: "Microsoft", Name: "Azure Administrator Associate", ExternalID: "MS-104"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, issued, err := srv.Credentials.Review(ctx, admin, x.ID, true, "checked")
+	if err != nil || len(issued) != 1 || len(issued[0].Document) == 0 {
+		t.Fatalf("issue for real: %v %+v", err, issued)
+	}
+	return issued[0]
+}
+
 // schema compiles a 1EdTech schema from testdata (a file, or a file and a
 // JSON pointer into it).
 func schema(t *testing.T, file, pointer string) *jsonschema.Schema {
