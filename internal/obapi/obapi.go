@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -127,8 +128,6 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	provider fosite.OAuth2Provider
-	storage  *storage
-	fosite   *fosite.Config
 	register *ipLimiter
 }
 
@@ -203,7 +202,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	fc.TokenIntrospectionHandlers.Append(&oauth2.CoreValidator{CoreStrategy: strategy, CoreStorage: st, Config: fc})
 	fc.RevocationHandlers.Append(&oauth2.TokenRevocationHandler{TokenRevocationStorage: st, AccessTokenStrategy: strategy, RefreshTokenStrategy: strategy})
-	return &Server{cfg: cfg, provider: fosite.NewOAuth2Provider(st, fc), storage: st, fosite: fc, register: newIPLimiter(cfg.RegisterLimit)}, nil
+	return &Server{cfg: cfg, provider: fosite.NewOAuth2Provider(st, fc), register: newIPLimiter(cfg.RegisterLimit)}, nil
 }
 
 // Routes registers the API and the authorization server's endpoints that
@@ -250,6 +249,7 @@ func (s *Server) methods(h map[string]http.HandlerFunc) http.HandlerFunc {
 	for m := range h {
 		allowed = append(allowed, m)
 	}
+	slices.Sort(allowed)
 	return func(w http.ResponseWriter, r *http.Request) {
 		if f, ok := h[r.Method]; ok {
 			f(w, r)

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -397,7 +398,7 @@ func ParseProfileUpdate(body []byte, cur *Profile) (string, error) {
 			return "", errors.New("type must be \"Profile\" or a list of types")
 		}
 	}
-	if len(types) == 0 || !contains(types, "Profile") {
+	if len(types) == 0 || !slices.Contains(types, "Profile") {
 		return "", errors.New("type must include \"Profile\"")
 	}
 	if id, ok, err := str("id"); err != nil {
@@ -424,13 +425,4 @@ func ParseProfileUpdate(body []byte, cur *Profile) (string, error) {
 		return "", errors.New("name contains control characters")
 	}
 	return name, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
