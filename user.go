@@ -88,6 +88,8 @@ type Store interface {
 	CredentialStore
 	ScheduleStore
 	AuditStore
+	OAuthStore
+	PushedCredentialStore
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/obapi"
 	"github.com/certlab/certlab/internal/pack"
 	"github.com/certlab/certlab/internal/postgres"
 	"github.com/certlab/certlab/internal/proctor"
@@ -74,6 +75,10 @@ type Config struct {
 	// VerifyLimit bounds public credential verifications per client
 	// address; zero means api.DefaultVerifyRateLimit.
 	VerifyLimit api.VerifyRateLimit
+	// OBAPI tunes the Open Badges 3.0 API, served when credentials are
+	// enabled; its BaseURL, Title, Store, Credentials, RenderConsent,
+	// Logger and Now are filled in by New.
+	OBAPI obapi.Config
 }
 
 // App is a built certlab: its parts, for the commands and tests that need
@@ -93,7 +98,9 @@ type App struct {
 	Sessions    *session.Manager
 	API         *api.Server
 	Web         *web.Handler
-	Server      *server.Server
+	// OB is the Open Badges 3.0 API; nil when credentials are disabled.
+	OB     *obapi.Server
+	Server *server.Server
 
 	handler http.Handler
 }
@@ -174,7 +181,17 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule}); err != nil {
 		return err
 	}
-	a.Server = &server.Server{API: a.API, Web: a.Web, Sessions: a.Sessions, Logger: logger, Ready: a.Ready}
+	if a.Credentials != nil {
+		oc := cfg.OBAPI
+		oc.BaseURL, oc.Title, oc.Store, oc.Credentials, oc.Logger, oc.Now = cfg.Credentials.BaseURL, cfg.Credentials.IssuerName, store, a.Credentials, logger, now
+		oc.RenderConsent = func(w http.ResponseWriter, r *http.Request, c obapi.Consent) {
+			a.Web.RenderConsent(w, r, web.ConsentPage(c))
+		}
+		if a.OB, err = obapi.New(ctx, oc); err != nil {
+			return err
+		}
+	}
+	a.Server = &server.Server{API: a.API, Web: a.Web, OB: a.OB, Sessions: a.Sessions, Logger: logger, Ready: a.Ready}
 	a.handler = a.Server.Handler()
 	return nil
 }
@@ -240,6 +257,11 @@ func (a *App) RunSweeps(ctx context.Context) {
 			}
 			if a.Credentials == nil {
 				continue
+			}
+			if a.OB != nil {
+				if _, err := a.OB.Purge(ctx); err != nil {
+					a.Logger.Error("OAuth token purge", "err", err)
+				}
 			}
 			res, err := a.Credentials.Sweep(ctx)
 			if err != nil {

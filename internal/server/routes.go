@@ -15,6 +15,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/api"
 	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/obapi"
 	"github.com/certlab/certlab/internal/session"
 )
 
@@ -23,7 +24,10 @@ type Server struct {
 	// API serves /api/v1 and the public credential documents.
 	API *api.Server
 	// Web serves every other path; nil answers them with not-found.
-	Web      http.Handler
+	Web http.Handler
+	// OB serves the Open Badges 3.0 API and its OAuth 2.0 endpoints; nil
+	// leaves them out.
+	OB       *obapi.Server
 	Sessions *session.Manager
 	Logger   *slog.Logger
 	// Ready reports whether the server can take traffic (database up,
@@ -48,6 +52,10 @@ func (s *Server) Patterns() []string {
 	l := patternList{"GET /healthz", "GET /readyz"}
 	s.API.Routes(&l)
 	s.API.PublicRoutes(&l)
+	if s.OB != nil {
+		s.OB.Routes(&l)
+		s.OB.SessionRoutes(&l)
+	}
 	if w, ok := s.Web.(interface{ Patterns() []string }); ok {
 		l = append(l, w.Patterns()...)
 	}
@@ -63,11 +71,25 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	s.API.Routes(mux)       // the JSON API, /api/v1/…
 	s.API.PublicRoutes(mux) // /issuer, /achievements, /status/1, /credentials/{id}, /verify, /transcripts/{token}
+	if s.OB != nil {
+		s.OB.SessionRoutes(mux) // /oauth/authorize (the consent page), needs the signed-in user
+	}
 	if s.Web != nil {
 		mux.Handle("/", s.Web) // the web UI: every other path
 	}
 	cop := http.NewCrossOriginProtection()
-	return s.recoverPanics(s.logRequests(cop.Handler(s.Sessions.Authenticate(mux))))
+	chain := cop.Handler(s.Sessions.Authenticate(mux))
+	if s.OB != nil {
+		// The Open Badges API and the OAuth token, registration and
+		// revocation endpoints authenticate with access tokens and client
+		// secrets of their own, never the session cookie: they sit in front
+		// of the session middleware.
+		outer := http.NewServeMux()
+		s.OB.Routes(outer)
+		outer.Handle("/", chain)
+		return s.recoverPanics(s.logRequests(outer))
+	}
+	return s.recoverPanics(s.logRequests(chain))
 }
 
 type statusRecorder struct {

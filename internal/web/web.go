@@ -76,7 +76,7 @@ type asset struct {
 
 // pageNames are the pages; each is templates/<name>.html rendered inside
 // templates/layout.html.
-var pageNames = []string{"signin", "register", "dashboard", "program", "module", "question", "review", "confirm", "report", "error", "start", "paused"}
+var pageNames = []string{"signin", "register", "dashboard", "program", "module", "question", "review", "confirm", "report", "error", "start", "paused", "consent"}
 
 // New parses the templates and hashes the static assets; a missing or
 // broken template is an error here, at start-up, not on first use.
