@@ -74,9 +74,26 @@ type asset struct {
 	ct   string
 }
 
-// pageNames are the pages; each is templates/<name>.html rendered inside
-// templates/layout.html.
-var pageNames = []string{"signin", "register", "dashboard", "program", "module", "question", "review", "confirm", "report", "error", "start", "paused", "consent"}
+// partialNames are the templates that are not pages: the layout and the
+// pieces it includes. Every other templates/*.html is a page, rendered
+// inside templates/layout.html under its base name ("dashboard").
+var partialNames = map[string]bool{"layout": true, "attemptbar": true}
+
+// pageNames lists the pages: every templates/*.html but the partials.
+func pageNames() ([]string, error) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if !partialNames[name] {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
 
 // New parses the templates and hashes the static assets; a missing or
 // broken template is an error here, at start-up, not on first use.
@@ -117,7 +134,11 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates/layout.html: %w", err)
 	}
-	for _, name := range pageNames {
+	names, err := pageNames()
+	if err != nil {
+		return nil, fmt.Errorf("web: list templates: %w", err)
+	}
+	for _, name := range names {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse templates/%s.html: %w", name, err)
