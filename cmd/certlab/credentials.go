@@ -13,6 +13,7 @@ import (
 
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/credential"
+	"github.com/certlab/certlab/internal/mail"
 )
 
 // localKeySecret returns the key secret kept beside an embedded SQLite
@@ -72,9 +73,9 @@ func credentialConfig(c *Config, logger *slog.Logger) (*credential.Config, error
 
 // mailer sends reminder e-mails through the configured SMTP server, or
 // logs them.
-func mailer(c Config, logger *slog.Logger) credential.Mailer {
+func mailer(c Config, logger *slog.Logger) mail.Mailer {
 	if c.SMTPAddr == "" {
-		return credential.LogMailer{Logger: logger}
+		return mail.LogMailer{Logger: logger}
 	}
-	return credential.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPassword}
+	return mail.SMTPMailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPassword}
 }

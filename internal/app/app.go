@@ -24,6 +24,7 @@ import (
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/mail"
 	"github.com/certlab/certlab/internal/obapi"
 	"github.com/certlab/certlab/internal/pack"
 	"github.com/certlab/certlab/internal/postgres"
@@ -70,8 +71,9 @@ type Config struct {
 	// BookingCutoff is how long before a sitting's start bookings close;
 	// zero means schedule.DefaultBookingCutoff.
 	BookingCutoff time.Duration
-	// Mailer sends reminder e-mails; nil logs them.
-	Mailer credential.Mailer
+	// Mailer sends e-mails (reminders, confirmations, password resets);
+	// nil logs them.
+	Mailer mail.Mailer
 	// VerifyLimit bounds public credential verifications per client
 	// address; zero means api.DefaultVerifyRateLimit.
 	VerifyLimit api.VerifyRateLimit
@@ -96,8 +98,10 @@ type App struct {
 	Proctor     *proctor.Service
 	Accounts    *account.Service
 	Sessions    *session.Manager
-	API         *api.Server
-	Web         *web.Handler
+	// Mailer sends e-mails: Config.Mailer, or a LogMailer.
+	Mailer mail.Mailer
+	API    *api.Server
+	Web    *web.Handler
 	// OB is the Open Badges 3.0 API; nil when credentials are disabled.
 	OB     *obapi.Server
 	Server *server.Server
@@ -147,17 +151,17 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) build(ctx context.Context, cfg Config) error {
 	store, cat, logger, now := a.Store, a.Catalog, a.Logger, cfg.Now
 	a.Audit = audit.New(store, now)
+	a.Mailer = cfg.Mailer
+	if a.Mailer == nil {
+		a.Mailer = mail.LogMailer{Logger: logger}
+	}
 	var err error
 	if a.Study, err = study.New(store, store, cat, now, cfg.Retention); err != nil {
 		return fmt.Errorf("study service: %w", err)
 	}
 	if cfg.Credentials != nil {
-		mailer := cfg.Mailer
-		if mailer == nil {
-			mailer = credential.LogMailer{Logger: logger}
-		}
 		if a.Credentials, err = credential.New(ctx, *cfg.Credentials,
-			credential.Options{Store: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger, Mailer: mailer}); err != nil {
+			credential.Options{Store: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger, Mailer: a.Mailer}); err != nil {
 			return err
 		}
 		logger.Info("credentials enabled", "issuer", a.Credentials.IssuerID(), "key", a.Credentials.SigningKeyID())

@@ -19,6 +19,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/audit"
 	"github.com/certlab/certlab/internal/badge"
+	"github.com/certlab/certlab/internal/mail"
 )
 
 // Config is the credential service's configuration.
@@ -56,7 +57,7 @@ type Options struct {
 	Now    func() time.Time
 	Logger *slog.Logger
 	// Mailer sends reminder e-mails; nil logs them.
-	Mailer Mailer
+	Mailer mail.Mailer
 }
 
 // Service is the credential service. It is safe for concurrent use.
@@ -66,7 +67,7 @@ type Service struct {
 	log     *audit.Log
 	now     func() time.Time
 	logger  *slog.Logger
-	mailer  Mailer
+	mailer  mail.Mailer
 	cfg     Config
 
 	contexts *badge.ContextLoader
@@ -102,7 +103,7 @@ func New(ctx context.Context, cfg Config, o Options) (*Service, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Mailer == nil {
-		o.Mailer = LogMailer{Logger: o.Logger}
+		o.Mailer = mail.LogMailer{Logger: o.Logger}
 	}
 	if o.Audit == nil {
 		o.Audit = audit.New(o.Store, o.Now)

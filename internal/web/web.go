@@ -32,7 +32,7 @@ import (
 	"github.com/certlab/certlab/internal/study"
 )
 
-//go:embed templates/*.html templates/items/*.html
+//go:embed templates/*.html templates/items/*.html templates/parts/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -74,12 +74,13 @@ type asset struct {
 	ct   string
 }
 
-// partialNames are the templates that are not pages: the layout and the
-// pieces it includes. Every other templates/*.html is a page, rendered
-// inside templates/layout.html under its base name ("dashboard").
-var partialNames = map[string]bool{"layout": true, "attemptbar": true}
+// partialNames are the templates/*.html that are not pages: the layout.
+// Every other templates/*.html is a page, rendered inside
+// templates/layout.html under its base name ("dashboard"); the pieces
+// pages share ({{template "attemptbar" .}}) are in templates/parts/.
+var partialNames = map[string]bool{"layout": true}
 
-// pageNames lists the pages: every templates/*.html but the partials.
+// pageNames lists the pages: every templates/*.html but the layout.
 func pageNames() ([]string, error) {
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -130,7 +131,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	funcs["renderItem"] = h.renderItem
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/attemptbar.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates/layout.html: %w", err)
 	}

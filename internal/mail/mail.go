@@ -1,4 +1,6 @@
-package credential
+// Package mail sends certlab's e-mails (reminders, confirmations, password
+// resets) through SMTP, or logs them when no SMTP server is configured.
+package mail
 
 import (
 	"context"

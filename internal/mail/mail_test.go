@@ -1,4 +1,4 @@
-package credential_test
+package mail_test
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/certlab/certlab/internal/credential"
+	"github.com/certlab/certlab/internal/mail"
 )
 
 // smtpSink is a minimal SMTP server on 127.0.0.1 that accepts every
@@ -90,7 +90,7 @@ func (s *smtpSink) serve(c net.Conn) {
 
 func TestSMTPMailer(t *testing.T) {
 	sink := startSMTP(t)
-	m := credential.SMTPMailer{Addr: sink.ln.Addr().String(), From: "certlab@example.org"}
+	m := mail.SMTPMailer{Addr: sink.ln.Addr().String(), From: "certlab@example.org"}
 	if err := m.Send(context.Background(), "ada@example.org", "DevOps Engineer Expert: 90 days left", "Your credential expires.\nRenew it."); err != nil {
 		t.Fatal(err)
 	}
@@ -109,14 +109,14 @@ func TestSMTPMailer(t *testing.T) {
 	if err := m.Send(context.Background(), "ada@example.org\r\nBcc: eve@example.org", "x", "y"); err == nil {
 		t.Fatal("a recipient with a line break was accepted")
 	}
-	if err := (credential.SMTPMailer{Addr: "127.0.0.1:1", From: "a@b"}).Send(context.Background(), "x@y", "s", "b"); err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
+	if err := (mail.SMTPMailer{Addr: "127.0.0.1:1", From: "a@b"}).Send(context.Background(), "x@y", "s", "b"); err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Fatalf("unreachable server: %v", err)
 	}
 }
 
 func TestLogMailer(t *testing.T) {
 	var b strings.Builder
-	m := credential.LogMailer{Logger: slog.New(slog.NewTextHandler(&b, nil))}
+	m := mail.LogMailer{Logger: slog.New(slog.NewTextHandler(&b, nil))}
 	if err := m.Send(context.Background(), "ada@example.org", "subject", "body"); err != nil {
 		t.Fatal(err)
 	}
