@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,114 @@ func projectImports(t *testing.T) map[string]map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return out
+}
+
+// allowedImports is the layout: for every package, the project packages
+// its non-test files may import. A package missing from the table, or an
+// import missing from its list, fails TestLayout: adding either is a
+// design decision to make here, in review, not by accident. ARCHITECTURE.md
+// shows the same table. "." is the domain package certlab.
+var allowedImports = map[string][]string{
+	// The domain: types, errors and interfaces; imports nothing.
+	".": nil,
+
+	// Stand-alone libraries: numeric methods, formats, engines. They know
+	// nothing of certlab's domain, so they could be their own modules.
+	"internal/auth":            nil, // argon2id passwords, tokens
+	"internal/badge":           nil, // Open Badges 3.0: sign, verify, bake
+	"internal/badge/badgetest": {"internal/badge"},
+	"internal/cat":             nil, // computerized adaptive testing
+	"internal/chart":           nil, // SVG charts
+	"internal/fixture":         nil, // test fixtures and the CI tool rule
+	"internal/irt":             nil, // item response theory
+	"internal/irt/itemreport":  {"internal/irt"},
+	"internal/mail":            nil,
+	"internal/pipelines":       {"internal/pipelines/expr"},
+	"internal/pipelines/expr":  nil,
+	"internal/pipelines/lsp":   {"internal/pipelines"},
+	"internal/readiness":       {"internal/cat"},
+	"internal/srs":             nil, // FSRS spaced repetition
+	"content":                  nil, // the embedded program packs
+
+	// Content: item kinds, pack loading, labs.
+	"internal/item": {"."},
+	"internal/pack": {".", "internal/item"},
+	"internal/lab":  {".", "internal/pipelines"},
+
+	// Storage: one SQL store, two drivers, one contract suite.
+	"internal/sqlstore":  {"."},
+	"internal/sqlite":    {"internal/sqlstore"},
+	"internal/postgres":  {"internal/sqlstore"},
+	"internal/storetest": {".", "internal/badge", "internal/badge/badgetest", "internal/credential"},
+
+	// Services: one concept each, on the domain's Store interface.
+	"internal/audit":      {"."},
+	"internal/account":    {".", "internal/auth"},
+	"internal/exam":       {".", "internal/item"},
+	"internal/study":      {".", "internal/cat", "internal/exam", "internal/irt", "internal/item", "internal/readiness", "internal/srs"},
+	"internal/credential": {".", "internal/audit", "internal/auth", "internal/badge", "internal/mail"},
+	"internal/schedule":   {".", "internal/audit"},
+	"internal/proctor":    {".", "internal/audit", "internal/exam"},
+	"internal/examstart":  {".", "internal/credential", "internal/exam", "internal/schedule"},
+
+	// HTTP: shared pieces below both front ends, the two front ends side by
+	// side, and the server that composes them.
+	"internal/httperror": {"."},
+	"internal/session":   {".", "internal/auth", "internal/httperror"},
+	"internal/api": {".", "internal/account", "internal/audit", "internal/chart", "internal/credential", "internal/exam",
+		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study"},
+	"internal/web": {".", "internal/account", "internal/chart", "internal/credential", "internal/exam", "internal/examstart",
+		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study"},
+	"internal/obapi":  {".", "internal/auth", "internal/credential", "internal/httperror", "internal/session"},
+	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session"},
+
+	// Clients: the API client and the terminal UI on it.
+	"internal/client":   {".", "internal/exam", "internal/examstart"},
+	"internal/terminal": {".", "internal/client", "internal/exam", "internal/examstart", "internal/item"},
+
+	// Wiring: the only places that choose concrete databases.
+	"internal/app": {".", "content", "internal/account", "internal/api", "internal/audit", "internal/auth", "internal/credential",
+		"internal/exam", "internal/mail", "internal/obapi", "internal/pack", "internal/postgres", "internal/proctor",
+		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web"},
+	"internal/app/apptest": {".", "content", "internal/app", "internal/auth", "internal/badge", "internal/pack"},
+	"cmd/certlab": {".", "content", "internal/account", "internal/app", "internal/auth", "internal/badge", "internal/client",
+		"internal/credential", "internal/exam", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab",
+		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal"},
+}
+
+// TestLayout holds every package to its entry in allowedImports.
+func TestLayout(t *testing.T) {
+	imports := projectImports(t)
+	for dir, deps := range imports {
+		allowed, ok := allowedImports[dir]
+		if !ok {
+			t.Errorf("package %s is not in allowedImports (layout_test.go): add it with the project packages it may import (now %v)", dir, keys(deps))
+			continue
+		}
+		set := map[string]bool{}
+		for _, a := range allowed {
+			set[a] = true
+		}
+		for dep := range deps {
+			if !set[dep] {
+				t.Errorf("%s imports %s, which its entry in allowedImports (layout_test.go) does not allow: %v", dir, dep, allowed)
+			}
+		}
+	}
+	for dir := range allowedImports {
+		if _, ok := imports[dir]; !ok {
+			t.Errorf("allowedImports lists %s, which has no Go files: remove it", dir)
+		}
+	}
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
 	return out
 }
 
