@@ -51,10 +51,3 @@ func demoExam() *certlab.Exam {
 	ex.Cases[0].Pool = certlab.PoolExam
 	return ex
 }
-
-func demoCatalog() *certlab.Catalog {
-	ex := demoExam()
-	p := &certlab.Program{ID: "demo-cred", Name: "Demo", Exams: []*certlab.Exam{ex}, Requirements: &certlab.Requirement{Exam: "demo"}}
-	ex.ProgramID = p.ID
-	return &certlab.Catalog{Programs: []*certlab.Program{p}, Exams: map[string]*certlab.Exam{ex.ID: ex}}
-}

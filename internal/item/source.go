@@ -113,9 +113,7 @@ func (s *Source) Decode(key string, v any) bool {
 // stripYAMLLine removes "line N: " from yaml's messages: the caller reports
 // the line itself.
 func stripYAMLLine(msg string) string {
-	if strings.HasPrefix(msg, "yaml: ") {
-		msg = msg[len("yaml: "):]
-	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
 	if strings.HasPrefix(msg, "line ") {
 		if i := strings.Index(msg, ": "); i > 0 {
 			msg = msg[i+2:]

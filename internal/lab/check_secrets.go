@@ -105,6 +105,7 @@ func init() {
 						return nil
 					}
 					files++
+					//lint:ignore SA1019 DetectContext, the only cancellable entry point, takes detect.Fragment until gitleaks v9
 					found = first(d.DetectContext(ctx, detect.Fragment{Raw: string(b), FilePath: rel}))
 					if found != nil {
 						found.File = rel
@@ -135,6 +136,7 @@ func init() {
 						return fail("%v", err)
 					}
 					blobs++
+					//lint:ignore SA1019 DetectContext, the only cancellable entry point, takes detect.Fragment until gitleaks v9
 					if f := first(d.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: b.path})); f != nil {
 						return fail("gitleaks finds a %s in git history: %s (blob %s, line %d)", f.Description, b.path, short(b.sha), f.StartLine)
 					}

@@ -71,3 +71,28 @@ func auditPage(t *testing.T, ctx context.Context, name string) {
 	}
 	do(t, ctx, name+": restore the window", chromedp.EmulateViewport(1100, 900))
 }
+
+// TestBrowserAuditPages audits the pages a new visitor and a new candidate
+// see first.
+func TestBrowserAuditPages(t *testing.T) {
+	ts := startServer(t)
+	ctx := newChromium(t)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	do(t, ctx, "sign-in page", chromedp.Navigate(ts.URL+"/signin"), chromedp.WaitVisible(css("#email")))
+	auditPage(t, ctx, "sign-in")
+	do(t, ctx, "register page", chromedp.Navigate(ts.URL+"/register"), chromedp.WaitVisible(css("#email")))
+	auditPage(t, ctx, "register")
+	do(t, ctx, "register",
+		chromedp.SendKeys(css("#name"), "Ada Audit"),
+		chromedp.SendKeys(css("#email"), "ada@example.com"),
+		chromedp.SendKeys(css("#password"), "correct horse battery"),
+		chromedp.SendKeys(css("#password2"), "correct horse battery"),
+		chromedp.Click(css(`main button[type=submit]`)),
+		chromedp.WaitVisible(css("h1.dashboard")),
+	)
+	auditPage(t, ctx, "dashboard")
+	do(t, ctx, "program", chromedp.Navigate(ts.URL+"/programs/"+programID), chromedp.WaitVisible(css("#practice-az-400")))
+	auditPage(t, ctx, "program")
+	do(t, ctx, "exam start page", chromedp.Click(css(`#start-az-400 a.button`)), chromedp.WaitVisible(css("#facts")))
+	auditPage(t, ctx, "exam start")
+}
