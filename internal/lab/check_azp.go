@@ -60,58 +60,8 @@ func init() {
 		}
 		return validate(p)
 	}
-	register("azure-pipeline", "an Azure Pipelines YAML file expands (templates, parameters) and validates, and every match holds on the expanded model", false, validateStatic,
-		func(ctx context.Context, ws *Workspace, p *azpParams) Outcome {
-			model, err := expandPipeline(ws, p)
-			if err != nil {
-				return fail("%s", oneLine(err.Error()))
-			}
-			if len(p.Match) == 0 {
-				return pass("%s expands and validates (%d stages)", p.File, len(model.Stages))
-			}
-			return matchAll(pipelineTree(model), p.Match)
-		})
-	register("azure-pipeline-run", "an Azure Pipelines YAML file runs locally and succeeds (runs the workspace's script steps: candidate's machine only); the jobs listed in ran must have run", true, validateRun,
-		func(ctx context.Context, ws *Workspace, p *azpParams) Outcome {
-			model, err := expandPipeline(ws, p)
-			if err != nil {
-				return fail("%s", oneLine(err.Error()))
-			}
-			var log bytes.Buffer
-			res, err := pipelines.Run(ctx, model, pipelines.RunOptions{SourcesDir: ws.Dir, Variables: p.Variables, Stdout: &log, Getenv: os.Getenv})
-			if err != nil {
-				return fail("run: %v", err)
-			}
-			if !res.Succeeded() {
-				for _, s := range res.Stages {
-					for _, j := range s.Jobs {
-						if j.Result == pipelines.Failed {
-							return fail("job %s failed: %s", j.Name, oneLine(failReason(j)))
-						}
-					}
-				}
-				return fail("the run ended %s", res.Result)
-			}
-			for _, want := range p.Ran {
-				st, job, _ := strings.Cut(want, ".")
-				result := pipelines.Result("")
-				for _, s := range res.Stages {
-					for _, j := range s.Jobs {
-						if s.Name == st && j.Job == job && (result == "" || j.Result != pipelines.Succeeded) {
-							result = j.Result
-						}
-					}
-				}
-				switch result {
-				case pipelines.Succeeded, pipelines.SucceededWithIssues:
-				case "":
-					return fail("the run has no job %s", want)
-				default:
-					return fail("job %s did not run to success (%s)", want, result)
-				}
-			}
-			return pass("the run succeeded in %s", res.Duration.Round(1e6))
-		})
+	register("azure-pipeline", "an Azure Pipelines YAML file expands (templates, parameters) and validates, and every match holds on the expanded model", false, validateStatic, checkAzurePipeline)
+	register("azure-pipeline-run", "an Azure Pipelines YAML file runs locally and succeeds (runs the workspace's script steps: candidate's machine only); the jobs listed in ran must have run", true, validateRun, checkAzurePipelineRun)
 }
 
 // failReason says why a job failed: its reason, else the first error it
@@ -274,4 +224,58 @@ func nodeTree(n *pipelines.Node) any {
 		return nil
 	}
 	return n.Value
+}
+
+// checkAzurePipeline grades the azure-pipeline check: an Azure Pipelines YAML file expands (templates, parameters) and validates, and every match holds on the expanded model.
+func checkAzurePipeline(ctx context.Context, ws *Workspace, p *azpParams) Outcome {
+	model, err := expandPipeline(ws, p)
+	if err != nil {
+		return fail("%s", oneLine(err.Error()))
+	}
+	if len(p.Match) == 0 {
+		return pass("%s expands and validates (%d stages)", p.File, len(model.Stages))
+	}
+	return matchAll(pipelineTree(model), p.Match)
+}
+
+// checkAzurePipelineRun grades the azure-pipeline-run check: an Azure Pipelines YAML file runs locally and succeeds (runs the workspace's script steps: candidate's machine only); the jobs listed in ran must have run.
+func checkAzurePipelineRun(ctx context.Context, ws *Workspace, p *azpParams) Outcome {
+	model, err := expandPipeline(ws, p)
+	if err != nil {
+		return fail("%s", oneLine(err.Error()))
+	}
+	var log bytes.Buffer
+	res, err := pipelines.Run(ctx, model, pipelines.RunOptions{SourcesDir: ws.Dir, Variables: p.Variables, Stdout: &log, Getenv: os.Getenv})
+	if err != nil {
+		return fail("run: %v", err)
+	}
+	if !res.Succeeded() {
+		for _, s := range res.Stages {
+			for _, j := range s.Jobs {
+				if j.Result == pipelines.Failed {
+					return fail("job %s failed: %s", j.Name, oneLine(failReason(j)))
+				}
+			}
+		}
+		return fail("the run ended %s", res.Result)
+	}
+	for _, want := range p.Ran {
+		st, job, _ := strings.Cut(want, ".")
+		result := pipelines.Result("")
+		for _, s := range res.Stages {
+			for _, j := range s.Jobs {
+				if s.Name == st && j.Job == job && (result == "" || j.Result != pipelines.Succeeded) {
+					result = j.Result
+				}
+			}
+		}
+		switch result {
+		case pipelines.Succeeded, pipelines.SucceededWithIssues:
+		case "":
+			return fail("the run has no job %s", want)
+		default:
+			return fail("job %s did not run to success (%s)", want, result)
+		}
+	}
+	return pass("the run succeeded in %s", res.Duration.Round(1e6))
 }

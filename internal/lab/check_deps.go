@@ -36,109 +36,9 @@ var ecosystems = map[string]bool{"npm": true, "NuGet": true, "Go": true, "PyPI":
 
 func init() {
 	register("dependencies", "no dependency of a manifest has a version an OSV advisory of the lab's snapshot affects", false,
-		func(p *depsParams) error {
-			if err := needPath("manifest", p.Manifest); err != nil {
-				return err
-			}
-			if !ecosystems[p.Ecosystem] {
-				return fmt.Errorf("ecosystem %q must be npm, NuGet, Go or PyPI", p.Ecosystem)
-			}
-			if p.Advisories == "" {
-				return errors.New("advisories (the lab's OSV snapshot) is missing")
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *depsParams) Outcome {
-			if ws.lab == nil {
-				return fail("the lab's advisory snapshot is not available")
-			}
-			raw, err := ws.lab.ReadFile(p.Advisories)
-			if err != nil {
-				return fail("advisories: %v", err)
-			}
-			advs, err := parseOSV(raw)
-			if err != nil {
-				return fail("advisories %s: %v", p.Advisories, err)
-			}
-			b, err := ws.ReadFile(p.Manifest)
-			if err != nil {
-				return fail("cannot read %s: %v", p.Manifest, err)
-			}
-			deps, err := ParseManifest(path.Base(p.Manifest), b)
-			if err != nil {
-				return fail("%s: %v", p.Manifest, err)
-			}
-			only := map[string]bool{}
-			for _, n := range p.Packages {
-				only[normName(p.Ecosystem, n)] = true
-			}
-			checked := 0
-			for _, d := range deps {
-				if len(only) > 0 && !only[normName(p.Ecosystem, d.Name)] {
-					continue
-				}
-				checked++
-				for _, a := range advs {
-					if a.affects(p.Ecosystem, d.Name, d.Version) {
-						return fail("%s %s is affected by %s (%s)", d.Name, d.Version, a.ID, oneLine(a.Summary))
-					}
-				}
-			}
-			if len(only) > 0 && checked < len(only) {
-				return fail("%s does not list %s", p.Manifest, strings.Join(p.Packages, ", "))
-			}
-			return pass("%d dependencies of %s, none affected by the %d advisories", checked, p.Manifest, len(advs))
-		})
+		validateDependencies, checkDependencies)
 	register("dependabot", "the Dependabot configuration (version 2) updates an ecosystem in a directory on a schedule", false,
-		func(p *dependabotParams) error {
-			if p.Ecosystem == "" || p.Directory == "" {
-				return errors.New("ecosystem and directory are needed")
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *dependabotParams) Outcome {
-			file := ".github/dependabot.yml"
-			doc, err := readYAML(ws, file)
-			if err != nil {
-				if doc2, err2 := readYAML(ws, ".github/dependabot.yaml"); err2 == nil {
-					doc, err, file = doc2, nil, ".github/dependabot.yaml"
-				}
-			}
-			if err != nil {
-				return fail("%v", err)
-			}
-			cfg, _ := doc.(map[string]any)
-			if scalarString(cfg["version"]) != "2" {
-				return fail("%s must say version: 2", file)
-			}
-			for _, u := range asList(cfg["updates"]) {
-				m, _ := u.(map[string]any)
-				if scalarString(m["package-ecosystem"]) != p.Ecosystem {
-					continue
-				}
-				dirs := []string{scalarString(m["directory"])}
-				for _, d := range asList(m["directories"]) {
-					dirs = append(dirs, scalarString(d))
-				}
-				found := false
-				for _, d := range dirs {
-					found = found || strings.TrimSuffix(d, "/") == strings.TrimSuffix(p.Directory, "/") || (d == "/" && p.Directory == "/")
-				}
-				if !found {
-					continue
-				}
-				sched, _ := m["schedule"].(map[string]any)
-				interval := scalarString(sched["interval"])
-				if interval == "" {
-					return fail("the %s update for %s has no schedule interval", p.Ecosystem, p.Directory)
-				}
-				if len(p.Intervals) > 0 && !contains(p.Intervals, interval) {
-					return fail("the %s update for %s runs %s, want %s", p.Ecosystem, p.Directory, interval, strings.Join(p.Intervals, " or "))
-				}
-				return pass("%s updates %s in %s %s", file, p.Ecosystem, p.Directory, interval)
-			}
-			return fail("%s has no %s update for %s", file, p.Ecosystem, p.Directory)
-		})
+		validateDependabot, checkDependabot)
 }
 
 func contains(list []string, s string) bool {
@@ -375,4 +275,114 @@ func (r osvRecord) affects(eco, name, version string) bool {
 		}
 	}
 	return false
+}
+
+// validateDependencies checks a dependencies check's parameters.
+func validateDependencies(p *depsParams) error {
+	if err := needPath("manifest", p.Manifest); err != nil {
+		return err
+	}
+	if !ecosystems[p.Ecosystem] {
+		return fmt.Errorf("ecosystem %q must be npm, NuGet, Go or PyPI", p.Ecosystem)
+	}
+	if p.Advisories == "" {
+		return errors.New("advisories (the lab's OSV snapshot) is missing")
+	}
+	return nil
+}
+
+// checkDependencies grades the dependencies check: no dependency of a manifest has a version an OSV advisory of the lab's snapshot affects.
+func checkDependencies(_ context.Context, ws *Workspace, p *depsParams) Outcome {
+	if ws.lab == nil {
+		return fail("the lab's advisory snapshot is not available")
+	}
+	raw, err := ws.lab.ReadFile(p.Advisories)
+	if err != nil {
+		return fail("advisories: %v", err)
+	}
+	advs, err := parseOSV(raw)
+	if err != nil {
+		return fail("advisories %s: %v", p.Advisories, err)
+	}
+	b, err := ws.ReadFile(p.Manifest)
+	if err != nil {
+		return fail("cannot read %s: %v", p.Manifest, err)
+	}
+	deps, err := ParseManifest(path.Base(p.Manifest), b)
+	if err != nil {
+		return fail("%s: %v", p.Manifest, err)
+	}
+	only := map[string]bool{}
+	for _, n := range p.Packages {
+		only[normName(p.Ecosystem, n)] = true
+	}
+	checked := 0
+	for _, d := range deps {
+		if len(only) > 0 && !only[normName(p.Ecosystem, d.Name)] {
+			continue
+		}
+		checked++
+		for _, a := range advs {
+			if a.affects(p.Ecosystem, d.Name, d.Version) {
+				return fail("%s %s is affected by %s (%s)", d.Name, d.Version, a.ID, oneLine(a.Summary))
+			}
+		}
+	}
+	if len(only) > 0 && checked < len(only) {
+		return fail("%s does not list %s", p.Manifest, strings.Join(p.Packages, ", "))
+	}
+	return pass("%d dependencies of %s, none affected by the %d advisories", checked, p.Manifest, len(advs))
+}
+
+// validateDependabot checks a dependabot check's parameters.
+func validateDependabot(p *dependabotParams) error {
+	if p.Ecosystem == "" || p.Directory == "" {
+		return errors.New("ecosystem and directory are needed")
+	}
+	return nil
+}
+
+// checkDependabot grades the dependabot check: the Dependabot configuration (version 2) updates an ecosystem in a directory on a schedule.
+func checkDependabot(_ context.Context, ws *Workspace, p *dependabotParams) Outcome {
+	file := ".github/dependabot.yml"
+	doc, err := readYAML(ws, file)
+	if err != nil {
+		if doc2, err2 := readYAML(ws, ".github/dependabot.yaml"); err2 == nil {
+			doc, err, file = doc2, nil, ".github/dependabot.yaml"
+		}
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	cfg, _ := doc.(map[string]any)
+	if scalarString(cfg["version"]) != "2" {
+		return fail("%s must say version: 2", file)
+	}
+	for _, u := range asList(cfg["updates"]) {
+		m, _ := u.(map[string]any)
+		if scalarString(m["package-ecosystem"]) != p.Ecosystem {
+			continue
+		}
+		dirs := []string{scalarString(m["directory"])}
+		for _, d := range asList(m["directories"]) {
+			dirs = append(dirs, scalarString(d))
+		}
+		found := false
+		for _, d := range dirs {
+			found = found || strings.TrimSuffix(d, "/") == strings.TrimSuffix(p.Directory, "/") || (d == "/" && p.Directory == "/")
+		}
+		if !found {
+			continue
+		}
+		sched, _ := m["schedule"].(map[string]any)
+		interval := scalarString(sched["interval"])
+		if interval == "" {
+			return fail("the %s update for %s has no schedule interval", p.Ecosystem, p.Directory)
+		}
+		if len(p.Intervals) > 0 && !contains(p.Intervals, interval) {
+			return fail("the %s update for %s runs %s, want %s", p.Ecosystem, p.Directory, interval, strings.Join(p.Intervals, " or "))
+		}
+		return pass("%s updates %s in %s %s", file, p.Ecosystem, p.Directory, interval)
+	}
+	return fail("%s has no %s update for %s", file, p.Ecosystem, p.Directory)
 }

@@ -45,48 +45,7 @@ type dockerfileParams struct {
 
 func init() {
 	register("dockerfile", "a Dockerfile parses (BuildKit's parser) and its stages, final base image, user, HEALTHCHECK, EXPOSE, secrets and COPY --from are as asked", false,
-		func(p *dockerfileParams) error {
-			if p.File == "" {
-				p.File = "Dockerfile"
-			}
-			if err := needPath("file", p.File); err != nil {
-				return err
-			}
-			if err := checkRegexp("base_image", p.BaseImage); err != nil {
-				return err
-			}
-			for _, port := range p.Expose {
-				if _, err := normalizePort(port); err != nil {
-					return fmt.Errorf("expose: %v", err)
-				}
-			}
-			if p.MinStages < 0 {
-				return errors.New("min_stages must be positive")
-			}
-			if p.MinStages == 0 && !p.BasePinned && p.BaseImage == "" && !p.NonRoot && !p.Healthcheck &&
-				p.Expose == nil && !p.NoSecrets && !p.CopyFromStage {
-				return errors.New("give at least one of min_stages, base_pinned, base_image, non_root, healthcheck, expose, no_secrets, copy_from_stage")
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *dockerfileParams) Outcome {
-			file := p.File
-			if file == "" {
-				file = "Dockerfile"
-			}
-			src, err := ws.ReadFile(file)
-			if err != nil {
-				return fail("cannot read %s: %v", file, err)
-			}
-			if len(src) > maxDocument {
-				return fail("%s is larger than %d bytes", file, maxDocument)
-			}
-			df, err := parseDockerfile(src)
-			if err != nil {
-				return fail("%s: %v", file, err)
-			}
-			return df.check(file, p)
-		})
+		validateDockerfile, checkDockerfile)
 }
 
 // dockerfile is a parsed Dockerfile: its stages and the ARGs before the
@@ -523,4 +482,50 @@ func (df *dockerfile) secretVariable(file string) string {
 		}
 	}
 	return ""
+}
+
+// validateDockerfile checks a dockerfile check's parameters.
+func validateDockerfile(p *dockerfileParams) error {
+	if p.File == "" {
+		p.File = "Dockerfile"
+	}
+	if err := needPath("file", p.File); err != nil {
+		return err
+	}
+	if err := checkRegexp("base_image", p.BaseImage); err != nil {
+		return err
+	}
+	for _, port := range p.Expose {
+		if _, err := normalizePort(port); err != nil {
+			return fmt.Errorf("expose: %v", err)
+		}
+	}
+	if p.MinStages < 0 {
+		return errors.New("min_stages must be positive")
+	}
+	if p.MinStages == 0 && !p.BasePinned && p.BaseImage == "" && !p.NonRoot && !p.Healthcheck &&
+		p.Expose == nil && !p.NoSecrets && !p.CopyFromStage {
+		return errors.New("give at least one of min_stages, base_pinned, base_image, non_root, healthcheck, expose, no_secrets, copy_from_stage")
+	}
+	return nil
+}
+
+// checkDockerfile grades the dockerfile check: a Dockerfile parses (BuildKit's parser) and its stages, final base image, user, HEALTHCHECK, EXPOSE, secrets and COPY --from are as asked.
+func checkDockerfile(_ context.Context, ws *Workspace, p *dockerfileParams) Outcome {
+	file := p.File
+	if file == "" {
+		file = "Dockerfile"
+	}
+	src, err := ws.ReadFile(file)
+	if err != nil {
+		return fail("cannot read %s: %v", file, err)
+	}
+	if len(src) > maxDocument {
+		return fail("%s is larger than %d bytes", file, maxDocument)
+	}
+	df, err := parseDockerfile(src)
+	if err != nil {
+		return fail("%s: %v", file, err)
+	}
+	return df.check(file, p)
 }

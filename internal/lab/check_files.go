@@ -25,59 +25,11 @@ type docParams struct {
 
 func init() {
 	register("file-exists", "a file matching path (a glob) exists in the working tree", false,
-		func(p *fileParams) error {
-			if p.Path == "" {
-				return errors.New("path is missing")
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *fileParams) Outcome {
-			files, err := ws.Glob(p.Path)
-			if err != nil || len(files) == 0 {
-				return fail("no file matches %s", p.Path)
-			}
-			return pass("found %s", preview(toAny(files)))
-		})
+		validateFileExists, checkFileExists)
 	register("file-absent", "no file matching path (a glob) is in the working tree", false,
-		func(p *fileParams) error {
-			if p.Path == "" {
-				return errors.New("path is missing")
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *fileParams) Outcome {
-			files, _ := ws.Glob(p.Path)
-			if len(files) > 0 {
-				return fail("found %s", preview(toAny(files)))
-			}
-			return pass("no file matches %s", p.Path)
-		})
+		validateFileAbsent, checkFileAbsent)
 	register("file-contains", "a file's text matches a regular expression (or, with absent, does not)", false,
-		func(p *fileParams) error {
-			if err := needPath("path", p.Path); err != nil {
-				return err
-			}
-			if _, err := regexp.Compile(p.Pattern); err != nil || p.Pattern == "" {
-				return fmt.Errorf("pattern must be a regular expression (%v)", err)
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *fileParams) Outcome {
-			b, err := ws.ReadFile(p.Path)
-			if err != nil {
-				return fail("cannot read %s: %v", p.Path, err)
-			}
-			m := regexp.MustCompile(p.Pattern).Find(b)
-			switch {
-			case m != nil && p.Absent:
-				return fail("%s still has %q", p.Path, oneLine(string(m)))
-			case m == nil && !p.Absent:
-				return fail("%s has nothing that matches %s", p.Path, p.Pattern)
-			case m != nil:
-				return pass("%s has %q", p.Path, oneLine(string(m)))
-			}
-			return pass("%s has nothing that matches %s", p.Path, p.Pattern)
-		})
+		validateFileContains, checkFileContains)
 	validateDoc := func(p *docParams) error {
 		if err := needPath("file", p.File); err != nil {
 			return err
@@ -92,22 +44,8 @@ func init() {
 		}
 		return nil
 	}
-	register("yaml", "a YAML file parses and every match holds (paths into the document)", false, validateDoc,
-		func(_ context.Context, ws *Workspace, p *docParams) Outcome {
-			doc, err := readYAML(ws, p.File)
-			if err != nil {
-				return fail("%v", err)
-			}
-			return matchAll(doc, p.Match)
-		})
-	register("json", "a JSON file parses and every match holds (ARM templates, parameter files, rulesets)", false, validateDoc,
-		func(_ context.Context, ws *Workspace, p *docParams) Outcome {
-			doc, err := readJSON(ws, p.File)
-			if err != nil {
-				return fail("%v", err)
-			}
-			return matchAll(doc, p.Match)
-		})
+	register("yaml", "a YAML file parses and every match holds (paths into the document)", false, validateDoc, checkYAML)
+	register("json", "a JSON file parses and every match holds (ARM templates, parameter files, rulesets)", false, validateDoc, checkJSON)
 }
 
 // matchAll applies every match; the first that fails decides.
@@ -173,4 +111,85 @@ func toAny(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// validateFileExists checks a file-exists check's parameters.
+func validateFileExists(p *fileParams) error {
+	if p.Path == "" {
+		return errors.New("path is missing")
+	}
+	return nil
+}
+
+// checkFileExists grades the file-exists check: a file matching path (a glob) exists in the working tree.
+func checkFileExists(_ context.Context, ws *Workspace, p *fileParams) Outcome {
+	files, err := ws.Glob(p.Path)
+	if err != nil || len(files) == 0 {
+		return fail("no file matches %s", p.Path)
+	}
+	return pass("found %s", preview(toAny(files)))
+}
+
+// validateFileAbsent checks a file-absent check's parameters.
+func validateFileAbsent(p *fileParams) error {
+	if p.Path == "" {
+		return errors.New("path is missing")
+	}
+	return nil
+}
+
+// checkFileAbsent grades the file-absent check: no file matching path (a glob) is in the working tree.
+func checkFileAbsent(_ context.Context, ws *Workspace, p *fileParams) Outcome {
+	files, _ := ws.Glob(p.Path)
+	if len(files) > 0 {
+		return fail("found %s", preview(toAny(files)))
+	}
+	return pass("no file matches %s", p.Path)
+}
+
+// validateFileContains checks a file-contains check's parameters.
+func validateFileContains(p *fileParams) error {
+	if err := needPath("path", p.Path); err != nil {
+		return err
+	}
+	if _, err := regexp.Compile(p.Pattern); err != nil || p.Pattern == "" {
+		return fmt.Errorf("pattern must be a regular expression (%v)", err)
+	}
+	return nil
+}
+
+// checkFileContains grades the file-contains check: a file's text matches a regular expression (or, with absent, does not).
+func checkFileContains(_ context.Context, ws *Workspace, p *fileParams) Outcome {
+	b, err := ws.ReadFile(p.Path)
+	if err != nil {
+		return fail("cannot read %s: %v", p.Path, err)
+	}
+	m := regexp.MustCompile(p.Pattern).Find(b)
+	switch {
+	case m != nil && p.Absent:
+		return fail("%s still has %q", p.Path, oneLine(string(m)))
+	case m == nil && !p.Absent:
+		return fail("%s has nothing that matches %s", p.Path, p.Pattern)
+	case m != nil:
+		return pass("%s has %q", p.Path, oneLine(string(m)))
+	}
+	return pass("%s has nothing that matches %s", p.Path, p.Pattern)
+}
+
+// checkYAML grades the yaml check: a YAML file parses and every match holds (paths into the document).
+func checkYAML(_ context.Context, ws *Workspace, p *docParams) Outcome {
+	doc, err := readYAML(ws, p.File)
+	if err != nil {
+		return fail("%v", err)
+	}
+	return matchAll(doc, p.Match)
+}
+
+// checkJSON grades the json check: a JSON file parses and every match holds (ARM templates, parameter files, rulesets).
+func checkJSON(_ context.Context, ws *Workspace, p *docParams) Outcome {
+	doc, err := readJSON(ws, p.File)
+	if err != nil {
+		return fail("%v", err)
+	}
+	return matchAll(doc, p.Match)
 }

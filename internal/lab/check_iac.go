@@ -50,121 +50,9 @@ var secretNameRE = regexp.MustCompile(`(?i)(password|secret|client_secret|access
 
 func init() {
 	register("terraform", "a Terraform configuration parses (HCL) and declares the variables, backend, modules and resources asked, with no secret as a literal", false,
-		func(p *terraformParams) error {
-			if p.Dir != "" && !safeRelPath(p.Dir) {
-				return fmt.Errorf("dir %q must be a relative path inside the workspace", p.Dir)
-			}
-			for _, m := range p.Modules {
-				if err := checkRegexp("module source", m.Source); err != nil {
-					return err
-				}
-			}
-			for f := range p.TFVars {
-				if err := needPath("tfvars file", f); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *terraformParams) Outcome {
-			cfg, err := parseTerraform(ws, p.Dir)
-			if err != nil {
-				return fail("%v", err)
-			}
-			for _, v := range p.Variables {
-				b, ok := cfg.variables[v.Name]
-				if !ok {
-					return fail("no variable %q is declared", v.Name)
-				}
-				if v.Type != "" && normalizeSpace(exprText(b.src, b.attrs["type"])) != normalizeSpace(v.Type) {
-					return fail("variable %s has type %s, want %s", v.Name, exprText(b.src, b.attrs["type"]), v.Type)
-				}
-				if v.Sensitive != nil {
-					got := strings.TrimSpace(exprText(b.src, b.attrs["sensitive"])) == "true"
-					if got != *v.Sensitive {
-						return fail("variable %s: sensitive should be %v", v.Name, *v.Sensitive)
-					}
-				}
-				if v.NoDefault && b.attrs["default"] != nil {
-					return fail("variable %s has a default: each environment must set it", v.Name)
-				}
-			}
-			if p.Backend != "" && !contains(cfg.backends, p.Backend) {
-				if len(cfg.backends) == 0 {
-					return fail("the terraform block configures no backend (want %s)", p.Backend)
-				}
-				return fail("the backend is %s, want %s", strings.Join(cfg.backends, ", "), p.Backend)
-			}
-			for _, m := range p.Modules {
-				src, ok := cfg.modules[m.Name]
-				if !ok {
-					return fail("no module %q", m.Name)
-				}
-				if m.Source != "" && !regexp.MustCompile(m.Source).MatchString(src) {
-					return fail("module %s comes from %q", m.Name, src)
-				}
-			}
-			for _, r := range p.Resources {
-				if !cfg.resources[r] {
-					return fail("no resource %s", r)
-				}
-			}
-			if p.NoSecrets && cfg.literalSecret != "" {
-				return fail("%s", cfg.literalSecret)
-			}
-			for file, names := range p.TFVars {
-				set, err := parseTFVars(ws, file)
-				if err != nil {
-					return fail("%v", err)
-				}
-				for _, n := range names {
-					if !set[n] {
-						return fail("%s does not set %s", file, n)
-					}
-				}
-				for n := range set {
-					if _, ok := cfg.variables[n]; !ok {
-						return fail("%s sets %s, which no variable declares", file, n)
-					}
-				}
-			}
-			return pass("%d files, %d variables, %d resources", cfg.files, len(cfg.variables), len(cfg.resources))
-		})
+		validateTerraform, checkTerraform)
 	register("bicep-params", "a .bicepparam file uses a template, sets the parameters asked, and keeps secrets out of literals", false,
-		func(p *bicepParams) error {
-			if err := needPath("file", p.File); err != nil {
-				return err
-			}
-			if len(p.Params) == 0 && p.Using == "" && len(p.NoLiteral) == 0 {
-				return errors.New("give using, params or no_literal")
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *bicepParams) Outcome {
-			b, err := ws.ReadFile(p.File)
-			if err != nil {
-				return fail("cannot read %s: %v", p.File, err)
-			}
-			using, params := parseBicepParam(string(b))
-			if p.Using != "" && path.Clean(using) != path.Clean(p.Using) {
-				return fail("%s uses %q, want %q", p.File, using, p.Using)
-			}
-			for _, n := range p.Params {
-				if _, ok := params[n]; !ok {
-					return fail("%s does not set %s", p.File, n)
-				}
-			}
-			for _, n := range p.NoLiteral {
-				v, ok := params[n]
-				if !ok {
-					return fail("%s does not set %s", p.File, n)
-				}
-				if strings.HasPrefix(strings.TrimSpace(v), "'") {
-					return fail("%s sets %s to a literal string: read it with getSecret() or readEnvironmentVariable()", p.File, n)
-				}
-			}
-			return pass("%s sets %d parameters", p.File, len(params))
-		})
+		validateBicepParams, checkBicepParams)
 }
 
 type tfBlock struct {
@@ -313,4 +201,126 @@ func parseBicepParam(src string) (string, map[string]string) {
 		params[m[1]] = strings.TrimSpace(m[2])
 	}
 	return using, params
+}
+
+// validateTerraform checks a terraform check's parameters.
+func validateTerraform(p *terraformParams) error {
+	if p.Dir != "" && !safeRelPath(p.Dir) {
+		return fmt.Errorf("dir %q must be a relative path inside the workspace", p.Dir)
+	}
+	for _, m := range p.Modules {
+		if err := checkRegexp("module source", m.Source); err != nil {
+			return err
+		}
+	}
+	for f := range p.TFVars {
+		if err := needPath("tfvars file", f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkTerraform grades the terraform check: a Terraform configuration parses (HCL) and declares the variables, backend, modules and resources asked, with no secret as a literal.
+func checkTerraform(_ context.Context, ws *Workspace, p *terraformParams) Outcome {
+	cfg, err := parseTerraform(ws, p.Dir)
+	if err != nil {
+		return fail("%v", err)
+	}
+	for _, v := range p.Variables {
+		b, ok := cfg.variables[v.Name]
+		if !ok {
+			return fail("no variable %q is declared", v.Name)
+		}
+		if v.Type != "" && normalizeSpace(exprText(b.src, b.attrs["type"])) != normalizeSpace(v.Type) {
+			return fail("variable %s has type %s, want %s", v.Name, exprText(b.src, b.attrs["type"]), v.Type)
+		}
+		if v.Sensitive != nil {
+			got := strings.TrimSpace(exprText(b.src, b.attrs["sensitive"])) == "true"
+			if got != *v.Sensitive {
+				return fail("variable %s: sensitive should be %v", v.Name, *v.Sensitive)
+			}
+		}
+		if v.NoDefault && b.attrs["default"] != nil {
+			return fail("variable %s has a default: each environment must set it", v.Name)
+		}
+	}
+	if p.Backend != "" && !contains(cfg.backends, p.Backend) {
+		if len(cfg.backends) == 0 {
+			return fail("the terraform block configures no backend (want %s)", p.Backend)
+		}
+		return fail("the backend is %s, want %s", strings.Join(cfg.backends, ", "), p.Backend)
+	}
+	for _, m := range p.Modules {
+		src, ok := cfg.modules[m.Name]
+		if !ok {
+			return fail("no module %q", m.Name)
+		}
+		if m.Source != "" && !regexp.MustCompile(m.Source).MatchString(src) {
+			return fail("module %s comes from %q", m.Name, src)
+		}
+	}
+	for _, r := range p.Resources {
+		if !cfg.resources[r] {
+			return fail("no resource %s", r)
+		}
+	}
+	if p.NoSecrets && cfg.literalSecret != "" {
+		return fail("%s", cfg.literalSecret)
+	}
+	for file, names := range p.TFVars {
+		set, err := parseTFVars(ws, file)
+		if err != nil {
+			return fail("%v", err)
+		}
+		for _, n := range names {
+			if !set[n] {
+				return fail("%s does not set %s", file, n)
+			}
+		}
+		for n := range set {
+			if _, ok := cfg.variables[n]; !ok {
+				return fail("%s sets %s, which no variable declares", file, n)
+			}
+		}
+	}
+	return pass("%d files, %d variables, %d resources", cfg.files, len(cfg.variables), len(cfg.resources))
+}
+
+// validateBicepParams checks a bicep-params check's parameters.
+func validateBicepParams(p *bicepParams) error {
+	if err := needPath("file", p.File); err != nil {
+		return err
+	}
+	if len(p.Params) == 0 && p.Using == "" && len(p.NoLiteral) == 0 {
+		return errors.New("give using, params or no_literal")
+	}
+	return nil
+}
+
+// checkBicepParams grades the bicep-params check: a .bicepparam file uses a template, sets the parameters asked, and keeps secrets out of literals.
+func checkBicepParams(_ context.Context, ws *Workspace, p *bicepParams) Outcome {
+	b, err := ws.ReadFile(p.File)
+	if err != nil {
+		return fail("cannot read %s: %v", p.File, err)
+	}
+	using, params := parseBicepParam(string(b))
+	if p.Using != "" && path.Clean(using) != path.Clean(p.Using) {
+		return fail("%s uses %q, want %q", p.File, using, p.Using)
+	}
+	for _, n := range p.Params {
+		if _, ok := params[n]; !ok {
+			return fail("%s does not set %s", p.File, n)
+		}
+	}
+	for _, n := range p.NoLiteral {
+		v, ok := params[n]
+		if !ok {
+			return fail("%s does not set %s", p.File, n)
+		}
+		if strings.HasPrefix(strings.TrimSpace(v), "'") {
+			return fail("%s sets %s to a literal string: read it with getSecret() or readEnvironmentVariable()", p.File, n)
+		}
+	}
+	return pass("%s sets %d parameters", p.File, len(params))
 }

@@ -64,115 +64,9 @@ var promParser = parser.NewParser(parser.Options{})
 
 func init() {
 	register("prometheus-rules", "a Prometheus rules file loads (expressions parse) and defines the alerts and recording rules asked, with their labels and annotations", false,
-		func(p *promRulesParams) error {
-			if err := needPath("file", p.File); err != nil {
-				return err
-			}
-			if p.MinFor != "" {
-				if _, err := model.ParseDuration(p.MinFor); err != nil {
-					return fmt.Errorf("min_for: %v", err)
-				}
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *promRulesParams) Outcome {
-			b, err := ws.ReadFile(p.File)
-			if err != nil {
-				return fail("cannot read %s: %v", p.File, err)
-			}
-			groups, errs := rulefmt.Parse(b, false, model.UTF8Validation, promParser, slog.New(slog.DiscardHandler))
-			if len(errs) > 0 {
-				return fail("%s: %v", p.File, errs[0])
-			}
-			alerts, records := map[string]rulefmt.Rule{}, map[string]bool{}
-			for _, g := range groups.Groups {
-				for _, r := range g.Rules {
-					if r.Alert != "" {
-						alerts[r.Alert] = r
-					} else {
-						records[r.Record] = true
-					}
-				}
-			}
-			for _, a := range p.Alerts {
-				if _, ok := alerts[a]; !ok {
-					return fail("%s defines no alert %s", p.File, a)
-				}
-			}
-			for _, r := range p.Recording {
-				if !records[r] {
-					return fail("%s defines no recording rule %s", p.File, r)
-				}
-			}
-			var minFor model.Duration
-			if p.MinFor != "" {
-				minFor, _ = model.ParseDuration(p.MinFor)
-			}
-			names := make([]string, 0, len(alerts))
-			for n := range alerts {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			for _, n := range names {
-				r := alerts[n]
-				for _, l := range p.Labels {
-					if r.Labels[l] == "" {
-						return fail("alert %s sets no %s label", n, l)
-					}
-				}
-				for _, a := range p.Annotations {
-					if r.Annotations[a] == "" {
-						return fail("alert %s has no %s annotation", n, a)
-					}
-				}
-				if r.For < minFor {
-					return fail("alert %s fires after %s; wait at least %s (for:) so a blip does not page", n, r.For, minFor)
-				}
-			}
-			return pass("%s: %d alerts, %d recording rules", p.File, len(alerts), len(records))
-		})
+		validatePrometheusRules, checkPrometheusRules)
 	register("prometheus-rule-tests", "the workspace's rules pass the lab's rule unit tests on the PromQL engine (alerts fire, or stay silent, when the tests say)", false,
-		func(p *promTestParams) error {
-			if err := needPath("rules", p.Rules); err != nil {
-				return err
-			}
-			if p.Tests == "" {
-				return errors.New("tests (a file of the lab) is missing")
-			}
-			return nil
-		},
-		func(ctx context.Context, ws *Workspace, p *promTestParams) Outcome {
-			if ws.lab == nil {
-				return fail("the lab's rule tests are not available")
-			}
-			raw, err := ws.lab.ReadFile(p.Tests)
-			if err != nil {
-				return fail("rule tests: %v", err)
-			}
-			var tf promTestFile
-			if err := yaml.Unmarshal(raw, &tf); err != nil {
-				return fail("rule tests %s: %v", p.Tests, err)
-			}
-			if _, err := ws.ReadFile(p.Rules); err != nil {
-				return fail("cannot read %s: %v", p.Rules, err)
-			}
-			real, err := filepath.EvalSymlinks(ws.Path(p.Rules))
-			if err != nil {
-				return fail("%v", err)
-			}
-			n := 0
-			for i, t := range tf.Tests {
-				name := t.Name
-				if name == "" {
-					name = fmt.Sprintf("test %d", i+1)
-				}
-				if msg := runPromTest(ctx, real, tf.EvaluationInterval, t.Interval, t.InputSeries, t.AlertRuleTests); msg != "" {
-					return fail("%s: %s", name, msg)
-				}
-				n++
-			}
-			return pass("%d rule tests pass", n)
-		})
+		validatePrometheusRuleTests, checkPrometheusRuleTests)
 }
 
 // runPromTest loads the series, evaluates the rule groups step by step and
@@ -296,4 +190,120 @@ func runPromTest(ctx context.Context, rulesFile string, evalInterval, interval m
 		}
 	}
 	return ""
+}
+
+// validatePrometheusRules checks a prometheus-rules check's parameters.
+func validatePrometheusRules(p *promRulesParams) error {
+	if err := needPath("file", p.File); err != nil {
+		return err
+	}
+	if p.MinFor != "" {
+		if _, err := model.ParseDuration(p.MinFor); err != nil {
+			return fmt.Errorf("min_for: %v", err)
+		}
+	}
+	return nil
+}
+
+// checkPrometheusRules grades the prometheus-rules check: a Prometheus rules file loads (expressions parse) and defines the alerts and recording rules asked, with their labels and annotations.
+func checkPrometheusRules(_ context.Context, ws *Workspace, p *promRulesParams) Outcome {
+	b, err := ws.ReadFile(p.File)
+	if err != nil {
+		return fail("cannot read %s: %v", p.File, err)
+	}
+	groups, errs := rulefmt.Parse(b, false, model.UTF8Validation, promParser, slog.New(slog.DiscardHandler))
+	if len(errs) > 0 {
+		return fail("%s: %v", p.File, errs[0])
+	}
+	alerts, records := map[string]rulefmt.Rule{}, map[string]bool{}
+	for _, g := range groups.Groups {
+		for _, r := range g.Rules {
+			if r.Alert != "" {
+				alerts[r.Alert] = r
+			} else {
+				records[r.Record] = true
+			}
+		}
+	}
+	for _, a := range p.Alerts {
+		if _, ok := alerts[a]; !ok {
+			return fail("%s defines no alert %s", p.File, a)
+		}
+	}
+	for _, r := range p.Recording {
+		if !records[r] {
+			return fail("%s defines no recording rule %s", p.File, r)
+		}
+	}
+	var minFor model.Duration
+	if p.MinFor != "" {
+		minFor, _ = model.ParseDuration(p.MinFor)
+	}
+	names := make([]string, 0, len(alerts))
+	for n := range alerts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		r := alerts[n]
+		for _, l := range p.Labels {
+			if r.Labels[l] == "" {
+				return fail("alert %s sets no %s label", n, l)
+			}
+		}
+		for _, a := range p.Annotations {
+			if r.Annotations[a] == "" {
+				return fail("alert %s has no %s annotation", n, a)
+			}
+		}
+		if r.For < minFor {
+			return fail("alert %s fires after %s; wait at least %s (for:) so a blip does not page", n, r.For, minFor)
+		}
+	}
+	return pass("%s: %d alerts, %d recording rules", p.File, len(alerts), len(records))
+}
+
+// validatePrometheusRuleTests checks a prometheus-rule-tests check's parameters.
+func validatePrometheusRuleTests(p *promTestParams) error {
+	if err := needPath("rules", p.Rules); err != nil {
+		return err
+	}
+	if p.Tests == "" {
+		return errors.New("tests (a file of the lab) is missing")
+	}
+	return nil
+}
+
+// checkPrometheusRuleTests grades the prometheus-rule-tests check: the workspace's rules pass the lab's rule unit tests on the PromQL engine (alerts fire, or stay silent, when the tests say).
+func checkPrometheusRuleTests(ctx context.Context, ws *Workspace, p *promTestParams) Outcome {
+	if ws.lab == nil {
+		return fail("the lab's rule tests are not available")
+	}
+	raw, err := ws.lab.ReadFile(p.Tests)
+	if err != nil {
+		return fail("rule tests: %v", err)
+	}
+	var tf promTestFile
+	if err := yaml.Unmarshal(raw, &tf); err != nil {
+		return fail("rule tests %s: %v", p.Tests, err)
+	}
+	if _, err := ws.ReadFile(p.Rules); err != nil {
+		return fail("cannot read %s: %v", p.Rules, err)
+	}
+	real, err := filepath.EvalSymlinks(ws.Path(p.Rules))
+	if err != nil {
+		return fail("%v", err)
+	}
+	n := 0
+	for i, t := range tf.Tests {
+		name := t.Name
+		if name == "" {
+			name = fmt.Sprintf("test %d", i+1)
+		}
+		if msg := runPromTest(ctx, real, tf.EvaluationInterval, t.Interval, t.InputSeries, t.AlertRuleTests); msg != "" {
+			return fail("%s: %s", name, msg)
+		}
+		n++
+	}
+	return pass("%d rule tests pass", n)
 }

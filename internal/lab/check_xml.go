@@ -34,49 +34,7 @@ const maxXMLDepth = 256
 
 func init() {
 	register("xml", "an XML file parses and every match holds (simple XPath-like paths: a/b[@k=v]/c@attr, //c, name())", false,
-		func(p *xmlParams) error {
-			if err := needPath("file", p.File); err != nil {
-				return err
-			}
-			if len(p.Match) == 0 {
-				return errors.New("match: give at least one path test")
-			}
-			for i, m := range p.Match {
-				if _, err := parseXMLPath(m.Path); err != nil {
-					return fmt.Errorf("match %d: %w", i+1, err)
-				}
-				if err := checkRegexp("matches", m.Matches); err != nil {
-					return fmt.Errorf("match %d: %w", i+1, err)
-				}
-			}
-			return nil
-		},
-		func(_ context.Context, ws *Workspace, p *xmlParams) Outcome {
-			b, err := ws.ReadFile(p.File)
-			if err != nil {
-				return fail("cannot read %s: %v", p.File, err)
-			}
-			if len(b) > maxDocument {
-				return fail("%s is larger than %d bytes", p.File, maxDocument)
-			}
-			doc, err := parseXMLDoc(b)
-			if err != nil {
-				return fail("%s is not well-formed XML: %v", p.File, err)
-			}
-			var found []string
-			for i := range p.Match {
-				path, err := parseXMLPath(p.Match[i].Path)
-				if err != nil {
-					return fail("%v", err)
-				}
-				o := p.Match[i].judge(path.eval(doc))
-				if !o.Pass {
-					return o
-				}
-				found = append(found, o.Detail)
-			}
-			return pass("%s", joinDetails(found))
-		})
+		validateXML, checkXML)
 }
 
 // xmlNode is an element (or, at the top, the document) of a parsed XML file.
@@ -372,4 +330,51 @@ func descendantsOrSelf(ns []*xmlNode) []*xmlNode {
 		}
 	}
 	return out
+}
+
+// validateXML checks a xml check's parameters.
+func validateXML(p *xmlParams) error {
+	if err := needPath("file", p.File); err != nil {
+		return err
+	}
+	if len(p.Match) == 0 {
+		return errors.New("match: give at least one path test")
+	}
+	for i, m := range p.Match {
+		if _, err := parseXMLPath(m.Path); err != nil {
+			return fmt.Errorf("match %d: %w", i+1, err)
+		}
+		if err := checkRegexp("matches", m.Matches); err != nil {
+			return fmt.Errorf("match %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// checkXML grades the xml check: an XML file parses and every match holds (simple XPath-like paths: a/b[@k=v]/c@attr, //c, name()).
+func checkXML(_ context.Context, ws *Workspace, p *xmlParams) Outcome {
+	b, err := ws.ReadFile(p.File)
+	if err != nil {
+		return fail("cannot read %s: %v", p.File, err)
+	}
+	if len(b) > maxDocument {
+		return fail("%s is larger than %d bytes", p.File, maxDocument)
+	}
+	doc, err := parseXMLDoc(b)
+	if err != nil {
+		return fail("%s is not well-formed XML: %v", p.File, err)
+	}
+	var found []string
+	for i := range p.Match {
+		path, err := parseXMLPath(p.Match[i].Path)
+		if err != nil {
+			return fail("%v", err)
+		}
+		o := p.Match[i].judge(path.eval(doc))
+		if !o.Pass {
+			return o
+		}
+		found = append(found, o.Detail)
+	}
+	return pass("%s", joinDetails(found))
 }
