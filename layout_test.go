@@ -1,9 +1,11 @@
 package certlab_test
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -214,5 +216,55 @@ func TestDependencyDirection(t *testing.T) {
 	}
 	if len(imports) < 10 {
 		t.Fatalf("only %d packages found: the walk is broken", len(imports))
+	}
+}
+
+// layoutTable renders allowedImports as the Markdown table ARCHITECTURE.md
+// shows under "Layout".
+func layoutTable() string {
+	name := func(p string) string {
+		if p == "." {
+			return "`certlab`"
+		}
+		return "`" + p + "`"
+	}
+	pkgs := make([]string, 0, len(allowedImports))
+	for p := range allowedImports {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	var b strings.Builder
+	b.WriteString("| package | may import |\n|---|---|\n")
+	for _, p := range pkgs {
+		deps := append([]string(nil), allowedImports[p]...)
+		sort.Strings(deps)
+		names := make([]string, len(deps))
+		for i, d := range deps {
+			names[i] = name(d)
+		}
+		may := strings.Join(names, ", ")
+		if may == "" {
+			may = "nothing of the project"
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", name(p), may)
+	}
+	return b.String()
+}
+
+// TestArchitectureLayoutTable keeps ARCHITECTURE.md's layout table equal
+// to allowedImports, so the document shows what the test enforces.
+func TestArchitectureLayoutTable(t *testing.T) {
+	doc, err := os.ReadFile("ARCHITECTURE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- layout:begin (generated from layout_test.go) -->\n", "<!-- layout:end -->"
+	_, rest, ok := strings.Cut(string(doc), begin)
+	table, _, ok2 := strings.Cut(rest, end)
+	if !ok || !ok2 {
+		t.Fatalf("ARCHITECTURE.md has no %q … %q section", strings.TrimSpace(begin), end)
+	}
+	if want := layoutTable(); table != want {
+		t.Errorf("ARCHITECTURE.md's layout table differs from allowedImports; replace it with:\n%s", want)
 	}
 }
