@@ -53,7 +53,7 @@ func startServe(t *testing.T, db string) string {
 }
 
 func TestTerminalPracticeAndExam(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	db := filepath.Join(t.TempDir(), "cli.db")
 	if out, err := runCmd(t, ctx, "a long password\n", "user", "add", "cand@example.org", "--role", "candidate", "--db", db); err != nil || !strings.Contains(out, "role candidate") {
