@@ -112,3 +112,18 @@ func writeStages(b *strings.Builder, stages []*Stage, indent string) {
 		}
 	}
 }
+
+// StateLabel is the pathway's state in words.
+func (pw *Pathway) StateLabel() string { return StateWords(pw.State) }
+
+// StateLabel is the step's state in words.
+func (s *Step) StateLabel() string { return StateWords(s.State) }
+
+// Via says what a credential step is earned by ("exam AZ-104"), "" for
+// other steps.
+func (s *Step) Via() string {
+	if s.Kind != KindCredential || len(s.Stages) == 0 {
+		return ""
+	}
+	return describeStages(s.Stages)
+}

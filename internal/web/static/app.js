@@ -22,7 +22,7 @@
       var body = new URLSearchParams(new FormData(form));
       body.set("seq", String(seq));
       status.textContent = "Saving…";
-      fetch("/attempts/" + form.dataset.attempt + "/autosave", {
+      fetch(form.dataset.autosave || "/attempts/" + form.dataset.attempt + "/autosave", {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf(form) }, body: body
       }).then(function (r) {
@@ -68,6 +68,7 @@
     }
     tick();
     setInterval(tick, 1000);
+    if (el.dataset.attempt === "0") { return; } // the exam sandbox: no attempt on the server to sync with
     setInterval(sync, 30000);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) { sync(); } });
   }
