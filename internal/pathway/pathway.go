@@ -156,8 +156,9 @@ type facts struct {
 	ready    map[string]*Readiness
 }
 
-// Build returns the pathway of every program for the candidate, in
-// catalog order.
+// Build returns the pathway of every program for the candidate: the
+// goals (credentials no other program requires) first, then the rest,
+// each group in catalog order.
 func Build(ctx context.Context, src Source, u *certlab.User) ([]*Pathway, error) {
 	f, err := src.facts(ctx, u)
 	if err != nil {
@@ -172,7 +173,31 @@ func Build(ctx context.Context, src Source, u *certlab.User) ([]*Pathway, error)
 		}
 		out = append(out, pw)
 	}
+	// Goals first: a credential no other program requires (the expert's)
+	// before the ones its path goes through.
+	required := map[string]bool{}
+	for _, p := range src.Catalog.Programs {
+		for _, id := range credentialsOf(p.Requirements) {
+			required[id] = true
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return !required[out[i].Program] && required[out[j].Program] })
 	return out, nil
+}
+
+// credentialsOf lists the credentials a requirement names.
+func credentialsOf(r *certlab.Requirement) []string {
+	if r == nil {
+		return nil
+	}
+	var out []string
+	if r.Credential != "" {
+		out = append(out, r.Credential)
+	}
+	for _, c := range append(append([]*certlab.Requirement(nil), r.All...), r.Any...) {
+		out = append(out, credentialsOf(c)...)
+	}
+	return out
 }
 
 // Program returns one program's pathway.

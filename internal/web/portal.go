@@ -62,7 +62,7 @@ var notices = map[string]string{
 	"booked":      "Booked. The confirmation is on its way by e-mail.",
 	"rescheduled": "Rescheduled. The confirmation is on its way by e-mail.",
 	"cancelled":   "Cancelled, and the seat released. The confirmation is on its way by e-mail.",
-	"checked-in":  "Checked in. A proctor now checks your identity and admits you; this page updates by itself.",
+	"checked-in":  "Checked in. A proctor now checks your identity and admits you: reload this page to see when you can start.",
 	"requested":   "Request sent. Staff review it; you will get an e-mail with the decision.",
 	"withdrawn":   "Request withdrawn.",
 }
@@ -130,13 +130,12 @@ func live(status string) bool {
 }
 
 // buildAppointments gathers the appointments page.
-func (h *Handler) buildAppointments(r *http.Request, u *certlab.User) (*appointmentsData, int, error) {
+func (h *Handler) buildAppointments(r *http.Request, u *certlab.User) (*appointmentsData, error) {
 	ctx, sch, now := r.Context(), h.cfg.Schedule, h.now()
 	d := &appointmentsData{Notice: notices[r.URL.Query().Get("ok")], Cutoff: fmt.Sprintf("%.0f hours", sch.Cutoff().Hours()), Filter: r.URL.Query().Get("exam"), ExtraPct: u.ExtraTimePct}
-	refresh := 0
 	aps, err := sch.Appointments(ctx, u, 0)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	reminded := map[[2]int64]bool{}
 	if rs, err := h.cfg.Store.AppointmentReminders(ctx, u.ID); err == nil {
@@ -157,7 +156,7 @@ func (h *Handler) buildAppointments(r *http.Request, u *certlab.User) (*appointm
 	for _, ap := range aps {
 		st, err := sch.Sitting(ctx, ap.SittingID)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		row := apptRow{Appointment: ap, Sitting: st, When: schedule.When(st), Where: schedule.Where(st), Reminded: reminded[[2]int64{ap.ID, st.ID}]}
 		row.Exam, row.ExamTitle = examLabel(h.cfg.Catalog, st.ExamID)
@@ -178,13 +177,10 @@ func (h *Handler) buildAppointments(r *http.Request, u *certlab.User) (*appointm
 				row.Startable = err == nil
 			}
 		}
-		if ap.Status == certlab.AppointmentCheckedIn {
-			refresh = 20 // waiting for the proctor: the page follows by itself
-		}
 		if row.CanChange {
 			all, err := upcoming(st.ExamID)
 			if err != nil {
-				return nil, 0, err
+				return nil, err
 			}
 			for _, other := range all {
 				if sr := h.sittingRow(other, now); other.ID != st.ID && sr.Open {
@@ -206,7 +202,7 @@ func (h *Handler) buildAppointments(r *http.Request, u *certlab.User) (*appointm
 			es := examSittings{Exam: ex, Label: pathway.Label(ex), Booked: liveFor[ex.ID]}
 			all, err := upcoming(ex.ID)
 			if err != nil {
-				return nil, 0, err
+				return nil, err
 			}
 			for _, st := range all {
 				es.Sittings = append(es.Sittings, h.sittingRow(st, now))
@@ -214,7 +210,7 @@ func (h *Handler) buildAppointments(r *http.Request, u *certlab.User) (*appointm
 			d.Exams = append(d.Exams, es)
 		}
 	}
-	return d, refresh, nil
+	return d, nil
 }
 
 func zoneOf(name string) *time.Location {
@@ -231,7 +227,7 @@ func (h *Handler) appointmentsPage(w http.ResponseWriter, r *http.Request, u *ce
 }
 
 func (h *Handler) renderAppointments(w http.ResponseWriter, r *http.Request, u *certlab.User, status int, msg string) {
-	d, refresh, err := h.buildAppointments(r, u)
+	d, err := h.buildAppointments(r, u)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -239,7 +235,7 @@ func (h *Handler) renderAppointments(w http.ResponseWriter, r *http.Request, u *
 	if msg != "" {
 		d.Notice = ""
 	}
-	h.render(w, r, status, "appointments", page{Title: "Exam appointments", Error: msg, Data: d, Refresh: refresh})
+	h.render(w, r, status, "appointments", page{Title: "Exam appointments", Error: msg, Data: d})
 }
 
 func formID(r *http.Request, name string) (int64, error) {
