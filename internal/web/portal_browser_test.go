@@ -152,7 +152,7 @@ func TestBrowserAppointmentsAndPathway(t *testing.T) {
 	// cut-off and try to book it by posting the page's own form.
 	clk.Set(s1.StartsAt.Add(-90 * time.Minute))
 	do(t, ctx, "appointments after the cut-off", chromedp.Navigate(a.URL+"/appointments"), chromedp.WaitVisible(css("#mine")))
-	if page := get(t, ctx, "page", chromedp.Text(css("main"))); !strings.Contains(page, "You have an appointment for this exam") || !strings.Contains(page, "Check-in opens") {
+	if page := get(t, ctx, "page", chromedp.Text(css("main"))); !strings.Contains(page, "appointment for this exam: change it there") || !strings.Contains(page, "Check-in opens") {
 		t.Fatalf("appointments page:\n%s", page)
 	}
 	screenshot(t, ctx, "web-appointments")

@@ -77,6 +77,7 @@
     var links = box.querySelectorAll(".tablist a"), panels = box.querySelectorAll(".tabpanel");
     if (!links.length) { return; }
     box.querySelector(".tablist").setAttribute("role", "tablist");
+    box.querySelectorAll(".tablist > li").forEach(function (li) { li.setAttribute("role", "presentation"); });
     function show(i, focus) {
       links.forEach(function (a, j) {
         a.setAttribute("aria-selected", String(i === j));
