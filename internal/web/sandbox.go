@@ -72,8 +72,10 @@ func (h *Handler) keepSandbox(w http.ResponseWriter, r *http.Request, st *sandbo
 	if err != nil {
 		return err
 	}
+	// Max-Age, not Expires: the browser's clock need not agree with ours.
+	keep := max(time.Unix(st.Deadline, 0).Add(time.Hour).Sub(h.now()), time.Minute)
 	http.SetCookie(w, &http.Cookie{Name: sandboxCookie, Value: v, Path: "/sandbox", HttpOnly: true, Secure: r.TLS != nil,
-		SameSite: http.SameSiteLaxMode, Expires: time.Unix(st.Deadline, 0).Add(time.Hour)})
+		SameSite: http.SameSiteLaxMode, MaxAge: int(keep / time.Second)})
 	return nil
 }
 
