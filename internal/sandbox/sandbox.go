@@ -30,9 +30,6 @@ const Title = "Exam sandbox (a demo: nothing is saved or scored)"
 // seed arranges the demo's choices: the same order for every visitor.
 const seed = 20261125
 
-// generalKinds are the kinds of the general section, in order.
-var generalKinds = []string{certlab.TypeSingle, certlab.TypeMultiple, certlab.TypeOrdering, certlab.TypeMatching, certlab.TypeHotArea, certlab.TypeActiveScreen}
-
 // caseQuestions is how many questions of the case study the demo shows.
 const caseQuestions = 3
 
@@ -94,7 +91,7 @@ func build(ex *certlab.Exam) (*Demo, error) {
 		}
 		var qs []*certlab.Item
 		for _, it := range items {
-			if it.CaseID == c.ID && practice(it) && it.Type != certlab.TypeYesNoSeries && it.Type != certlab.TypeLab {
+			if it.CaseID == c.ID && practice(it) && item.Of(it).Section() == certlab.SectionGeneral {
 				qs = append(qs, it)
 			}
 		}
@@ -113,7 +110,7 @@ func build(ex *certlab.Exam) (*Demo, error) {
 	}
 	// A yes/no series: one statement at a time, no going back.
 	for _, it := range items {
-		if it.Type == certlab.TypeYesNoSeries && it.CaseID == "" && practice(it) && len(it.Statements) > 1 {
+		if item.Of(it).Section() == certlab.SectionYesNoSeries && it.CaseID == "" && practice(it) && len(it.Statements) > 1 {
 			sec := &certlab.FormSection{Kind: certlab.SectionYesNoSeries, Title: "Yes/no series"}
 			for _, st := range item.Of(it).Statements(it) {
 				add(sec, it, st)
@@ -127,8 +124,13 @@ func build(ex *certlab.Exam) (*Demo, error) {
 		return nil, errors.New("no yes/no series in the practice pool")
 	}
 	general := &certlab.FormSection{Kind: certlab.SectionGeneral, Title: "Questions"}
-	for _, kind := range generalKinds {
-		i := slices.IndexFunc(items, func(it *certlab.Item) bool { return it.Type == kind && it.CaseID == "" && practice(it) })
+	// One item of every registered kind of the general section.
+	for _, k := range item.Kinds() {
+		if k.Section() != certlab.SectionGeneral {
+			continue
+		}
+		kind := k.Name()
+		i := slices.IndexFunc(items, func(it *certlab.Item) bool { return item.Of(it).Name() == kind && it.CaseID == "" && practice(it) })
 		if i < 0 {
 			return nil, fmt.Errorf("no %s item in the practice pool", kind)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/item"
 	"github.com/certlab/certlab/internal/sandbox"
 	"github.com/certlab/certlab/internal/session"
 )
@@ -118,17 +119,14 @@ type sandboxIntroData struct {
 	Broken    string // why the kept run could not be read
 }
 
-var kindNames = map[string]string{
-	certlab.TypeSingle: "single choice", certlab.TypeMultiple: "multiple choice", certlab.TypeOrdering: "ordering",
-	certlab.TypeMatching: "matching (drag and drop)", certlab.TypeHotArea: "hot area", certlab.TypeActiveScreen: "active screen (drop-downs)",
-	certlab.TypeYesNoSeries: "yes/no series",
-}
 
 func (h *Handler) sandboxIntro(w http.ResponseWriter, r *http.Request) {
 	d := sandboxIntroData{Minutes: int(sandbox.TimeLimit / time.Minute), Questions: len(h.sandbox.Form.Questions())}
 	d.Kinds = append(d.Kinds, "a case study with its exhibits")
 	for _, k := range h.sandbox.Kinds {
-		d.Kinds = append(d.Kinds, kindNames[k])
+		if kind, ok := item.Lookup(k); ok {
+			d.Kinds = append(d.Kinds, kind.Title())
+		}
 	}
 	st, err := h.sandboxState(r)
 	switch {

@@ -102,7 +102,7 @@ func TestSandboxWritesNothing(t *testing.T) {
 	intro := b.get("/sandbox")
 	check(intro, "the sandbox's first page")
 	for _, want := range []string{"Start the sandbox", "Nothing is saved or scored", "a case study", "hot area", "yes/no series", "active screen"} {
-		if !strings.Contains(intro.Body, want) {
+		if !strings.Contains(strings.ToLower(intro.Body), strings.ToLower(want)) {
 			t.Errorf("first page lacks %q", want)
 		}
 	}
