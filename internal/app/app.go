@@ -236,8 +236,9 @@ const (
 
 // RunSweeps does the time-driven work until ctx ends: attempts past their
 // deadline are submitted every few seconds; every minute no-shows are
-// recorded and, with credentials, credentials expire, reminders go out and
-// pending credentials are evaluated again. Failures are logged.
+// recorded, appointment reminders sent and, with credentials, credentials
+// expire, reminders go out and pending credentials are evaluated again.
+// Failures are logged.
 func (a *App) RunSweeps(ctx context.Context) {
 	deadlines := time.NewTicker(DeadlineSweepInterval)
 	defer deadlines.Stop()
