@@ -119,7 +119,6 @@ type sandboxIntroData struct {
 	Broken    string // why the kept run could not be read
 }
 
-
 func (h *Handler) sandboxIntro(w http.ResponseWriter, r *http.Request) {
 	d := sandboxIntroData{Minutes: int(sandbox.TimeLimit / time.Minute), Questions: len(h.sandbox.Form.Questions())}
 	d.Kinds = append(d.Kinds, "a case study with its exhibits")
