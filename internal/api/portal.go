@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/pathway"
@@ -17,6 +18,9 @@ import (
 // study is on.
 func (s *Server) pathwaySource() pathway.Source {
 	src := pathway.Source{Store: s.Store, Catalog: s.Catalog, Now: s.Engine.Now, CheckInOpens: schedule.CheckInOpens, CheckInCloses: schedule.CheckInCloses}
+	if src.Now == nil {
+		src.Now = time.Now
+	}
 	if s.Study != nil {
 		src.Readiness = func(ctx context.Context, u *certlab.User, examID string) (float64, int, error) {
 			rd, err := s.Study.Readiness(ctx, u, examID)
