@@ -97,23 +97,25 @@ var allowedImports = map[string][]string{
 	"internal/exam":       {".", "internal/item"},
 	"internal/study":      {".", "internal/cat", "internal/exam", "internal/irt", "internal/item", "internal/readiness", "internal/srs"},
 	"internal/credential": {".", "internal/audit", "internal/auth", "internal/badge", "internal/mail"},
-	"internal/schedule":   {".", "internal/audit"},
+	"internal/schedule":   {".", "internal/audit", "internal/mail"},
 	"internal/proctor":    {".", "internal/audit", "internal/exam"},
 	"internal/examstart":  {".", "internal/credential", "internal/exam", "internal/schedule"},
+	"internal/pathway":    {"."},
+	"internal/sandbox":    {".", "internal/exam", "internal/item"},
 
 	// HTTP: shared pieces below both front ends, the two front ends side by
 	// side, and the server that composes them.
 	"internal/httperror": {"."},
 	"internal/session":   {".", "internal/auth", "internal/httperror"},
 	"internal/api": {".", "internal/account", "internal/audit", "internal/chart", "internal/credential", "internal/exam",
-		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study"},
+		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway"},
 	"internal/web": {".", "internal/account", "internal/chart", "internal/credential", "internal/exam", "internal/examstart",
-		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study"},
+		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox"},
 	"internal/obapi":  {".", "internal/auth", "internal/credential", "internal/httperror", "internal/session"},
 	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session"},
 
 	// Clients: the API client and the terminal UI on it.
-	"internal/client":   {".", "internal/exam", "internal/examstart"},
+	"internal/client":   {".", "internal/exam", "internal/examstart", "internal/pathway"},
 	"internal/terminal": {".", "internal/client", "internal/exam", "internal/examstart", "internal/item"},
 
 	// Wiring: the only places that choose concrete databases.
@@ -123,7 +125,7 @@ var allowedImports = map[string][]string{
 	"internal/app/apptest": {".", "content", "internal/app", "internal/auth", "internal/badge", "internal/pack"},
 	"cmd/certlab": {".", "content", "internal/account", "internal/app", "internal/auth", "internal/badge", "internal/client",
 		"internal/credential", "internal/exam", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab",
-		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal"},
+		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway"},
 }
 
 // TestLayout holds every package to its entry in allowedImports.

@@ -87,6 +87,7 @@ type Store interface {
 	AttemptStore
 	CredentialStore
 	ScheduleStore
+	AccommodationStore
 	AuditStore
 	OAuthStore
 	PushedCredentialStore

@@ -62,6 +62,7 @@ func commands() map[string]command {
 		"token":     {"create API tokens (token create EMAIL)", runToken},
 		"practice":  {"a practice set in the terminal", runPractice},
 		"exam":      {"take a full timed exam in the terminal (exam take EXAM)", runExam},
+		"pathway":   {"your way to each credential: steps, states, the next action", runPathway},
 		"pipeline":  {"expand, validate and run Azure Pipelines YAML locally", runPipeline},
 		"calibrate": {"calibrate item parameters with IRT", runCalibrate},
 		"items":     {"item analysis (items analyze)", runItems},

@@ -84,7 +84,14 @@ func (s *Server) Routes(mux Router) {
 		mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", user(s.jsonHandler(http.StatusOK, s.checkIn)))
 		mux.HandleFunc("POST /api/v1/appointments/{id}/admit", user(s.jsonHandler(http.StatusOK, s.admit))) // proctors, admins
 		mux.HandleFunc("POST /api/v1/users/{id}/accommodation", admin(s.jsonHandler(http.StatusOK, s.setAccommodation)))
+		// Accommodation requests (portal.go): candidates ask, admins decide.
+		mux.HandleFunc("GET /api/v1/accommodations", user(s.jsonHandler(http.StatusOK, s.listAccommodations)))
+		mux.HandleFunc("POST /api/v1/accommodations", user(s.jsonHandler(http.StatusCreated, s.requestAccommodation)))
+		mux.HandleFunc("POST /api/v1/accommodations/{id}/withdraw", user(s.jsonHandler(http.StatusOK, s.withdrawAccommodation)))
+		mux.HandleFunc("POST /api/v1/accommodations/{id}/decision", admin(s.jsonHandler(http.StatusOK, s.decideAccommodation)))
 	}
+	// The pathway to every credential (portal.go).
+	mux.HandleFunc("GET /api/v1/me/pathway", user(s.notDuringExam(s.jsonHandler(http.StatusOK, s.pathways))))
 
 	// Proctoring (proctors and admins; the service checks roles).
 	// /api/v1/proctor/sessions is the former name of /api/v1/proctor/attempts.

@@ -166,7 +166,7 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		}
 		logger.Info("credentials enabled", "issuer", a.Credentials.IssuerID(), "key", a.Credentials.SigningKeyID())
 	}
-	a.Schedule = schedule.New(store, cat, a.Audit, now, cfg.BookingCutoff)
+	a.Schedule = schedule.New(store, cat, a.Audit, now, cfg.BookingCutoff, schedule.WithMailer(a.Mailer, logger))
 	a.Engine = &exam.Engine{Store: store, Catalog: cat, Now: now, Logger: logger, Seed: cfg.Seed,
 		Due: a.Study.DueItems, Adaptive: a.Study.NextAdaptive, ScaleIRT: a.Study.ScaleIRT,
 		Admission: a.Schedule.Admission, OnStart: a.auditStart}
@@ -236,8 +236,9 @@ const (
 
 // RunSweeps does the time-driven work until ctx ends: attempts past their
 // deadline are submitted every few seconds; every minute no-shows are
-// recorded and, with credentials, credentials expire, reminders go out and
-// pending credentials are evaluated again. Failures are logged.
+// recorded, appointment reminders sent and, with credentials, credentials
+// expire, reminders go out and pending credentials are evaluated again.
+// Failures are logged.
 func (a *App) RunSweeps(ctx context.Context) {
 	deadlines := time.NewTicker(DeadlineSweepInterval)
 	defer deadlines.Stop()
@@ -258,6 +259,11 @@ func (a *App) RunSweeps(ctx context.Context) {
 				a.Logger.Error("no-show sweep", "err", err)
 			} else if n > 0 {
 				a.Logger.Info("no-shows recorded", "count", n)
+			}
+			if n, err := a.Schedule.SendReminders(ctx); err != nil {
+				a.Logger.Error("appointment reminder sweep", "err", err)
+			} else if n > 0 {
+				a.Logger.Info("appointment reminders sent", "count", n)
 			}
 			if a.Credentials == nil {
 				continue

@@ -9,12 +9,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	_ "time/tzdata" // sitting time zones work on hosts without a zoneinfo database
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/audit"
+	"github.com/certlab/certlab/internal/mail"
 )
 
 // Check-in opens CheckInOpens before a sitting's start and closes
@@ -36,16 +38,39 @@ type Service struct {
 	audit   *audit.Log
 	now     func() time.Time
 	cutoff  time.Duration
+	mailer  mail.Mailer
+	logger  *slog.Logger
+}
+
+// Option configures the scheduling service.
+type Option func(*Service)
+
+// WithMailer sends confirmations (booking, rescheduling, cancelling,
+// accommodation requests and decisions) and appointment reminders through
+// m; failures to send are logged on logger, never returned. Without it
+// nothing is sent.
+func WithMailer(m mail.Mailer, logger *slog.Logger) Option {
+	return func(s *Service) { s.mailer, s.logger = m, logger }
 }
 
 // New returns the scheduling service; a zero cutoff means
 // DefaultBookingCutoff.
-func New(store certlab.Store, catalog *certlab.Catalog, log *audit.Log, now func() time.Time, cutoff time.Duration) *Service {
+func New(store certlab.Store, catalog *certlab.Catalog, log *audit.Log, now func() time.Time, cutoff time.Duration, opts ...Option) *Service {
 	if cutoff == 0 {
 		cutoff = DefaultBookingCutoff
 	}
-	return &Service{store: store, catalog: catalog, audit: log, now: now, cutoff: cutoff}
+	s := &Service{store: store, catalog: catalog, audit: log, now: now, cutoff: cutoff}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	return s
 }
+
+// Cutoff is how long before a sitting's start bookings close.
+func (s *Service) Cutoff() time.Duration { return s.cutoff }
 
 func (s *Service) clock() time.Time { return s.now().UTC() }
 
@@ -166,6 +191,7 @@ func (s *Service) Book(ctx context.Context, u *certlab.User, sittingID int64) (*
 	if err := s.store.BookAppointment(ctx, ap); err != nil {
 		return nil, err
 	}
+	s.confirm(ctx, u, st, nil, ap)
 	return ap, nil
 }
 
@@ -204,7 +230,12 @@ func (s *Service) Reschedule(ctx context.Context, u *certlab.User, id, toSitting
 	if err := s.beforeCutoff(to, "booking"); err != nil {
 		return nil, err
 	}
-	return s.store.MoveAppointment(ctx, id, toSitting, s.clock())
+	ap, err := s.store.MoveAppointment(ctx, id, toSitting, s.clock())
+	if err != nil {
+		return nil, err
+	}
+	s.confirm(ctx, u, to, st, ap)
+	return ap, nil
 }
 
 // Cancel cancels the candidate's booking, up to the cut-off.
@@ -216,7 +247,12 @@ func (s *Service) Cancel(ctx context.Context, u *certlab.User, id int64) (*certl
 	if err := s.beforeCutoff(st, "cancelling"); err != nil {
 		return nil, err
 	}
-	return s.store.SetAppointmentStatus(ctx, id, certlab.AppointmentBooked, certlab.AppointmentCancelled, s.clock(), nil)
+	ap, err := s.store.SetAppointmentStatus(ctx, id, certlab.AppointmentBooked, certlab.AppointmentCancelled, s.clock(), nil)
+	if err != nil {
+		return nil, err
+	}
+	s.confirm(ctx, u, st, nil, ap)
+	return ap, nil
 }
 
 // CheckIn checks the candidate in, from 30 minutes before to 15 minutes

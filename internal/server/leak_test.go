@@ -21,6 +21,7 @@ import (
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/item"
+	"github.com/certlab/certlab/internal/sandbox"
 )
 
 // leakClient is a candidate reaching the server both ways: the browser's
@@ -279,8 +280,90 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 		t.Fatalf("the exam is %s after completing every section", got.Status)
 	}
 	walk("after the exam", false)
+	walkSandbox(t, c, a.Catalog, func(path string, status int, body string) {
+		seen := visible(body)
+		for _, list := range [][]secret{answers, formStems, otherStems} {
+			for _, s := range list {
+				if strings.Contains(seen, s.text) {
+					t.Errorf("the exam sandbox: GET %s (%d) serves the %s of exam-pool item %s: %q", path, status, s.what, s.item, s.text)
+				}
+			}
+		}
+	})
 	_, rep := c.do("GET", fmt.Sprintf("/api/v1/attempts/%d/report", ev.ID), nil)
 	if strings.Contains(rep, `"questions"`) || !strings.Contains(rep, `"scaled_score"`) || !strings.Contains(rep, `"domains"`) {
 		t.Fatalf("the exam report should give the score and domains, no questions: %s", rep)
+	}
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// walkSandbox runs the exam sandbox as the signed-in candidate: every
+// GET route under /sandbox, and every question of every section (each
+// statement of the yes/no series), each page handed to check.
+func walkSandbox(t *testing.T, c *leakClient, cat *certlab.Catalog, check func(path string, status int, body string)) {
+	t.Helper()
+	demo, err := sandbox.New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) string {
+		t.Helper()
+		status, body := c.do("GET", path, nil)
+		if status != http.StatusOK {
+			t.Fatalf("sandbox: GET %s: %d %s", path, status, body)
+		}
+		check(path, status, body)
+		return body
+	}
+	post := func(path string, form url.Values) {
+		t.Helper()
+		_, page := c.do("GET", "/sandbox", nil)
+		m := csrfRE.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("sandbox: no CSRF token on /sandbox")
+		}
+		form.Set("csrf_token", html.UnescapeString(m[1]))
+		resp, err := c.http.PostForm(c.base+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("sandbox: POST %s: %d %s", path, resp.StatusCode, body)
+		}
+		check(path, resp.StatusCode, string(body))
+	}
+	post("/sandbox/start", url.Values{})
+	pages := 0
+	for si, sec := range demo.Form.Sections {
+		for qi, q := range sec.Questions {
+			var body string
+			if sec.Sequential() {
+				body = get("/sandbox/question")
+				if qi < len(sec.Questions)-1 {
+					post("/sandbox/answer", url.Values{"key": {q.Key}, "seq": {"1"}, "answer": {"yes"}, "go": {"next-statement"}})
+				}
+			} else {
+				body = get("/sandbox/question?q=" + url.QueryEscape(q.Key))
+			}
+			// The walk sees the questions themselves (so the check above
+			// would see an exam-pool item in their place).
+			if it, _ := demo.Item(q.Key); phrase(it.Stem) != "" && !strings.Contains(visible(body), phrase(it.Stem)) {
+				t.Errorf("sandbox: the page of %s does not show its stem %q", q.Key, phrase(it.Stem))
+			}
+			pages++
+		}
+		get("/sandbox/review")
+		get(fmt.Sprintf("/sandbox/sections/%d/complete", si+1))
+		if si == len(demo.Form.Sections)-1 {
+			get("/sandbox/submit")
+		}
+		post(fmt.Sprintf("/sandbox/sections/%d/complete", si+1), url.Values{})
+	}
+	get("/sandbox")
+	if pages != len(demo.Form.Questions()) {
+		t.Fatalf("sandbox: %d question pages for %d questions", pages, len(demo.Form.Questions()))
 	}
 }

@@ -27,6 +27,7 @@ func RunCredentials(t *testing.T, open Opener) {
 	t.Run("ConcurrentBookings", func(t *testing.T) { testConcurrentBookings(t, open(t)) })
 	t.Run("Pauses", func(t *testing.T) { testPauses(t, open(t)) })
 	t.Run("AuditLog", func(t *testing.T) { testAudit(t, open(t)) })
+	RunAccommodations(t, open)
 }
 
 func testCredentials(t *testing.T, s certlab.Store) {

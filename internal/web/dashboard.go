@@ -7,6 +7,7 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/chart"
+	"github.com/certlab/certlab/internal/pathway"
 	"github.com/certlab/certlab/internal/session"
 )
 
@@ -17,6 +18,8 @@ type dashboardData struct {
 	// shows only it.
 	OpenExam      *certlab.Attempt
 	OpenExamTitle string
+	// Pathways: the way to each credential (portal.go, parts/pathway.html).
+	Pathways []*pathway.Pathway
 }
 
 type programCard struct {
@@ -63,6 +66,10 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 			d.OpenExamTitle = ex.Title
 		}
 		h.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard", Data: d})
+		return
+	}
+	if d.Pathways, err = h.pathways(r, u); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	for _, p := range h.cfg.Catalog.Programs {

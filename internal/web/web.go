@@ -27,6 +27,7 @@ import (
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
 	"github.com/certlab/certlab/internal/item"
+	"github.com/certlab/certlab/internal/sandbox"
 	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/study"
@@ -66,6 +67,10 @@ type Handler struct {
 	assetURL map[string]string
 	markdown *markdown
 	items    *template.Template // the item kinds' partials, "item-<type>"
+	// sandbox is the exam sandbox's demo (sandbox.go); nil, with the
+	// reason in sandboxErr, when no exam's practice pool can fill it.
+	sandbox    *sandbox.Demo
+	sandboxErr error
 }
 
 type asset struct {
@@ -106,6 +111,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, assets: map[string]asset{}, assetURL: map[string]string{}, markdown: newMarkdown()}
+	h.sandbox, h.sandboxErr = sandbox.New(cfg.Catalog)
 	if err := h.loadAssets(); err != nil {
 		return nil, err
 	}
@@ -237,6 +243,7 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.confirmSubmit)))
 	mux.HandleFunc("POST /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.submit)))
 	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.notDuringExam(h.report)))
+	h.portalRoutes(mux) // appointments, accommodations, the exam sandbox (portal.go)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})

@@ -22,7 +22,7 @@
       var body = new URLSearchParams(new FormData(form));
       body.set("seq", String(seq));
       status.textContent = "Saving…";
-      fetch("/attempts/" + form.dataset.attempt + "/autosave", {
+      fetch(form.dataset.autosave || "/attempts/" + form.dataset.attempt + "/autosave", {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf(form) }, body: body
       }).then(function (r) {
@@ -68,6 +68,7 @@
     }
     tick();
     setInterval(tick, 1000);
+    if (el.dataset.attempt === "0") { return; } // the exam sandbox: no attempt on the server to sync with
     setInterval(sync, 30000);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) { sync(); } });
   }
@@ -76,6 +77,7 @@
     var links = box.querySelectorAll(".tablist a"), panels = box.querySelectorAll(".tabpanel");
     if (!links.length) { return; }
     box.querySelector(".tablist").setAttribute("role", "tablist");
+    box.querySelectorAll(".tablist > li").forEach(function (li) { li.setAttribute("role", "presentation"); });
     function show(i, focus) {
       links.forEach(function (a, j) {
         a.setAttribute("aria-selected", String(i === j));
