@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -147,7 +148,25 @@ func (s *Store) BookAppointment(ctx context.Context, ap *certlab.Appointment) er
 		if err := s.takeSeat(ctx, tx, ap.SittingID); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO appointments (sitting_id, user_id, status, booked_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+		// One live booking per exam: lock the candidate's row (PostgreSQL;
+		// SQLite's write transactions are serial already) so that two
+		// bookings of different sittings cannot both pass the check.
+		if s.d.Name == "postgres" {
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, ap.UserID); err != nil {
+				return fmt.Errorf("lock user %d: %w", ap.UserID, err)
+			}
+		}
+		var other int64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT a.id FROM appointments a JOIN sittings st ON st.id = a.sitting_id
+			WHERE a.user_id = ? AND a.status IN ('booked', 'checked-in', 'admitted') AND a.sitting_id <> ?
+			AND st.exam_id = (SELECT exam_id FROM sittings WHERE id = ?) LIMIT 1`), ap.UserID, ap.SittingID, ap.SittingID).Scan(&other)
+		switch {
+		case err == nil:
+			return certlab.Errorf(certlab.ECONFLICT, "you already have appointment %d for this exam: reschedule or cancel it instead of booking another", other)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("check other bookings: %w", err)
+		}
+		err = tx.QueryRowContext(ctx, s.q(`INSERT INTO appointments (sitting_id, user_id, status, booked_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
 			ap.SittingID, ap.UserID, ap.Status, ms(ap.BookedAt), ms(ap.UpdatedAt)).Scan(&ap.ID)
 		if err != nil {
 			if s.d.IsUnique(err) {

@@ -199,6 +199,12 @@ func testAppointments(t *testing.T, s certlab.Store) {
 	if got, _ := s.Sitting(ctx, s2.ID); got.Booked != 1 {
 		t.Fatalf("a refused double booking took a seat: booked %d", got.Booked)
 	}
+	// One live booking per exam: B cannot hold a second sitting of it.
+	s3 := mustSitting(t, s, admin, t0.Add(60*time.Hour), 5)
+	wantCode(t, s.BookAppointment(ctx, &certlab.Appointment{SittingID: s3.ID, UserID: b.ID, BookedAt: t0}), certlab.ECONFLICT)
+	if got, _ := s.Sitting(ctx, s3.ID); got.Booked != 0 {
+		t.Fatalf("a refused second booking of the exam took a seat: booked %d", got.Booked)
+	}
 
 	// A moves to s2: s1 frees its seat, s2 fills up.
 	moved, err := s.MoveAppointment(ctx, apA.ID, s2.ID, t0.Add(time.Hour))
@@ -277,6 +283,38 @@ func testConcurrentBookings(t *testing.T, s certlab.Store) {
 	got, _ := s.Sitting(ctx, st.ID)
 	if ok != 3 || got.Booked != 3 {
 		t.Fatalf("%d bookings succeeded and %d seats are taken, want 3 and 3", ok, got.Booked)
+	}
+
+	// One candidate booking four sittings of one exam at once holds one.
+	var sittings []*certlab.Sitting
+	for i := range 4 {
+		sittings = append(sittings, mustSitting(t, s, admin, t0.Add(time.Duration(72+i)*time.Hour), 5))
+	}
+	solo := MustUser(t, s, "solo@example.org")
+	errs = make([]error, len(sittings))
+	for i, st := range sittings {
+		wg.Go(func() {
+			errs[i] = s.BookAppointment(ctx, &certlab.Appointment{SittingID: st.ID, UserID: solo.ID, BookedAt: t0})
+		})
+	}
+	wg.Wait()
+	ok = 0
+	for _, err := range errs {
+		switch certlab.ErrorCode(err) {
+		case "":
+			ok++
+		case certlab.ECONFLICT:
+		default:
+			t.Fatalf("booking failed unexpectedly: %v", err)
+		}
+	}
+	seats := 0
+	for _, st := range sittings {
+		got, _ := s.Sitting(ctx, st.ID)
+		seats += got.Booked
+	}
+	if ok != 1 || seats != 1 {
+		t.Fatalf("one candidate's concurrent bookings of one exam: %d succeeded, %d seats taken; want 1 and 1", ok, seats)
 	}
 }
 
