@@ -42,20 +42,23 @@ const (
 // items from the stored results, run in the background: its progress
 // while it runs, and its result (JSON, see internal/authoring) once done.
 type CalibrationRun struct {
-	ID        int64      `json:"id"`
-	ExamID    string     `json:"exam"`
-	Model     string     `json:"model"`
-	Status    string     `json:"status"`
-	Phase     string     `json:"phase"` // what it is doing now, in words
-	Cycle     int        `json:"cycle"`
-	MaxCycles int        `json:"max_cycles"`
-	Change    float64    `json:"change"` // largest parameter change of the last EM step
-	Progress  float64    `json:"progress"`
-	Message   string     `json:"message,omitempty"` // the error of a failed run
-	Items     int        `json:"items"`
-	Examinees int        `json:"examinees"`
-	StartedBy int64      `json:"started_by"`
-	StartedAt time.Time  `json:"started_at"`
+	ID        int64     `json:"id"`
+	ExamID    string    `json:"exam"`
+	Model     string    `json:"model"`
+	Status    string    `json:"status"`
+	Phase     string    `json:"phase"` // what it is doing now, in words
+	Cycle     int       `json:"cycle"`
+	MaxCycles int       `json:"max_cycles"`
+	Change    float64   `json:"change"` // largest parameter change of the last EM step
+	Progress  float64   `json:"progress"`
+	Message   string    `json:"message,omitempty"` // the error of a failed run
+	Items     int       `json:"items"`
+	Examinees int       `json:"examinees"`
+	StartedBy int64     `json:"started_by"`
+	StartedAt time.Time `json:"started_at"`
+	// UpdatedAt is the run's last sign of life: a run still "running"
+	// that has not reported for a while was interrupted.
+	UpdatedAt time.Time  `json:"updated_at"`
 	EndedAt   *time.Time `json:"ended_at,omitempty"`
 	// Result is the analysis of a finished run (JSON); empty until done.
 	Result string `json:"-"`

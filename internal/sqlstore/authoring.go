@@ -123,24 +123,24 @@ func (s *Store) RetireItem(ctx context.Context, ref certlab.ItemRef, retired boo
 	return out, err
 }
 
-const runCols = `id, exam_id, model, status, phase, cycle, max_cycles, change, progress, message, items, examinees, started_by, started_at, ended_at, applied_at`
+const runCols = `id, exam_id, model, status, phase, cycle, max_cycles, change, progress, message, items, examinees, started_by, started_at, updated_at, ended_at, applied_at`
 
 func scanRun(row interface{ Scan(...any) error }, extra ...any) (*certlab.CalibrationRun, error) {
 	var r certlab.CalibrationRun
-	var started int64
+	var started, updated int64
 	var ended, applied sql.NullInt64
-	dest := []any{&r.ID, &r.ExamID, &r.Model, &r.Status, &r.Phase, &r.Cycle, &r.MaxCycles, &r.Change, &r.Progress, &r.Message, &r.Items, &r.Examinees, &r.StartedBy, &started, &ended, &applied}
+	dest := []any{&r.ID, &r.ExamID, &r.Model, &r.Status, &r.Phase, &r.Cycle, &r.MaxCycles, &r.Change, &r.Progress, &r.Message, &r.Items, &r.Examinees, &r.StartedBy, &started, &updated, &ended, &applied}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
-	r.StartedAt, r.EndedAt, r.AppliedAt = fromMS(started), fromNullMS(ended), fromNullMS(applied)
+	r.StartedAt, r.UpdatedAt, r.EndedAt, r.AppliedAt = fromMS(started), fromMS(updated), fromNullMS(ended), fromNullMS(applied)
 	return &r, nil
 }
 
 // CreateCalibrationRun stores a new run.
 func (s *Store) CreateCalibrationRun(ctx context.Context, r *certlab.CalibrationRun) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO calibration_runs (exam_id, model, status, phase, max_cycles, started_by, started_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		r.ExamID, r.Model, r.Status, r.Phase, r.MaxCycles, r.StartedBy, ms(r.StartedAt)).Scan(&r.ID)
+	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO calibration_runs (exam_id, model, status, phase, max_cycles, started_by, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		r.ExamID, r.Model, r.Status, r.Phase, r.MaxCycles, r.StartedBy, ms(r.StartedAt), ms(r.StartedAt)).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("insert calibration run: %w", err)
 	}
@@ -149,8 +149,8 @@ func (s *Store) CreateCalibrationRun(ctx context.Context, r *certlab.Calibration
 
 // UpdateCalibrationRun stores a run's progress, status and result.
 func (s *Store) UpdateCalibrationRun(ctx context.Context, r *certlab.CalibrationRun) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE calibration_runs SET status = ?, phase = ?, cycle = ?, max_cycles = ?, change = ?, progress = ?, message = ?, items = ?, examinees = ?, ended_at = ?, result = ? WHERE id = ?`),
-		r.Status, r.Phase, r.Cycle, r.MaxCycles, finite(r.Change), finite(r.Progress), r.Message, r.Items, r.Examinees, msPtr(r.EndedAt), r.Result, r.ID)
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE calibration_runs SET status = ?, phase = ?, cycle = ?, max_cycles = ?, change = ?, progress = ?, message = ?, items = ?, examinees = ?, updated_at = ?, ended_at = ?, result = ? WHERE id = ?`),
+		r.Status, r.Phase, r.Cycle, r.MaxCycles, finite(r.Change), finite(r.Progress), r.Message, r.Items, r.Examinees, ms(r.UpdatedAt), msPtr(r.EndedAt), r.Result, r.ID)
 	if err != nil {
 		return fmt.Errorf("update calibration run %d: %w", r.ID, err)
 	}

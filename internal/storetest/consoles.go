@@ -108,12 +108,15 @@ func testCalibrationRuns(t *testing.T, s certlab.Store) {
 		t.Fatal(err)
 	}
 	wantCode(t, s.MarkRunApplied(ctx, r.ID, t0), certlab.ECONFLICT) // still running
-	r.Cycle, r.Change, r.Progress, r.Phase = 12, 0.0031, 0.4, "calibrating"
+	if got, _ := s.CalibrationRun(ctx, r.ID); !got.UpdatedAt.Equal(t0) {
+		t.Fatalf("new run updated at %v, want its start", got.UpdatedAt)
+	}
+	r.Cycle, r.Change, r.Progress, r.Phase, r.UpdatedAt = 12, 0.0031, 0.4, "calibrating", t0.Add(30*time.Second)
 	if err := s.UpdateCalibrationRun(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.CalibrationRun(ctx, r.ID)
-	if err != nil || got.Cycle != 12 || got.Progress != 0.4 || got.Phase != "calibrating" || got.Status != certlab.RunRunning || got.EndedAt != nil {
+	if err != nil || got.Cycle != 12 || got.Progress != 0.4 || got.Phase != "calibrating" || got.Status != certlab.RunRunning || got.EndedAt != nil || !got.UpdatedAt.Equal(r.UpdatedAt) {
 		t.Fatalf("progress: %+v %v", got, err)
 	}
 	end := t0.Add(time.Minute)

@@ -30,6 +30,7 @@ CREATE TABLE calibration_runs (
 	examinees  INTEGER NOT NULL DEFAULT 0,
 	started_by BIGINT NOT NULL REFERENCES users(id),
 	started_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL,
 	ended_at   BIGINT,
 	result     TEXT NOT NULL DEFAULT '',
 	applied_at BIGINT

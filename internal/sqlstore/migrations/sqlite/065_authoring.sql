@@ -30,6 +30,7 @@ CREATE TABLE calibration_runs (
 	examinees  INTEGER NOT NULL DEFAULT 0,
 	started_by INTEGER NOT NULL REFERENCES users(id),
 	started_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
 	ended_at   INTEGER,
 	result     TEXT NOT NULL DEFAULT '',
 	applied_at INTEGER
