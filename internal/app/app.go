@@ -195,7 +195,8 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study,
 		VerifyLimit: cfg.VerifyLimit}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
-		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule}); err != nil {
+		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule,
+		Authoring: a.Authoring, Cohorts: a.Cohorts}); err != nil {
 		return err
 	}
 	if a.Credentials != nil {
