@@ -193,7 +193,7 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	a.Sessions = &session.Manager{Store: store, Now: now, Secure: cfg.SecureCookies, Logger: logger, Sessionless: api.Sessionless}
 	a.API = &api.Server{Store: store, Catalog: cat, Engine: a.Engine, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study,
-		VerifyLimit: cfg.VerifyLimit}
+		Authoring: a.Authoring, Cohorts: a.Cohorts, VerifyLimit: cfg.VerifyLimit}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule,
 		Authoring: a.Authoring, Cohorts: a.Cohorts}); err != nil {
