@@ -22,7 +22,7 @@ type ItemStatus struct {
 	RetireReason string     `json:"retire_reason,omitempty"`
 	RetiredBy    int64      `json:"retired_by,omitempty"`
 	RetiredAt    *time.Time `json:"retired_at,omitempty"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	UpdatedAt    time.Time  `json:"updated_at,omitzero"` // zero: never flagged nor retired
 }
 
 // ItemRef names an item: its exam (the exam whose bank holds it) and id.

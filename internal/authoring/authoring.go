@@ -70,7 +70,7 @@ func New(cfg Config) (*Service, error) {
 	s.lint = sync.OnceValue(func() Lint {
 		fsys, root := cfg.Packs()
 		_, diags := pack.Load(fsys, root)
-		l := Lint{}
+		l := Lint{Diagnostics: []Diagnostic{}}
 		for _, d := range diags {
 			l.Diagnostics = append(l.Diagnostics, Diagnostic{File: d.File, Line: d.Line, Message: d.Message, Warning: d.Warning})
 		}
