@@ -102,15 +102,17 @@ var allowedImports = map[string][]string{
 	"internal/examstart":  {".", "internal/credential", "internal/exam", "internal/schedule"},
 	"internal/pathway":    {"."},
 	"internal/sandbox":    {".", "internal/exam", "internal/item"},
+	"internal/authoring":  {".", "internal/audit", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab", "internal/pack"},
+	"internal/cohort":     {".", "internal/audit", "internal/exam", "internal/study"},
 
 	// HTTP: shared pieces below both front ends, the two front ends side by
 	// side, and the server that composes them.
 	"internal/httperror": {"."},
 	"internal/session":   {".", "internal/auth", "internal/httperror"},
 	"internal/api": {".", "internal/account", "internal/audit", "internal/chart", "internal/credential", "internal/exam",
-		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway"},
+		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/authoring", "internal/cohort", "internal/item"},
 	"internal/web": {".", "internal/account", "internal/chart", "internal/credential", "internal/exam", "internal/examstart",
-		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox"},
+		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort"},
 	"internal/obapi":  {".", "internal/auth", "internal/credential", "internal/httperror", "internal/session"},
 	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session"},
 
@@ -121,11 +123,11 @@ var allowedImports = map[string][]string{
 	// Wiring: the only places that choose concrete databases.
 	"internal/app": {".", "content", "internal/account", "internal/api", "internal/audit", "internal/auth", "internal/credential",
 		"internal/exam", "internal/mail", "internal/obapi", "internal/pack", "internal/postgres", "internal/proctor",
-		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web"},
+		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web", "internal/cohort", "internal/authoring"},
 	"internal/app/apptest": {".", "content", "internal/app", "internal/auth", "internal/badge", "internal/pack"},
 	"cmd/certlab": {".", "content", "internal/account", "internal/app", "internal/auth", "internal/badge", "internal/client",
 		"internal/credential", "internal/exam", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab",
-		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway"},
+		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway", "internal/authoring"},
 }
 
 // TestLayout holds every package to its entry in allowedImports.

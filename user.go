@@ -17,7 +17,7 @@ const (
 // ValidRole reports whether r is one of the roles.
 func ValidRole(r string) bool {
 	switch r {
-	case RoleCandidate, RoleAuthor, RoleProctor, RoleAdmin:
+	case RoleCandidate, RoleAuthor, RoleInstructor, RoleProctor, RoleAdmin:
 		return true
 	}
 	return false
@@ -91,6 +91,8 @@ type Store interface {
 	AuditStore
 	OAuthStore
 	PushedCredentialStore
+	AuthoringStore
+	CohortStore
 	Ping(ctx context.Context) error
 	Close() error
 }

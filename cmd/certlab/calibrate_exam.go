@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/authoring"
 	"github.com/certlab/certlab/internal/irt"
 	"github.com/certlab/certlab/internal/pack"
 )
@@ -33,7 +32,8 @@ func calibrateExam(ctx context.Context, env *Env, cfg Config, examID string, opt
 	if err != nil {
 		return err
 	}
-	resp, users, dropped := examMatrix(ex, byUser, minResponses)
+	m := authoring.ResultMatrix(ex, byUser, minResponses)
+	resp, users, dropped := m.Responses, m.Responses.N, m.Dropped
 	if resp.M == 0 {
 		return fmt.Errorf("calibrate --exam %s: no item has %d or more responses yet (%d candidates have results)", examID, minResponses, len(byUser))
 	}
@@ -88,63 +88,4 @@ func indexOf(ids []string, id string) int {
 		}
 	}
 	return -1
-}
-
-// examMatrix builds the candidate × item matrix of latest results, keeping
-// items of the exam answered by at least min candidates. Yes/no series are
-// left out: their statements share one item's parameters.
-func examMatrix(ex *certlab.Exam, byUser map[int64][]certlab.Result, min int) (*irt.Responses, int, int) {
-	latest := map[int64]map[string]bool{}
-	count := map[string]int{}
-	for uid, rs := range byUser {
-		m := map[string]bool{}
-		for _, r := range rs {
-			if strings.Contains(r.Key, "~") {
-				continue
-			}
-			if _, ok := ex.Item(r.ItemID); !ok {
-				continue
-			}
-			m[r.ItemID] = r.Correct()
-		}
-		for id := range m {
-			count[id]++
-		}
-		latest[uid] = m
-	}
-	var ids []string
-	dropped := 0
-	for id, n := range count {
-		if n >= min {
-			ids = append(ids, id)
-		} else {
-			dropped++
-		}
-	}
-	sort.Strings(ids)
-	var uids []int64
-	for uid, m := range latest {
-		for _, id := range ids {
-			if _, ok := m[id]; ok {
-				uids = append(uids, uid)
-				break
-			}
-		}
-	}
-	sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
-	resp := irt.NewResponses(len(uids), len(ids))
-	copy(resp.ItemIDs, ids)
-	for i, uid := range uids {
-		for j, id := range ids {
-			k := i*len(ids) + j
-			if correct, ok := latest[uid][id]; ok {
-				if correct {
-					resp.Data[k] = 1
-				} else {
-					resp.Data[k] = 0
-				}
-			}
-		}
-	}
-	return resp, len(uids), dropped
 }

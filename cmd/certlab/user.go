@@ -18,13 +18,13 @@ import (
 // is read from standard input, or generated and printed when stdin is empty.
 func runUser(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprintln(env.Stderr, "usage: certlab user add EMAIL --role candidate|author|proctor|admin [--name NAME] < password")
+		fmt.Fprintln(env.Stderr, "usage: certlab user add EMAIL --role candidate|author|instructor|proctor|admin [--name NAME] < password")
 		return flag.ErrHelp
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	sf := registerSettings(fs, []setting{dbSetting})
-	role := fs.String("role", certlab.RoleCandidate, "candidate, author, proctor or admin")
+	role := fs.String("role", certlab.RoleCandidate, "candidate, author, instructor, proctor or admin")
 	name := fs.String("name", "", "display name")
 	fs.Usage = usageFunc(env.Stderr, fs, "user add EMAIL [flags] < password", sf)
 	email, rest := splitPositional(args[1:])

@@ -105,6 +105,8 @@ func (s *Server) Routes(mux Router) {
 		mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/incidents", user(s.jsonHandler(http.StatusCreated, s.logIncident)))
 	}
 
+	s.ConsoleRoutes(mux)
+
 	// Credentials (the service checks roles again).
 	if s.Credentials != nil {
 		mux.HandleFunc("GET /api/v1/credentials", user(s.jsonHandler(http.StatusOK, s.listCredentials)))

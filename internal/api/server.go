@@ -15,6 +15,8 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/audit"
+	"github.com/certlab/certlab/internal/authoring"
+	"github.com/certlab/certlab/internal/cohort"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
@@ -42,6 +44,10 @@ type Server struct {
 	Proctor *proctor.Service
 	// Study serves readiness, review schedules and charts; nil disables them.
 	Study *study.Service
+	// Authoring and Cohorts serve the author and instructor consoles and
+	// the candidates' cohorts; nil leaves their endpoints out.
+	Authoring *authoring.Service
+	Cohorts   *cohort.Service
 	// VerifyLimit bounds the public verifications (/verify, POST
 	// /api/v1/verify) per client address; zero means DefaultVerifyRateLimit.
 	VerifyLimit VerifyRateLimit

@@ -22,6 +22,8 @@ import (
 	"github.com/certlab/certlab/internal/api"
 	"github.com/certlab/certlab/internal/audit"
 	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/authoring"
+	"github.com/certlab/certlab/internal/cohort"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/mail"
@@ -98,6 +100,10 @@ type App struct {
 	Proctor     *proctor.Service
 	Accounts    *account.Service
 	Sessions    *session.Manager
+	// Authoring serves the author console; Cohorts the instructor
+	// console and the candidates' cohorts.
+	Authoring *authoring.Service
+	Cohorts   *cohort.Service
 	// Mailer sends e-mails: Config.Mailer, or a LogMailer.
 	Mailer mail.Mailer
 	API    *api.Server
@@ -174,15 +180,23 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		a.Engine.CheckAttempt, a.Engine.OnScored = a.Credentials.CheckAttempt, a.Credentials.OnScored
 	}
 	a.Proctor = proctor.New(a.Engine, store, a.Audit)
+	if a.Authoring, err = authoring.New(authoring.Config{Store: store, Study: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger,
+		Packs: func() (fs.FS, string) { return Packs(cfg.ContentDir) }}); err != nil {
+		return err
+	}
+	if a.Cohorts, err = cohort.New(cohort.Config{Store: store, Study: store, Catalog: cat, Engine: a.Engine, Readiness: a.Study, Audit: a.Audit, Now: now, Logger: logger}); err != nil {
+		return err
+	}
 	if a.Accounts, err = account.New(store, cfg.PasswordParams); err != nil {
 		return err
 	}
 	a.Sessions = &session.Manager{Store: store, Now: now, Secure: cfg.SecureCookies, Logger: logger, Sessionless: api.Sessionless}
 	a.API = &api.Server{Store: store, Catalog: cat, Engine: a.Engine, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study,
-		VerifyLimit: cfg.VerifyLimit}
+		Authoring: a.Authoring, Cohorts: a.Cohorts, VerifyLimit: cfg.VerifyLimit}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
-		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule}); err != nil {
+		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule,
+		Authoring: a.Authoring, Cohorts: a.Cohorts}); err != nil {
 		return err
 	}
 	if a.Credentials != nil {
@@ -224,8 +238,13 @@ func (a *App) Ready(ctx context.Context) error {
 	return a.Store.CheckSchema(ctx)
 }
 
-// Close closes the store.
-func (a *App) Close() error { return a.Store.Close() }
+// Close stops background work (calibrations) and closes the store.
+func (a *App) Close() error {
+	if a.Authoring != nil {
+		a.Authoring.Close()
+	}
+	return a.Store.Close()
+}
 
 // Sweep intervals: deadlines are enforced within seconds; credential work
 // (expiry, reminders, no-shows) is coarser.

@@ -109,6 +109,13 @@ func (e *Engine) CreateAttempt(ctx context.Context, u *certlab.User, examID, mod
 			return nil, err
 		}
 	}
+	all := ex
+	if ex, err = e.withoutRetired(ctx, ex); err != nil {
+		return nil, err
+	}
+	if err := checkNotRetired(ex, all, opts.Items); err != nil {
+		return nil, err
+	}
 	seed := e.seed()
 	var form *certlab.Form
 	switch mode {

@@ -348,10 +348,15 @@ func (s *Service) NextAdaptive(ctx context.Context, a *certlab.Attempt, response
 	if err != nil {
 		return "", err
 	}
-	// The adaptive bank: standalone, dichotomously usable items.
+	retired, err := s.Store.RetiredItems(ctx)
+	if err != nil {
+		return "", err
+	}
+	// The adaptive bank: standalone, dichotomously usable items, not retired.
 	var ids []string
 	for _, it := range ex.Items {
-		if _, ok := m.Items[it.ID]; ok && it.Pool == certlab.PoolPractice && it.CaseID == "" && !it.Pilot && item.Of(it).Section() == certlab.SectionGeneral {
+		if _, ok := m.Items[it.ID]; ok && it.Pool == certlab.PoolPractice && it.CaseID == "" && !it.Pilot && item.Of(it).Section() == certlab.SectionGeneral &&
+			!retired[certlab.ItemRef{ExamID: it.ExamID, ItemID: it.ID}] {
 			ids = append(ids, it.ID)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -23,6 +24,8 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/account"
+	"github.com/certlab/certlab/internal/authoring"
+	"github.com/certlab/certlab/internal/cohort"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
@@ -56,6 +59,10 @@ type Config struct {
 	Credentials *credential.Service
 	// Schedule lists appointments on the start page; nil leaves them out.
 	Schedule *schedule.Service
+	// Authoring serves the author console and Cohorts the instructor
+	// console and the cohort pages; nil leaves them answering 404.
+	Authoring *authoring.Service
+	Cohorts   *cohort.Service
 }
 
 // Handler serves the web UI. Create it with New.
@@ -137,6 +144,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	funcs["renderItem"] = h.renderItem
+	maps.Copy(funcs, h.consoleFuncs())
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates/layout.html: %w", err)
@@ -244,6 +252,7 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("POST /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.submit)))
 	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.notDuringExam(h.report)))
 	h.portalRoutes(mux) // appointments, accommodations, the exam sandbox (portal.go)
+	h.consoleRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
