@@ -12,6 +12,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/item"
 )
 
 // attemptID reads the {id} path value.
@@ -137,13 +138,30 @@ type questionData struct {
 	Marks      int
 }
 
+// feedbackView is practice feedback on one question: the answer marked
+// part by part against the key (or the key in words, for a kind that has
+// no parts to mark), the explanation and the references.
 type feedbackView struct {
 	Correct     bool
 	Points      float64
 	MaxPoints   float64
-	Key         []string
+	Marks       []item.Mark
+	Choices     bool     // the marks are choices, picked or not
+	Key         []string // Markdown, when there are no marks
 	Explanation template.HTML
 	References  []string
+}
+
+// newFeedback builds the feedback on an answer (given; null when none).
+func (h *Handler) newFeedback(v *item.View, given json.RawMessage, f *exam.Feedback) *feedbackView {
+	fv := &feedbackView{Correct: f.Correct, Points: f.Points, MaxPoints: f.MaxPoints, Marks: item.Compare(v, given, f.Key),
+		Explanation: h.markdown.HTML(f.Explanation), References: f.References}
+	if len(fv.Marks) == 0 {
+		fv.Key = describe(v, f.Key)
+	} else {
+		fv.Choices = fv.Marks[0].Choice
+	}
+	return fv
 }
 
 func (d *questionData) SecondsLeft() int64 {
@@ -208,9 +226,7 @@ func (h *Handler) renderQuestion(w http.ResponseWriter, r *http.Request, v *exam
 		d.LastInSec = sec.Count > 0 && v.Position >= sec.Count-1
 	}
 	if q.Feedback != nil && v.Mode == certlab.ModePractice {
-		f := q.Feedback
-		d.Feedback = &feedbackView{Correct: f.Correct, Points: f.Points, MaxPoints: f.MaxPoints, Key: describe(&q.Item, f.Key),
-			Explanation: h.markdown.HTML(f.Explanation), References: f.References}
+		d.Feedback = h.newFeedback(&q.Item, saved.Value, q.Feedback)
 	}
 	h.render(w, r, status, "question", page{Title: fmt.Sprintf("Question %d: %s", q.Number, v.ExamTitle), Error: msg, Data: &d})
 }
@@ -259,6 +275,11 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, u *certlab.User
 	value, err := responseFromForm(&q.Item, r.PostForm)
 	if err != nil {
 		h.renderQuestion(w, r, v, sec, key, http.StatusBadRequest, certlab.ErrorMessage(err))
+		return
+	}
+	if v.Mode == certlab.ModePractice && r.PostFormValue("go") == "stay" && !item.Answered(value) {
+		// "Check answer" with nothing chosen: say so rather than check nothing.
+		h.renderQuestion(w, r, v, sec, key, http.StatusUnprocessableEntity, "Choose an answer first: nothing is selected, so there is nothing to check.")
 		return
 	}
 	seq, _ := strconv.ParseInt(r.PostFormValue("seq"), 10, 64)

@@ -66,6 +66,7 @@ type Handler struct {
 	assetURL map[string]string
 	markdown *markdown
 	items    *template.Template // the item kinds' partials, "item-<type>"
+	layout   *template.Template // the layout and the parts pages share
 }
 
 type asset struct {
@@ -102,6 +103,18 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Store == nil || cfg.Catalog == nil || cfg.Engine == nil || cfg.Accounts == nil || cfg.Sessions == nil {
 		return nil, fmt.Errorf("web: Store, Catalog, Engine, Accounts and Sessions are required")
 	}
+	h, err := parse(cfg)
+	if err != nil {
+		return nil, err
+	}
+	h.mux = http.NewServeMux()
+	h.routes(h.mux)
+	return h, nil
+}
+
+// parse builds a handler's templates and assets, without routes; the
+// rendering tests use it alone.
+func parse(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -125,7 +138,7 @@ func New(cfg Config) (*Handler, error) {
 		"deref":    func(p *int64) int64 { return *p },
 		"markdown": h.markdown.HTML,
 		"inline":   h.markdown.Inline,
-		"plain":    Plain,
+		"plain":    h.markdown.Plain,
 	}
 	if err := h.parseItemTemplates(funcs); err != nil {
 		return nil, err
@@ -135,6 +148,7 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates/layout.html: %w", err)
 	}
+	h.layout = layout
 	names, err := pageNames()
 	if err != nil {
 		return nil, fmt.Errorf("web: list templates: %w", err)
@@ -149,8 +163,6 @@ func New(cfg Config) (*Handler, error) {
 		}
 		h.pages[name] = t
 	}
-	h.mux = http.NewServeMux()
-	h.routes(h.mux)
 	return h, nil
 }
 
