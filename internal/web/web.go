@@ -27,6 +27,7 @@ import (
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
 	"github.com/certlab/certlab/internal/item"
+	"github.com/certlab/certlab/internal/mail"
 	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/study"
@@ -55,6 +56,10 @@ type Config struct {
 	Credentials *credential.Service
 	// Schedule lists appointments on the start page; nil leaves them out.
 	Schedule *schedule.Service
+	// Mailer sends password reset links; BaseURL is the server's public
+	// URL those links start with. Without both, reset by e-mail is off.
+	Mailer  mail.Mailer
+	BaseURL string
 }
 
 // Handler serves the web UI. Create it with New.
@@ -67,6 +72,8 @@ type Handler struct {
 	markdown *markdown
 	items    *template.Template // the item kinds' partials, "item-<type>"
 	layout   *template.Template // the layout and the parts pages share
+	// resetLimiter bounds password reset requests per client address.
+	resetLimiter *addrLimiter
 }
 
 type asset struct {
@@ -118,7 +125,8 @@ func parse(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, assets: map[string]asset{}, assetURL: map[string]string{}, markdown: newMarkdown()}
+	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, assets: map[string]asset{}, assetURL: map[string]string{}, markdown: newMarkdown(),
+		resetLimiter: newAddrLimiter(5, 2*time.Minute)}
 	if err := h.loadAssets(); err != nil {
 		return nil, err
 	}
@@ -230,6 +238,14 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /register", h.registerPage)
 	mux.HandleFunc("POST /register", h.register)
 	mux.HandleFunc("POST /signout", h.signout)
+	mux.HandleFunc("GET /password-reset", h.resetRequestPage)
+	mux.HandleFunc("POST /password-reset", h.resetRequest)
+	mux.HandleFunc("GET /password-reset/new", h.resetPage)
+	mux.HandleFunc("POST /password-reset/new", h.reset)
+	mux.HandleFunc("GET /account", h.withSession(h.accountPage))
+	mux.HandleFunc("POST /account/password", h.withSession(h.changePassword))
+	mux.HandleFunc("POST /account/tokens", h.withSession(h.createToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", h.withSession(h.revokeToken))
 
 	// Study pages wait while the candidate takes an exam (notDuringExam).
 	mux.HandleFunc("GET /programs/{id}", h.signedIn(h.notDuringExam(h.program)))
