@@ -36,6 +36,7 @@ func (h *Handler) createAttempt(w http.ResponseWriter, r *http.Request, u *certl
 	var opts exam.PracticeOptions
 	if mode == certlab.ModePractice {
 		opts.Domains = nonEmpty(r.PostForm["domain"])
+		opts.Objectives = nonEmpty(r.PostForm["objective"])
 		opts.Types = nonEmpty(r.PostForm["type"])
 		if c := r.PostFormValue("count"); c != "" {
 			n, err := strconv.Atoi(c)
@@ -390,6 +391,12 @@ type reviewData struct {
 	Rows     []reviewRow
 	LastSec  bool
 	Sections int
+	// Show filters the list: "" all, "marked", "unanswered"; the counts
+	// are of the whole section.
+	Show       string
+	All        int
+	Marked     int
+	Unanswered int
 }
 
 type reviewRow struct {
@@ -405,9 +412,27 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request, u *certlab.User
 		return
 	}
 	d := reviewData{View: v, Section: sec, LastSec: sec.Index == len(v.Sections)-1, Sections: len(v.Sections)}
+	switch show := r.URL.Query().Get("show"); show {
+	case "", "marked", "unanswered":
+		d.Show = show
+	default:
+		h.fail(w, r, certlab.Errorf(certlab.EINVALID, "show=%q: the review list shows all questions, marked or unanswered ones", show))
+		return
+	}
 	for _, q := range sec.Questions {
 		rv, saved := v.Responses[q.Key]
-		d.Rows = append(d.Rows, reviewRow{Key: q.Key, Number: q.Number, Answered: saved && string(rv.Value) != "null", Marked: rv.Marked})
+		row := reviewRow{Key: q.Key, Number: q.Number, Answered: saved && string(rv.Value) != "null", Marked: rv.Marked}
+		d.All++
+		if row.Marked {
+			d.Marked++
+		}
+		if !row.Answered {
+			d.Unanswered++
+		}
+		if d.Show == "marked" && !row.Marked || d.Show == "unanswered" && row.Answered {
+			continue
+		}
+		d.Rows = append(d.Rows, row)
 	}
 	h.render(w, r, http.StatusOK, "review", page{Title: "Review: " + v.ExamTitle, Data: d})
 }
@@ -521,6 +546,17 @@ type reportData struct {
 	Report *certlab.Report
 	Title  string
 	Chart  template.HTML
+	// Weak are the weakest objectives with the modules that teach them.
+	Weak      []weakObjective
+	ProgramID string
+	// Review links to the question-by-question review (practice only).
+	Review bool
+}
+
+// weakObjective is a weak objective of a report and where to study it.
+type weakObjective struct {
+	certlab.ObjectiveResult
+	Modules []*certlab.Module
 }
 
 func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User) {
@@ -534,9 +570,17 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User
 		h.fail(w, r, err)
 		return
 	}
-	d := reportData{Report: rep, Title: rep.ExamID}
-	if ex, err := h.cfg.Catalog.Exam(rep.ExamID); err == nil {
-		d.Title = ex.Title
+	d := reportData{Report: rep, Title: rep.ExamID, Review: rep.Mode == certlab.ModePractice}
+	ex, err := h.cfg.Catalog.Exam(rep.ExamID)
+	if err == nil {
+		d.Title, d.ProgramID = ex.Title, ex.ProgramID
+	}
+	for _, o := range rep.Weakest {
+		w := weakObjective{ObjectiveResult: o}
+		if ex != nil {
+			w.Modules = h.modulesFor(ex, o.ID)
+		}
+		d.Weak = append(d.Weak, w)
 	}
 	d.Chart = reportChart(rep)
 	h.render(w, r, http.StatusOK, "report", page{Title: "Score report: " + d.Title, Data: d})

@@ -19,6 +19,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/certlab/certlab"
@@ -74,6 +75,8 @@ type Handler struct {
 	layout   *template.Template // the layout and the parts pages share
 	// resetLimiter bounds password reset requests per client address.
 	resetLimiter *addrLimiter
+	// readTimes caches modules' reading times (by *certlab.Module).
+	readTimes sync.Map
 }
 
 type asset struct {
@@ -147,6 +150,8 @@ func parse(cfg Config) (*Handler, error) {
 		"markdown": h.markdown.HTML,
 		"inline":   h.markdown.Inline,
 		"plain":    h.markdown.Plain,
+		// stateClass makes a progress state a class name ("not-started").
+		"stateClass": func(s string) string { return strings.ReplaceAll(s, " ", "-") },
 	}
 	if err := h.parseItemTemplates(funcs); err != nil {
 		return nil, err
@@ -250,6 +255,7 @@ func (h *Handler) routes(mux router) {
 	// Study pages wait while the candidate takes an exam (notDuringExam).
 	mux.HandleFunc("GET /programs/{id}", h.signedIn(h.notDuringExam(h.program)))
 	mux.HandleFunc("GET /programs/{id}/modules/{module}", h.signedIn(h.notDuringExam(h.module)))
+	mux.HandleFunc("POST /programs/{id}/modules/{module}/read", h.signedIn(h.notDuringExam(h.markRead)))
 
 	mux.HandleFunc("POST /attempts", h.signedIn(h.createAttempt))
 	mux.HandleFunc("GET /exams/{id}/start", h.signedIn(h.examStartPage))
@@ -265,6 +271,8 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.confirmSubmit)))
 	mux.HandleFunc("POST /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.submit)))
 	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.notDuringExam(h.report)))
+	mux.HandleFunc("GET /attempts/{id}/questions", h.signedIn(h.notDuringExam(h.practiceReviewList)))
+	mux.HandleFunc("GET /attempts/{id}/questions/{n}", h.signedIn(h.notDuringExam(h.practiceReviewQuestion)))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
