@@ -172,7 +172,7 @@ func TestLearningPages(t *testing.T) {
 }
 
 // itemOf returns the catalog item behind a question key.
-func itemOf(t *testing.T, ts *testServer, key string) *certlab.Item {
+func itemOf(t testing.TB, ts *testServer, key string) *certlab.Item {
 	t.Helper()
 	ex, err := ts.Catalog.Exam("az-400")
 	if err != nil {
@@ -304,7 +304,7 @@ func TestOpenExamPagesHaveNoKeys(t *testing.T) {
 	}
 }
 
-func mustAttempt(t *testing.T, ts *testServer, id string) *certlab.Attempt {
+func mustAttempt(t testing.TB, ts *testServer, id string) *certlab.Attempt {
 	t.Helper()
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
