@@ -95,7 +95,7 @@ var allowedImports = map[string][]string{
 	"internal/audit":      {"."},
 	"internal/account":    {".", "internal/auth"},
 	"internal/exam":       {".", "internal/item"},
-	"internal/study":      {".", "internal/cat", "internal/exam", "internal/irt", "internal/item", "internal/readiness", "internal/srs"},
+	"internal/study":      {".", "internal/cat", "internal/exam", "internal/irt", "internal/item", "internal/readiness", "internal/srs", "internal/chart"},
 	"internal/credential": {".", "internal/audit", "internal/auth", "internal/badge", "internal/mail"},
 	"internal/schedule":   {".", "internal/audit", "internal/mail"},
 	"internal/proctor":    {".", "internal/audit", "internal/exam"},
@@ -112,7 +112,7 @@ var allowedImports = map[string][]string{
 	"internal/api": {".", "internal/account", "internal/audit", "internal/chart", "internal/credential", "internal/exam",
 		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/authoring", "internal/cohort", "internal/item"},
 	"internal/web": {".", "internal/account", "internal/chart", "internal/credential", "internal/exam", "internal/examstart",
-		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort"},
+		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort", "internal/mail"},
 	"internal/obapi":  {".", "internal/auth", "internal/credential", "internal/httperror", "internal/session"},
 	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session"},
 

@@ -84,6 +84,8 @@ type UserStore interface {
 // Store is everything certlab keeps in its database.
 type Store interface {
 	UserStore
+	AccountStore
+	ProgressStore
 	AttemptStore
 	CredentialStore
 	ScheduleStore

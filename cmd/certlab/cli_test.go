@@ -52,6 +52,9 @@ func startServe(t *testing.T, db string) string {
 	return m
 }
 
+// verdictRE finds the verdict line of practice feedback.
+var verdictRE = regexp.MustCompile(`(?m)^(Correct|Incorrect) \(\d+ of \d+ points\)\.$`)
+
 func TestTerminalPracticeAndExam(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -71,8 +74,21 @@ func TestTerminalPracticeAndExam(t *testing.T) {
 	if err != nil {
 		t.Fatalf("practice: %v\n%s", err, out)
 	}
-	if n := strings.Count(out, "Answer: "); n != 3 {
-		t.Fatalf("practice showed %d feedbacks, want 3:\n%s", n, out)
+	if n := len(verdictRE.FindAllString(out, -1)); n != 3 || !strings.Contains(out, "[✓] A. ") && !strings.Contains(out, "[✗] A. ") {
+		t.Fatalf("practice showed %d feedbacks, want 3 marking the pick A:\n%s", n, out)
+	}
+	if strings.Contains(out, "`") || strings.Contains(out, "**") {
+		t.Fatalf("practice shows raw Markdown:\n%s", out)
+	}
+	// Matching: the options in letter order, the feedback as pairs, never JSON.
+	out, err = runCmd(t, ctx, "a\nb\nc\nd\ne\n", "practice", "--server", url, "--token", token, "--types", "matching", "--count", "1")
+	if err != nil {
+		t.Fatalf("practice matching: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "\nA. ") || !strings.Contains(out, "\nB. ") || strings.Index(out, "\nA. ") > strings.Index(out, "\nB. ") ||
+		!strings.Contains(out, " → ") || strings.Contains(out, `{"`) {
+		t.Log(out)
+		t.Fatalf("matching practice: want lettered options in order and pairs in the feedback:\n%s", out)
 	}
 	if !strings.Contains(out, "Score report: az-400") {
 		t.Fatalf("practice ended without a report:\n%s", out)

@@ -145,7 +145,7 @@ var serveSettings = []setting{
 			c.Retention = r
 			return nil
 		}},
-	{Flag: "base-url", Env: "CERTLAB_BASE_URL", Arg: "URL", Usage: "public URL of this server, used in issued credentials",
+	{Flag: "base-url", Env: "CERTLAB_BASE_URL", Arg: "URL", Usage: "public URL of this server, used in issued credentials and e-mailed links",
 		Default: literal(""), DefaultDoc: "http://ADDR",
 		set: func(c *Config, v string) error {
 			if v != "" {

@@ -33,7 +33,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	a, err := app.New(ctx, app.Config{DB: cfg.DB, Migrate: cfg.Migrate, ContentDir: cfg.Content, Logger: logger,
-		SecureCookies: cfg.SecureCookies, Retention: cfg.Retention, Credentials: creds, Mailer: mailer(cfg, logger)})
+		SecureCookies: cfg.SecureCookies, Retention: cfg.Retention, Credentials: creds, Mailer: mailer(cfg, logger), BaseURL: publicURL(cfg)})
 	if err != nil {
 		return err
 	}
@@ -76,4 +76,13 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, logger
 		return err
 	}
 	return nil
+}
+
+// publicURL is the server's public URL: --base-url, else http:// and the
+// listening address.
+func publicURL(c Config) string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	return "http://" + c.Addr
 }

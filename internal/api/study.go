@@ -7,6 +7,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/chart"
 	"github.com/certlab/certlab/internal/session"
+	"github.com/certlab/certlab/internal/study"
 )
 
 // requireStudy answers endpoints that need the study service with
@@ -43,15 +44,7 @@ func (s *Server) getReadinessChart(w http.ResponseWriter, r *http.Request, u *ce
 		s.error(w, r, err)
 		return
 	}
-	rows := []chart.Interval{{Label: "Overall", Low: rd.Low, Mid: rd.Theta, High: rd.High, Note: fmt.Sprintf("%d answers", rd.Answers)}}
-	for _, d := range rd.Domains {
-		rows = append(rows, chart.Interval{Label: d.Name, Low: d.Low, Mid: d.Theta, High: d.High, Note: fmt.Sprintf("%.0f %% above the cut", 100*d.AboveCut)})
-	}
-	sub := fmt.Sprintf("Predicted chance of passing: %.0f %%", 100*rd.PassProbability)
-	if rd.Provisional {
-		sub += " (provisional: items not calibrated yet)"
-	}
-	writeSVG(w, chart.Intervals("Readiness for "+rd.Exam, sub, rows, rd.CutTheta, -3, 3, "passing level"))
+	writeSVG(w, study.ReadinessChart(rd))
 }
 
 func (s *Server) getDue(w http.ResponseWriter, r *http.Request, u *certlab.User) {

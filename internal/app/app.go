@@ -76,6 +76,9 @@ type Config struct {
 	// Mailer sends e-mails (reminders, confirmations, password resets);
 	// nil logs them.
 	Mailer mail.Mailer
+	// BaseURL is the server's public URL, for links in e-mails (password
+	// resets); "" turns reset by e-mail off.
+	BaseURL string
 	// VerifyLimit bounds public credential verifications per client
 	// address; zero means api.DefaultVerifyRateLimit.
 	VerifyLimit api.VerifyRateLimit
@@ -196,7 +199,7 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		Authoring: a.Authoring, Cohorts: a.Cohorts, VerifyLimit: cfg.VerifyLimit}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule,
-		Authoring: a.Authoring, Cohorts: a.Cohorts}); err != nil {
+		Authoring: a.Authoring, Cohorts: a.Cohorts, Mailer: a.Mailer, BaseURL: cfg.BaseURL}); err != nil {
 		return err
 	}
 	if a.Credentials != nil {
@@ -274,6 +277,11 @@ func (a *App) RunSweeps(ctx context.Context) {
 				a.Logger.Info("attempts submitted at their deadline", "count", n)
 			}
 		case <-credentials.C:
+			// Password resets are counted for an hour (the per-account
+			// limit), then kept a day.
+			if _, err := a.Store.PurgePasswordResets(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+				a.Logger.Error("password reset purge", "err", err)
+			}
 			if n, err := a.Schedule.RecordNoShows(ctx); err != nil {
 				a.Logger.Error("no-show sweep", "err", err)
 			} else if n > 0 {

@@ -82,6 +82,8 @@ type Interval struct {
 	Label          string
 	Low, Mid, High float64
 	Note           string
+	// NoData draws the row without an estimate (nothing measured yet).
+	NoData bool
 }
 
 // Intervals draws estimates with their intervals against a cut line on an
@@ -97,6 +99,10 @@ func Intervals(title, subtitle string, rows []Interval, cut, lo, hi float64, cut
 		y := topPad + i*rowH + 14
 		fmt.Fprintf(b, `<text x="12" y="%d" %s>%s</text>`, y+4, fontSpec, html.EscapeString(clip(r.Label, 44)))
 		fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#eee" stroke-width="14"/>`, labelW, y, labelW+barW, y)
+		if r.NoData {
+			fmt.Fprintf(b, `<text x="%d" y="%d" %s fill="#555">%s</text>`, labelW+barW+8, y+4, fontSpec, html.EscapeString(r.Note))
+			continue
+		}
 		colour := "#c0392b"
 		if r.Low >= cut {
 			colour = "#27ae60"

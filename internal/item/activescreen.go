@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/certlab/certlab"
 )
@@ -245,12 +244,10 @@ func (activeScreen) Ask(t Terminal, v *View) (any, error) {
 	}
 	m := map[string]string{}
 	for i, b := range v.Blanks {
-		var sb strings.Builder
-		fmt.Fprintf(&sb, "Drop-down %d ([[%s]]):\n\n", i+1, b.ID)
+		t.Print(fmt.Sprintf("Drop-down %d (%s):", i+1, CodeSpan("[["+b.ID+"]]")))
 		for j, o := range b.Options {
-			fmt.Fprintf(&sb, "%s. %s\n", Letter(j), o)
+			t.Print(Letter(j) + ". " + CodeSpan(o))
 		}
-		t.Print(sb.String())
 		line, err := t.Ask(fmt.Sprintf("Drop-down %d (a letter; Enter skips): ", i+1))
 		if err != nil {
 			return nil, err

@@ -292,11 +292,7 @@ func textOf(cs []certlab.Choice) func(id string) string {
 // askLetters shows lettered choices and reads letters back as ids: one
 // letter, or up to max letters separated by commas or spaces.
 func askLetters(t Terminal, cs []certlab.Choice, max int, prompt string) ([]string, error) {
-	var b strings.Builder
-	for i, c := range cs {
-		fmt.Fprintf(&b, "%s. %s\n", Letter(i), c.Text)
-	}
-	t.Print(b.String())
+	printLettered(t, cs)
 	line, err := t.Ask(prompt)
 	if err != nil || line == "" {
 		return nil, err
@@ -313,6 +309,14 @@ func askLetters(t Terminal, cs []certlab.Choice, max int, prompt string) ([]stri
 		return nil, fmt.Errorf("choose at most %d", max)
 	}
 	return ids, nil
+}
+
+// printLettered shows choices in letter order, one Markdown paragraph
+// each, so a terminal renderer keeps them on lines of their own.
+func printLettered(t Terminal, cs []certlab.Choice) {
+	for i, c := range cs {
+		t.Print(Letter(i) + ". " + c.Text)
+	}
 }
 
 // letterIndex reads a choice letter (A, b, A1…) back to its index.

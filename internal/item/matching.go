@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"strings"
 
 	"github.com/certlab/certlab"
 )
@@ -165,12 +164,8 @@ func (matching) Describe(v *View, value json.RawMessage) []string {
 
 func (matching) Ask(t Terminal, v *View) (any, error) {
 	showExhibit(t, v)
-	var b strings.Builder
-	b.WriteString("Answers:\n\n")
-	for i, o := range v.Options {
-		fmt.Fprintf(&b, "%s. %s\n", Letter(i), o.Text)
-	}
-	t.Print(b.String())
+	t.Print("Answers:")
+	printLettered(t, v.Options)
 	m := map[string]string{}
 	for i, tg := range v.Targets {
 		line, err := t.Ask(fmt.Sprintf("%d. %s → letter (Enter skips): ", i+1, tg.Text))

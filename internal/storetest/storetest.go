@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	RunCredentials(t, open)
 	RunOAuth(t, open)
 	RunConsoles(t, open)
+	RunAccounts(t, open)
 }
 
 var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)

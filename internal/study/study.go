@@ -12,6 +12,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/certlab/certlab"
@@ -170,13 +171,13 @@ func (s *Service) Readiness(ctx context.Context, u *certlab.User, examID string)
 	if err != nil {
 		return nil, err
 	}
-	form, err := exam.AssembleForm(ex, certlab.PoolExam, 1)
+	form, err := representativeForm(ex)
 	if err != nil {
 		return nil, err
 	}
 	var formItems []cat.Item
-	for _, q := range form.Questions() {
-		if it, ok := m.Items[q.ItemID]; ok && !q.Pilot {
+	for _, id := range form {
+		if it, ok := m.Items[id]; ok {
 			formItems = append(formItems, it)
 		}
 	}
@@ -447,4 +448,27 @@ func (s *Service) ScaleIRT(ctx context.Context, ex *certlab.Exam, f *certlab.For
 		return 0, 0, false, err
 	}
 	return scale.ScaledScore(theta), theta, true, nil
+}
+
+// representativeForms caches, by exam, the scored items of the form
+// readiness measures against (seed 1 of the exam pool): the catalog does
+// not change while the server runs, so the form never does.
+var representativeForms sync.Map
+
+func representativeForm(ex *certlab.Exam) ([]string, error) {
+	if ids, ok := representativeForms.Load(ex); ok {
+		return ids.([]string), nil
+	}
+	form, err := exam.AssembleForm(ex, certlab.PoolExam, 1)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, q := range form.Questions() {
+		if !q.Pilot {
+			ids = append(ids, q.ItemID)
+		}
+	}
+	representativeForms.Store(ex, ids)
+	return ids, nil
 }

@@ -6,6 +6,7 @@ package terminal
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,11 +29,12 @@ type Session struct {
 	Out    io.Writer
 	seq    int64
 	eof    bool
+	md     *markdown
 }
 
 // New returns a session reading answers from in and writing to out.
 func New(c *client.Client, in io.Reader, out io.Writer) *Session {
-	return &Session{Client: c, In: bufio.NewReader(in), Out: out}
+	return &Session{Client: c, In: bufio.NewReader(in), Out: out, md: newMarkdown(out)}
 }
 
 // ask prints a prompt and reads one trimmed line; at end of input it
@@ -62,7 +64,7 @@ func (s *Session) Run(ctx context.Context, v *exam.AttemptView) (*certlab.Report
 		fmt.Fprintf(s.Out, "\n== Section %d of %d: %s (%d questions)\n", sec.Index+1, len(v.Sections), sec.Title, sec.Count)
 		if sec.Case != nil {
 			for _, ex := range sec.Case.Exhibits {
-				fmt.Fprintf(s.Out, "\n-- %s --\n%s\n", ex.Title, ex.Body)
+				fmt.Fprintf(s.Out, "\n-- %s --\n%s\n", ex.Title, s.md.Render(ex.Body))
 			}
 		}
 		var err error
@@ -155,11 +157,14 @@ func (s *Session) series(ctx context.Context, v *exam.AttemptView) (*exam.Attemp
 // skips; "?" marks the question for review.
 func (s *Session) question(ctx context.Context, v *exam.AttemptView, q exam.QuestionView) error {
 	it := q.Item
-	fmt.Fprintf(s.Out, "\nQuestion %d%s\n%s\n", q.Number, s.timeLeft(v), it.Stem)
+	fmt.Fprintf(s.Out, "\nQuestion %d%s\n%s\n", q.Number, s.timeLeft(v), s.md.Render(it.Stem))
 	if q.Statement != "" {
-		fmt.Fprintf(s.Out, "\n%s\n", q.Statement)
+		fmt.Fprintf(s.Out, "\n%s\n", s.md.Render(q.Statement))
 	}
 	kind, _ := item.Lookup(it.Type)
+	if r, ok := v.Responses[q.Key]; ok && kind != nil && item.Answered(r.Value) {
+		fmt.Fprintf(s.Out, "Saved answer: %s (Enter keeps it)\n", s.md.Render(strings.Join(kind.Describe(&it, r.Value), "; ")))
+	}
 	for {
 		var value any
 		marked := false
@@ -196,18 +201,57 @@ func (s *Session) question(ctx context.Context, v *exam.AttemptView, q exam.Ques
 			return err
 		}
 		if f := res.Feedback; f != nil {
-			verdict := "Incorrect"
-			if f.Correct {
-				verdict = "Correct"
-			}
-			key := strings.Join(kind.Describe(&it, f.Key), "; ")
-			fmt.Fprintf(s.Out, "  %s (%g of %g). Answer: %s\n  %s\n", verdict, f.Points, f.MaxPoints, key, f.Explanation)
-			for _, r := range f.References {
-				fmt.Fprintf(s.Out, "  see %s\n", r)
-			}
+			given, _ := json.Marshal(value)
+			s.feedback(kind, &it, given, f)
 		}
 		return nil
 	}
+}
+
+// feedback shows practice feedback: the verdict, the answer marked part
+// by part against the key (choices in letter order, matching as pairs),
+// the explanation and the references.
+func (s *Session) feedback(kind item.Kind, v *item.View, given json.RawMessage, f *exam.Feedback) {
+	verdict := "Incorrect"
+	if f.Correct {
+		verdict = "Correct"
+	}
+	fmt.Fprintf(s.Out, "\n%s (%g of %g points).\n", verdict, f.Points, f.MaxPoints)
+	marks := item.Compare(v, given, f.Key)
+	for _, m := range marks {
+		fmt.Fprintln(s.Out, s.md.Render(markLine(m)))
+	}
+	if len(marks) == 0 {
+		fmt.Fprintln(s.Out, s.md.Render("Answer: "+strings.Join(kind.Describe(v, f.Key), "; ")))
+	}
+	if f.Explanation != "" {
+		fmt.Fprintf(s.Out, "\n%s\n", s.md.Render(f.Explanation))
+	}
+	for _, r := range f.References {
+		fmt.Fprintf(s.Out, "See %s\n", r)
+	}
+}
+
+// markLine words one mark as a line of Markdown.
+func markLine(m item.Mark) string {
+	if m.Choice {
+		switch m.State {
+		case item.MarkRight:
+			return "[✓] " + m.Label + " (your pick: right)"
+		case item.MarkWrong:
+			return "[✗] " + m.Label + " (your pick: wrong)"
+		case item.MarkMissed:
+			return "[○] " + m.Label + " (right answer, not picked)"
+		}
+		return "[ ] " + m.Label
+	}
+	switch m.State {
+	case item.MarkRight:
+		return "[✓] " + m.Label + " → " + m.Given
+	case item.MarkWrong:
+		return "[✗] " + m.Label + " → " + m.Given + " (right answer: " + m.Key + ")"
+	}
+	return "[○] " + m.Label + " → not answered (right answer: " + m.Key + ")"
 }
 
 // errMark is what prompter.Ask returns when the candidate types "?".
@@ -216,7 +260,7 @@ var errMark = errors.New("marked for review")
 // prompter lets an item kind ask for its answer in the terminal.
 type prompter struct{ s *Session }
 
-func (p prompter) Print(markdown string) { fmt.Fprintln(p.s.Out, strings.TrimRight(markdown, "\n")) }
+func (p prompter) Print(markdown string) { fmt.Fprintln(p.s.Out, p.s.md.Render(markdown)) }
 
 func (p prompter) Ask(prompt string) (string, error) {
 	line := p.s.ask(prompt)

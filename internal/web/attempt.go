@@ -12,6 +12,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/item"
 )
 
 // attemptID reads the {id} path value.
@@ -35,6 +36,7 @@ func (h *Handler) createAttempt(w http.ResponseWriter, r *http.Request, u *certl
 	var opts exam.PracticeOptions
 	if mode == certlab.ModePractice {
 		opts.Domains = nonEmpty(r.PostForm["domain"])
+		opts.Objectives = nonEmpty(r.PostForm["objective"])
 		opts.Types = nonEmpty(r.PostForm["type"])
 		if c := r.PostFormValue("count"); c != "" {
 			n, err := strconv.Atoi(c)
@@ -137,13 +139,30 @@ type questionData struct {
 	Marks      int
 }
 
+// feedbackView is practice feedback on one question: the answer marked
+// part by part against the key (or the key in words, for a kind that has
+// no parts to mark), the explanation and the references.
 type feedbackView struct {
 	Correct     bool
 	Points      float64
 	MaxPoints   float64
-	Key         []string
+	Marks       []item.Mark
+	Choices     bool     // the marks are choices, picked or not
+	Key         []string // Markdown, when there are no marks
 	Explanation template.HTML
 	References  []string
+}
+
+// newFeedback builds the feedback on an answer (given; null when none).
+func (h *Handler) newFeedback(v *item.View, given json.RawMessage, f *exam.Feedback) *feedbackView {
+	fv := &feedbackView{Correct: f.Correct, Points: f.Points, MaxPoints: f.MaxPoints, Marks: item.Compare(v, given, f.Key),
+		Explanation: h.markdown.HTML(f.Explanation), References: f.References}
+	if len(fv.Marks) == 0 {
+		fv.Key = describe(v, f.Key)
+	} else {
+		fv.Choices = fv.Marks[0].Choice
+	}
+	return fv
 }
 
 func (d *questionData) SecondsLeft() int64 {
@@ -208,9 +227,7 @@ func (h *Handler) renderQuestion(w http.ResponseWriter, r *http.Request, v *exam
 		d.LastInSec = sec.Count > 0 && v.Position >= sec.Count-1
 	}
 	if q.Feedback != nil && v.Mode == certlab.ModePractice {
-		f := q.Feedback
-		d.Feedback = &feedbackView{Correct: f.Correct, Points: f.Points, MaxPoints: f.MaxPoints, Key: describe(&q.Item, f.Key),
-			Explanation: h.markdown.HTML(f.Explanation), References: f.References}
+		d.Feedback = h.newFeedback(&q.Item, saved.Value, q.Feedback)
 	}
 	h.render(w, r, status, "question", page{Title: fmt.Sprintf("Question %d: %s", q.Number, v.ExamTitle), Error: msg, Data: &d})
 }
@@ -259,6 +276,11 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request, u *certlab.User
 	value, err := responseFromForm(&q.Item, r.PostForm)
 	if err != nil {
 		h.renderQuestion(w, r, v, sec, key, http.StatusBadRequest, certlab.ErrorMessage(err))
+		return
+	}
+	if v.Mode == certlab.ModePractice && r.PostFormValue("go") == "stay" && !item.Answered(value) {
+		// "Check answer" with nothing chosen: say so rather than check nothing.
+		h.renderQuestion(w, r, v, sec, key, http.StatusUnprocessableEntity, "Choose an answer first: nothing is selected, so there is nothing to check.")
 		return
 	}
 	seq, _ := strconv.ParseInt(r.PostFormValue("seq"), 10, 64)
@@ -369,6 +391,12 @@ type reviewData struct {
 	Rows     []reviewRow
 	LastSec  bool
 	Sections int
+	// Show filters the list: "" all, "marked", "unanswered"; the counts
+	// are of the whole section.
+	Show       string
+	All        int
+	Marked     int
+	Unanswered int
 }
 
 type reviewRow struct {
@@ -384,9 +412,27 @@ func (h *Handler) review(w http.ResponseWriter, r *http.Request, u *certlab.User
 		return
 	}
 	d := reviewData{View: v, Section: sec, LastSec: sec.Index == len(v.Sections)-1, Sections: len(v.Sections)}
+	switch show := r.URL.Query().Get("show"); show {
+	case "", "marked", "unanswered":
+		d.Show = show
+	default:
+		h.fail(w, r, certlab.Errorf(certlab.EINVALID, "show=%q: the review list shows all questions, marked or unanswered ones", show))
+		return
+	}
 	for _, q := range sec.Questions {
 		rv, saved := v.Responses[q.Key]
-		d.Rows = append(d.Rows, reviewRow{Key: q.Key, Number: q.Number, Answered: saved && string(rv.Value) != "null", Marked: rv.Marked})
+		row := reviewRow{Key: q.Key, Number: q.Number, Answered: saved && string(rv.Value) != "null", Marked: rv.Marked}
+		d.All++
+		if row.Marked {
+			d.Marked++
+		}
+		if !row.Answered {
+			d.Unanswered++
+		}
+		if d.Show == "marked" && !row.Marked || d.Show == "unanswered" && row.Answered {
+			continue
+		}
+		d.Rows = append(d.Rows, row)
 	}
 	h.render(w, r, http.StatusOK, "review", page{Title: "Review: " + v.ExamTitle, Data: d})
 }
@@ -500,6 +546,17 @@ type reportData struct {
 	Report *certlab.Report
 	Title  string
 	Chart  template.HTML
+	// Weak are the weakest objectives with the modules that teach them.
+	Weak      []weakObjective
+	ProgramID string
+	// Review links to the question-by-question review (practice only).
+	Review bool
+}
+
+// weakObjective is a weak objective of a report and where to study it.
+type weakObjective struct {
+	certlab.ObjectiveResult
+	Modules []*certlab.Module
 }
 
 func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User) {
@@ -513,9 +570,17 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User
 		h.fail(w, r, err)
 		return
 	}
-	d := reportData{Report: rep, Title: rep.ExamID}
-	if ex, err := h.cfg.Catalog.Exam(rep.ExamID); err == nil {
-		d.Title = ex.Title
+	d := reportData{Report: rep, Title: rep.ExamID, Review: rep.Mode == certlab.ModePractice}
+	ex, err := h.cfg.Catalog.Exam(rep.ExamID)
+	if err == nil {
+		d.Title, d.ProgramID = ex.Title, ex.ProgramID
+	}
+	for _, o := range rep.Weakest {
+		w := weakObjective{ObjectiveResult: o}
+		if ex != nil {
+			w.Modules = h.modulesFor(ex, o.ID)
+		}
+		d.Weak = append(d.Weak, w)
 	}
 	d.Chart = reportChart(rep)
 	h.render(w, r, http.StatusOK, "report", page{Title: "Score report: " + d.Title, Data: d})

@@ -10,9 +10,10 @@ import (
 )
 
 type authData struct {
-	Email string
-	Name  string
-	Next  string
+	Email  string
+	Name   string
+	Next   string
+	Notice string
 }
 
 func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
@@ -20,7 +21,11 @@ func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Data: authData{Next: safeNext(r.URL.Query().Get("next"))}})
+	d := authData{Next: safeNext(r.URL.Query().Get("next"))}
+	if r.URL.Query().Get("reset") == "done" {
+		d.Notice = "Your password is set. Sign in with the new one."
+	}
+	h.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Data: d})
 }
 
 func (h *Handler) registerPage(w http.ResponseWriter, r *http.Request) {

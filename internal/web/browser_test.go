@@ -40,7 +40,8 @@ func newChromium(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1100, 900),
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	// Generous: the audits take seconds a page on a busy machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
@@ -162,7 +163,7 @@ func TestBrowserPracticeAndExam(t *testing.T) {
 			screenshot(t, ctx, "web-practice-"+typ)
 			do(t, ctx, "check answer", chromedp.Click(css(`button[name=go][value=stay]`)), chromedp.WaitVisible(css("#feedback")))
 			fb := get(t, ctx, "read feedback", chromedp.Text(css("#feedback")))
-			if !strings.Contains(fb, "The answer") || !strings.Contains(fb, "Why") || !strings.Contains(fb, "points") {
+			if !strings.Contains(fb, "Your") || !strings.Contains(fb, "right") || !strings.Contains(fb, "Why") || !strings.Contains(fb, "points") {
 				t.Fatalf("practice feedback for a %s question lacks the answer or explanation:\n%s", typ, fb)
 			}
 			if n == 0 && i == 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/certlab/certlab/internal/chart"
 	"github.com/certlab/certlab/internal/pathway"
 	"github.com/certlab/certlab/internal/session"
+	"github.com/certlab/certlab/internal/study"
 )
 
 type dashboardData struct {
@@ -84,11 +85,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 				}
 				ec.HasReadiness, ec.PassProbability, ec.Provisional, ec.Answers = rd.Answers > 0, rd.PassProbability, rd.Provisional, rd.Answers
 				if rd.Answers > 0 {
-					rows := []chart.Interval{{Label: "Overall", Low: rd.Low, Mid: rd.Theta, High: rd.High, Note: fmt.Sprintf("%d answers", rd.Answers)}}
-					for _, dm := range rd.Domains {
-						rows = append(rows, chart.Interval{Label: dm.Name, Low: dm.Low, Mid: dm.Theta, High: dm.High, Note: fmt.Sprintf("%.0f %% above the cut", 100*dm.AboveCut)})
-					}
-					ec.Chart = template.HTML(chart.Intervals("Readiness for "+ex.ID, fmt.Sprintf("Pass probability %.0f %%", 100*rd.PassProbability), rows, rd.CutTheta, -3, 3, "passing level"))
+					ec.Chart = template.HTML(study.ReadinessChart(rd))
 				}
 				due, err := h.cfg.Study.DueItems(ctx, u.ID, ex.ID)
 				if err != nil {

@@ -2,10 +2,10 @@ package web
 
 import (
 	"encoding/json"
-	"html/template"
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
@@ -144,7 +144,10 @@ func FuzzMarkdown(f *testing.F) {
 	}
 	m := newMarkdown()
 	f.Fuzz(func(t *testing.T, src string) {
-		got := strings.ToLower(string(m.HTML(src)))
+		if p := m.Plain(src); strings.ContainsAny(p, "\n\t") {
+			t.Fatalf("Plain(%q) = %q keeps line breaks", src, p)
+		}
+		got := strings.ToLower(string(m.HTML(src)) + string(m.Inline(src)))
 		for _, bad := range []string{"<script", "<iframe", "<svg", "<img src=x", "<object", "<embed", "href=\"javascript:"} {
 			if strings.Contains(got, bad) {
 				t.Fatalf("rendered %q to %q, which has %q", src, got, bad)
@@ -174,9 +177,8 @@ func TestSafeNext(t *testing.T) {
 // TestItemPartials renders every kind's template partial with hostile
 // texts: everything is escaped, and the saved answer is checked.
 func TestItemPartials(t *testing.T) {
-	h := &Handler{markdown: newMarkdown()}
-	if err := h.parseItemTemplates(template.FuncMap{"markdown": h.markdown.HTML, "inline": h.markdown.Inline, "plain": Plain,
-		"inc": func(i int) int { return i + 1 }}); err != nil {
+	h, err := parse(Config{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	evil := "<b>x</b>"
@@ -216,4 +218,42 @@ func TestItemPartials(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestMarkdownPlain(t *testing.T) {
+	m := newMarkdown()
+	cases := map[string]string{
+		"Use `kubectl apply` **now**":      "Use kubectl apply now",
+		"a *b* _c_ ~~d~~":                  "a b c d",
+		"[the docs](https://x.example)":    "the docs",
+		"<service-name> and `<b>`":         "<service-name> and <b>",
+		"two\nlines":                       "two lines",
+		"`` a `tick` ``":                   "a `tick`",
+		"__init__.py is a file":            "init.py is a file",
+		"```\ncode block\n  indented\n```": "code block indented",
+	}
+	for in, want := range cases {
+		if got := m.Plain(in); got != want {
+			t.Errorf("Plain(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzCodeSpan writes any one-line value as a code span: rendered back
+// to text it reads as written (whitespace collapsed), whatever backticks
+// it holds.
+func FuzzCodeSpan(f *testing.F) {
+	for _, s := range []string{"contents: write", "${{ secrets.X }}", "`", "a``b", " `x` ", "**", "<b>"} {
+		f.Add(s)
+	}
+	m := newMarkdown()
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, "\r\n\x00") || !utf8.ValidString(s) {
+			return
+		}
+		want := strings.Join(strings.Fields(s), " ")
+		if got := m.Plain(item.CodeSpan(s)); got != want {
+			t.Fatalf("CodeSpan(%q) = %q reads %q", s, item.CodeSpan(s), got)
+		}
+	})
 }

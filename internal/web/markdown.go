@@ -9,6 +9,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -46,12 +47,50 @@ func (m *markdown) Inline(src string) template.HTML {
 	return template.HTML(h)
 }
 
-// plainReplacer drops the Markdown marks that would show literally where
-// no markup is allowed (inside a drop-down's option).
-var plainReplacer = strings.NewReplacer("`", "", "**", "", "__", "")
-
-// Plain is text for places that cannot hold markup.
-func Plain(src string) string { return plainReplacer.Replace(src) }
+// Plain renders src to text for places that cannot hold markup (an option
+// of a drop-down): the text of the rendered Markdown, without its marks,
+// whitespace collapsed. Code reads as written, without its backticks.
+func (m *markdown) Plain(src string) string {
+	source := []byte(src)
+	doc := m.md.Parser().Parse(text.NewReader(source))
+	var b strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			if n.Type() == ast.TypeBlock {
+				b.WriteByte(' ')
+			}
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Text:
+			b.Write(n.Value(source))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(n.Value)
+		case *ast.AutoLink:
+			b.Write(n.Label(source))
+		case *ast.RawHTML:
+			for i := 0; i < n.Segments.Len(); i++ {
+				s := n.Segments.At(i)
+				b.Write(s.Value(source))
+			}
+		default:
+			if n.Type() == ast.TypeBlock && n.Kind() != ast.KindParagraph && n.Kind() != ast.KindDocument && n.Kind() != ast.KindTextBlock {
+				// Code blocks and HTML blocks: their lines as written.
+				if lines := n.Lines(); lines != nil && !n.HasChildren() {
+					for i := 0; i < lines.Len(); i++ {
+						l := lines.At(i)
+						b.Write(l.Value(source))
+					}
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
+}
 
 // literalHTML renders raw HTML of the source (inline tags and HTML blocks)
 // as escaped text: content such as "<service-name>" reads as written, and

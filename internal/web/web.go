@@ -20,6 +20,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/certlab/certlab"
@@ -30,6 +31,7 @@ import (
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
 	"github.com/certlab/certlab/internal/item"
+	"github.com/certlab/certlab/internal/mail"
 	"github.com/certlab/certlab/internal/sandbox"
 	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
@@ -63,6 +65,10 @@ type Config struct {
 	// console and the cohort pages; nil leaves them answering 404.
 	Authoring *authoring.Service
 	Cohorts   *cohort.Service
+	// Mailer sends password reset links; BaseURL is the server's public
+	// URL those links start with. Without both, reset by e-mail is off.
+	Mailer  mail.Mailer
+	BaseURL string
 }
 
 // Handler serves the web UI. Create it with New.
@@ -78,6 +84,11 @@ type Handler struct {
 	// reason in sandboxErr, when no exam's practice pool can fill it.
 	sandbox    *sandbox.Demo
 	sandboxErr error
+	layout     *template.Template // the layout and the parts pages share
+	// resetLimiter bounds password reset requests per client address.
+	resetLimiter *addrLimiter
+	// readTimes caches modules' reading times (by *certlab.Module).
+	readTimes sync.Map
 }
 
 type asset struct {
@@ -114,10 +125,23 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Store == nil || cfg.Catalog == nil || cfg.Engine == nil || cfg.Accounts == nil || cfg.Sessions == nil {
 		return nil, fmt.Errorf("web: Store, Catalog, Engine, Accounts and Sessions are required")
 	}
+	h, err := parse(cfg)
+	if err != nil {
+		return nil, err
+	}
+	h.mux = http.NewServeMux()
+	h.routes(h.mux)
+	return h, nil
+}
+
+// parse builds a handler's templates and assets, without routes; the
+// rendering tests use it alone.
+func parse(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, assets: map[string]asset{}, assetURL: map[string]string{}, markdown: newMarkdown()}
+	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, assets: map[string]asset{}, assetURL: map[string]string{}, markdown: newMarkdown(),
+		resetLimiter: newAddrLimiter(5, 2*time.Minute)}
 	h.sandbox, h.sandboxErr = sandbox.New(cfg.Catalog)
 	if err := h.loadAssets(); err != nil {
 		return nil, err
@@ -138,7 +162,9 @@ func New(cfg Config) (*Handler, error) {
 		"deref":    func(p *int64) int64 { return *p },
 		"markdown": h.markdown.HTML,
 		"inline":   h.markdown.Inline,
-		"plain":    Plain,
+		"plain":    h.markdown.Plain,
+		// stateClass makes a progress state a class name ("not-started").
+		"stateClass": func(s string) string { return strings.ReplaceAll(s, " ", "-") },
 	}
 	if err := h.parseItemTemplates(funcs); err != nil {
 		return nil, err
@@ -149,6 +175,7 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: parse templates/layout.html: %w", err)
 	}
+	h.layout = layout
 	names, err := pageNames()
 	if err != nil {
 		return nil, fmt.Errorf("web: list templates: %w", err)
@@ -163,8 +190,6 @@ func New(cfg Config) (*Handler, error) {
 		}
 		h.pages[name] = t
 	}
-	h.mux = http.NewServeMux()
-	h.routes(h.mux)
 	return h, nil
 }
 
@@ -232,10 +257,19 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /register", h.registerPage)
 	mux.HandleFunc("POST /register", h.register)
 	mux.HandleFunc("POST /signout", h.signout)
+	mux.HandleFunc("GET /password-reset", h.resetRequestPage)
+	mux.HandleFunc("POST /password-reset", h.resetRequest)
+	mux.HandleFunc("GET /password-reset/new", h.resetPage)
+	mux.HandleFunc("POST /password-reset/new", h.reset)
+	mux.HandleFunc("GET /account", h.withSession(h.accountPage))
+	mux.HandleFunc("POST /account/password", h.withSession(h.changePassword))
+	mux.HandleFunc("POST /account/tokens", h.withSession(h.createToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", h.withSession(h.revokeToken))
 
 	// Study pages wait while the candidate takes an exam (notDuringExam).
 	mux.HandleFunc("GET /programs/{id}", h.signedIn(h.notDuringExam(h.program)))
 	mux.HandleFunc("GET /programs/{id}/modules/{module}", h.signedIn(h.notDuringExam(h.module)))
+	mux.HandleFunc("POST /programs/{id}/modules/{module}/read", h.signedIn(h.notDuringExam(h.markRead)))
 
 	mux.HandleFunc("POST /attempts", h.signedIn(h.createAttempt))
 	mux.HandleFunc("GET /exams/{id}/start", h.signedIn(h.examStartPage))
@@ -253,6 +287,8 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.notDuringExam(h.report)))
 	h.portalRoutes(mux) // appointments, accommodations, the exam sandbox (portal.go)
 	h.consoleRoutes(mux)
+	mux.HandleFunc("GET /attempts/{id}/questions", h.signedIn(h.notDuringExam(h.practiceReviewList)))
+	mux.HandleFunc("GET /attempts/{id}/questions/{n}", h.signedIn(h.notDuringExam(h.practiceReviewQuestion)))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})

@@ -122,7 +122,7 @@ func TestStaticAssetsAreHashed(t *testing.T) {
 	b := newBrowser(t, ts.URL)
 	p := b.get("/signin")
 	urls := assetRE.FindAllStringSubmatch(p.Body, -1)
-	var css, js int
+	css, js := 0, 0
 	for _, u := range urls {
 		if strings.HasSuffix(u[1], ".css") {
 			css++
@@ -130,8 +130,8 @@ func TestStaticAssetsAreHashed(t *testing.T) {
 			js++
 		}
 	}
-	if css == 0 || js == 0 {
-		t.Fatalf("want stylesheets and a script under hashed URLs, found %v", urls)
+	if css == 0 || js == 0 || !strings.Contains(p.Body, "app.css") {
+		t.Fatalf("want the stylesheets and a script under hashed URLs, found %v", urls)
 	}
 	for _, u := range urls {
 		a := b.get(u[1])
@@ -180,7 +180,7 @@ func TestLearningPages(t *testing.T) {
 }
 
 // itemOf returns the catalog item behind a question key.
-func itemOf(t *testing.T, ts *testServer, key string) *certlab.Item {
+func itemOf(t testing.TB, ts *testServer, key string) *certlab.Item {
 	t.Helper()
 	ex, err := ts.Catalog.Exam("az-400")
 	if err != nil {
@@ -312,7 +312,7 @@ func TestOpenExamPagesHaveNoKeys(t *testing.T) {
 	}
 }
 
-func mustAttempt(t *testing.T, ts *testServer, id string) *certlab.Attempt {
+func mustAttempt(t testing.TB, ts *testServer, id string) *certlab.Attempt {
 	t.Helper()
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {

@@ -103,6 +103,9 @@ func Start(tb testing.TB, cfg app.Config) *Server {
 		tb.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = url
+	}
 	if cfg.Credentials != nil && cfg.Credentials.BaseURL == "" {
 		c := *cfg.Credentials
 		c.BaseURL = url

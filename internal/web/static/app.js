@@ -87,6 +87,8 @@
       if (focus) { links[i].focus(); }
     }
     links.forEach(function (a, i) {
+      // The list items only hold the tabs: tablist > tab for assistive tech.
+      if (a.parentElement.tagName === "LI") { a.parentElement.setAttribute("role", "presentation"); }
       a.setAttribute("role", "tab");
       a.setAttribute("aria-controls", panels[i].id);
       panels[i].setAttribute("role", "tabpanel");
