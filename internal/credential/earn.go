@@ -312,11 +312,15 @@ func Criteria(r *certlab.Requirement) string {
 
 // sign builds the OpenBadgeCredential for c and signs it in both forms.
 func (s *Service) sign(ctx context.Context, c *certlab.Credential, p *certlab.Program, u *certlab.User, now time.Time) error {
+	name, err := s.displayName(ctx, u)
+	if err != nil {
+		return err
+	}
 	b := badge.OpenBadge{
 		ID:          s.CredentialURL(c.PublicID),
 		Issuer:      s.Profile(),
 		Achievement: s.Achievement(p),
-		Recipient:   badge.Recipient{Email: u.Email, Salt: c.PublicID, DisplayName: u.Name},
+		Recipient:   badge.Recipient{Email: u.Email, Salt: c.PublicID, DisplayName: name},
 		ValidFrom:   *c.ValidFrom,
 		Status:      []badge.StatusRef{{ListURL: s.StatusListURL(), Index: c.StatusIndex, Purpose: badge.StatusPurposeRevocation}},
 	}
