@@ -69,6 +69,7 @@ type RenewalWindow struct {
 	Opens     time.Time  `json:"opens"`
 	Closes    time.Time  `json:"closes"` // the credential's valid_until
 	Open      bool       `json:"open"`
+	Upcoming  bool       `json:"upcoming"` // the window opens later
 	Items     int        `json:"items"`
 	Minutes   int        `json:"minutes"`
 	Allowed   bool       `json:"allowed"` // the assessment can be started now
@@ -184,6 +185,7 @@ func (s *Service) renewalWindow(ctx context.Context, u *certlab.User, p *certlab
 	w := &RenewalWindow{Exam: ex.ID, Opens: c.ValidUntil.Add(-p.Renewal.OpensBefore.Duration), Closes: *c.ValidUntil,
 		Items: p.Renewal.Items, Minutes: int(p.Renewal.TimeLimit.Duration / time.Minute), ExtendsTo: c.ValidUntil.Add(p.Validity.Duration)}
 	w.Open = !now.Before(w.Opens) && now.Before(w.Closes)
+	w.Upcoming = now.Before(w.Opens)
 	el, err := s.renewalEligibility(ctx, u, ex)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
 )
@@ -500,6 +501,9 @@ type reportData struct {
 	Report *certlab.Report
 	Title  string
 	Chart  template.HTML
+	// Outcome says what the result means for the credential (the pass
+	// screen); nil for practice (credentials.go).
+	Outcome *credential.Outcome
 }
 
 func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User) {
@@ -518,5 +522,9 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User
 		d.Title = ex.Title
 	}
 	d.Chart = reportChart(rep)
+	if d.Outcome, err = h.attemptOutcome(r.Context(), u, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "report", page{Title: "Score report: " + d.Title, Data: d})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/chart"
+	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/session"
 )
 
@@ -17,6 +18,9 @@ type dashboardData struct {
 	// shows only it.
 	OpenExam      *certlab.Attempt
 	OpenExamTitle string
+	// Credentials are the candidate's credentials with their renewal
+	// windows (templates/parts/credentials.html).
+	Credentials []credential.WalletEntry
 }
 
 type programCard struct {
@@ -93,6 +97,10 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 			pc.Exams = append(pc.Exams, ec)
 		}
 		d.Programs = append(d.Programs, pc)
+	}
+	if d.Credentials, err = h.dashboardCredentials(ctx, u); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	attempts, err := h.cfg.Engine.Attempts(ctx, u)
 	if err != nil {

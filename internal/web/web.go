@@ -121,6 +121,8 @@ func New(cfg Config) (*Handler, error) {
 		"percent":  func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
 		"inc":      func(i int) int { return i + 1 },
 		"date":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+		"day":      day,
+		"days":     func(d time.Duration) int64 { return int64(d / (24 * time.Hour)) },
 		"minutes":  func(d time.Duration) int64 { return int64(d / time.Minute) },
 		"deref":    func(p *int64) int64 { return *p },
 		"markdown": h.markdown.HTML,
@@ -237,6 +239,7 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.confirmSubmit)))
 	mux.HandleFunc("POST /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.submit)))
 	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.notDuringExam(h.report)))
+	h.walletRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
@@ -244,12 +247,16 @@ func (h *Handler) routes(mux router) {
 
 // ServeHTTP serves a page with the security headers every page carries.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hd := w.Header()
+	securityHeaders(w.Header())
+	h.mux.ServeHTTP(w, r)
+}
+
+// securityHeaders sets the headers every page carries.
+func securityHeaders(hd http.Header) {
 	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Frame-Options", "DENY")
-	h.mux.ServeHTTP(w, r)
 }
 
 func (h *Handler) loadAssets() error {
