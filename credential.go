@@ -119,7 +119,7 @@ type CredentialName struct {
 	UserID    int64     `json:"-"`
 	Name      string    `json:"name"`
 	Hidden    bool      `json:"hidden"`
-	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 
 // IssuerKey is one stored issuer signing key; the private half only ever
