@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/api"
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/credential"
@@ -33,7 +34,8 @@ func startCredentialServer(t testing.TB) *credServer {
 	clk := apptest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	seed := int64(20261125)
 	a := apptest.Start(t, app.Config{Now: clk.Now, Seed: func() int64 { seed++; return seed },
-		Credentials: &credential.Config{IssuerName: "certlab web", KeySecret: []byte("web-test-secret-0123456789")}})
+		Credentials: &credential.Config{IssuerName: "certlab web", KeySecret: []byte("web-test-secret-0123456789")},
+		VerifyLimit: api.VerifyRateLimit{Burst: 10000, Every: time.Millisecond}})
 	ts := &testServer{URL: a.URL, Store: a.Store, Catalog: a.Catalog, Engine: a.Engine, App: a.App}
 	servers.Store(a.URL, ts)
 	return &credServer{testServer: ts, Clock: clk}
