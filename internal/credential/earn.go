@@ -268,9 +268,13 @@ func (s *Service) Achievement(p *certlab.Program) badge.Achievement {
 }
 
 // AchievementImage is a program's badge image: the accessible SVG that its
-// credentials embed and the portal shows, drawn from the program's name,
-// level and description (packs carry no artwork).
+// credentials embed and the portal shows: the pack's own artwork when it
+// has one (checked when the pack loads), otherwise drawn from the
+// program's name, level and description.
 func (s *Service) AchievementImage(p *certlab.Program) []byte {
+	if len(p.Badge) > 0 {
+		return p.Badge
+	}
 	kind := "Certification"
 	if lvl := strings.TrimSpace(p.Level); lvl != "" {
 		kind = lvl + " certification"

@@ -1,14 +1,19 @@
 package credential_test
 
 import (
+	"encoding/json"
+	"io/fs"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/content"
 	"github.com/certlab/certlab/internal/badge"
 	"github.com/certlab/certlab/internal/credential"
+	"github.com/certlab/certlab/internal/pack"
 )
 
 // walletEntry returns the wallet entry of the expert program.
@@ -304,4 +309,60 @@ func FuzzParseVerifyInput(f *testing.F) {
 			}
 		}
 	})
+}
+
+// overlayFS is a file system with some files added or replaced.
+type overlayFS struct {
+	fs.FS
+	files fstest.MapFS
+}
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if _, ok := o.files[name]; ok {
+		return o.files.Open(name)
+	}
+	return o.FS.Open(name)
+}
+
+// TestPackBadgeInCredential checks that a program's own badge artwork,
+// named in its program.yaml, is the image its credentials embed and the
+// server serves, byte for byte.
+func TestPackBadgeInCredential(t *testing.T) {
+	prog, err := fs.ReadFile(content.FS, "az400/program.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	art := []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" role="img"><title>Expert</title><desc>The expert's own badge.</desc><circle cx="5" cy="5" r="4"/></svg>`)
+	cat, diags := pack.Load(overlayFS{FS: content.FS, files: fstest.MapFS{
+		"az400/program.yaml": {Data: append(append([]byte{}, prog...), "badge: expert.svg\n"...)},
+		"az400/expert.svg":   {Data: art},
+	}}, "content")
+	if diags.Errors() > 0 {
+		t.Fatalf("content with the badge: %v", diags)
+	}
+	e := newEnvWith(t, cat)
+	e.sit(e.cand, certlab.ModeExam, true)
+	e.verifiedExternal(e.cand, "azure-administrator-associate")
+	c := e.credential(e.cand)
+	if c == nil || c.Status != certlab.CredentialActive {
+		t.Fatalf("credential %+v", c)
+	}
+	if img, err := e.svc.AchievementImageSVG(program); err != nil || string(img) != string(art) {
+		t.Fatalf("served image %q %v", img, err)
+	}
+	var doc struct {
+		CredentialSubject struct {
+			Achievement struct {
+				Image struct {
+					ID string `json:"id"`
+				} `json:"image"`
+			} `json:"achievement"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(c.Document, &doc); err != nil || doc.CredentialSubject.Achievement.Image.ID != badge.DataURI("image/svg+xml", art) {
+		t.Fatalf("the signed credential does not embed the pack's badge (%v): %.80s", err, doc.CredentialSubject.Achievement.Image.ID)
+	}
+	if v := e.svc.Verify(e.ctx, c.Document); !v.Verified {
+		t.Fatalf("the credential with the pack's badge does not verify: %+v", v.Checks)
+	}
 }
