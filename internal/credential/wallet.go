@@ -78,7 +78,7 @@ type RenewalWindow struct {
 	ExtendsTo time.Time  `json:"extends_to"` // valid_until after a passed renewal
 }
 
-// Wallet lists the user's credentials, newest first, with their states,
+// Wallet lists the user's credentials, oldest first, with their states,
 // what pending ones miss, renewal windows and public links.
 func (s *Service) Wallet(ctx context.Context, u *certlab.User) ([]WalletEntry, error) {
 	cs, err := s.Credentials(ctx, u)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/badge"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/pack"
@@ -364,5 +366,22 @@ func TestPackBadgeInCredential(t *testing.T) {
 	}
 	if v := e.svc.Verify(e.ctx, c.Document); !v.Verified {
 		t.Fatalf("the credential with the pack's badge does not verify: %+v", v.Checks)
+	}
+}
+
+// TestLinkedInOrganizationID checks that a configured LinkedIn
+// organisation id names the issuer in "Add to profile" links instead of
+// its name.
+func TestLinkedInOrganizationID(t *testing.T) {
+	a := apptest.New(t, app.Config{Now: func() time.Time { return t0 },
+		Credentials: &credential.Config{BaseURL: "https://certlab.test", IssuerName: "certlab test", KeySecret: testSecret, LinkedInOrganizationID: "75645939"}})
+	issued, until := t0, t0.AddDate(1, 0, 0)
+	u, err := url.Parse(a.Credentials.LinkedInURL(&certlab.Credential{PublicID: "abc", IssuedAt: &issued, ValidUntil: &until}, "Expert"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if q.Get("organizationId") != "75645939" || q.Has("organizationName") || q.Get("certUrl") != "https://certlab.test/credentials/abc" || q.Get("expirationYear") != "2027" {
+		t.Fatalf("LinkedIn link %s", u)
 	}
 }
