@@ -343,7 +343,8 @@ func TestCredentialPagesByForm(t *testing.T) {
 		t.Fatalf("create a transcript link: %d\n%s", p.Status, text(p.Body))
 	}
 	resp, pg := fetch(t, m[1], chromeAccept)
-	if resp.StatusCode != 200 || !strings.Contains(text(string(pg)), "DevOps Engineer Expert") || !strings.Contains(string(pg), `name="robots" content="noindex"`) {
+	if resp.StatusCode != 200 || !strings.Contains(text(string(pg)), "DevOps Engineer Expert") || !strings.Contains(string(pg), `name="robots" content="noindex"`) ||
+		!strings.Contains(string(pg), "Ada Lovelace") || strings.Contains(string(pg), "Test Candidate") {
 		t.Fatalf("shared transcript page: %d", resp.StatusCode)
 	}
 	if resp, body := fetch(t, m[1], "application/json"); resp.StatusCode != 200 || !json.Valid(body) {
