@@ -91,8 +91,45 @@ func (s *Service) PublicView(ctx context.Context, publicID string) (*PublicCrede
 		}
 	}
 	v.Links = s.links(c, v.Name)
-	v.Verification = s.Verify(ctx, c.Document)
+	v.Verification = s.pageVerification(ctx, c)
 	return v, nil
+}
+
+// pageVerificationTTL is how long a public page reuses the verification
+// of a credential: anyone may ask for the page, and each verification
+// costs milliseconds of canonicalization. A revocation or a new signature
+// changes the credential's status or UpdatedAt and so is shown at once; a
+// key withdrawn shows within the TTL.
+const pageVerificationTTL = time.Minute
+
+// maxPageVerifications bounds the cache; when full it is emptied.
+const maxPageVerifications = 4096
+
+type pageVerification struct {
+	updated time.Time
+	status  string
+	at      time.Time
+	v       *Verification
+}
+
+// pageVerification verifies an issued credential for its public page,
+// reusing a result of the last minute for the same signed document.
+func (s *Service) pageVerification(ctx context.Context, c *certlab.Credential) *Verification {
+	now := s.clock()
+	s.pageMu.Lock()
+	if e, ok := s.pageCache[c.PublicID]; ok && e.updated.Equal(c.UpdatedAt) && e.status == c.Status && !now.Before(e.at) && now.Sub(e.at) < pageVerificationTTL {
+		s.pageMu.Unlock()
+		return e.v
+	}
+	s.pageMu.Unlock()
+	v := s.Verify(ctx, c.Document)
+	s.pageMu.Lock()
+	if s.pageCache == nil || len(s.pageCache) >= maxPageVerifications {
+		s.pageCache = map[string]pageVerification{}
+	}
+	s.pageCache[c.PublicID] = pageVerification{updated: c.UpdatedAt, status: c.Status, at: now, v: v}
+	s.pageMu.Unlock()
+	return v
 }
 
 // IssuerView is the issuer as its public page shows it.

@@ -82,6 +82,9 @@ type Service struct {
 	statusMu    sync.Mutex
 	statusDoc   []byte
 	statusBuilt time.Time
+
+	pageMu    sync.Mutex // the public pages' recent verifications (public.go)
+	pageCache map[string]pageVerification
 }
 
 // New opens the issuer keyring (creating the first key on first start) and

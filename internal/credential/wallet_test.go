@@ -385,3 +385,35 @@ func TestLinkedInOrganizationID(t *testing.T) {
 		t.Fatalf("LinkedIn link %s", u)
 	}
 }
+
+// TestPublicViewVerification checks the verification a public page shows:
+// reused for a minute, but never across a revocation.
+func TestPublicViewVerification(t *testing.T) {
+	e := newEnv(t)
+	e.sit(e.cand, certlab.ModeExam, true)
+	e.verifiedExternal(e.cand, "azure-administrator-associate")
+	c := e.credential(e.cand)
+	first, err := e.svc.PublicView(e.ctx, c.PublicID)
+	if err != nil || !first.Verification.Verified {
+		t.Fatalf("%+v %v", first, err)
+	}
+	e.clk.Add(30 * time.Second)
+	if again, _ := e.svc.PublicView(e.ctx, c.PublicID); again.Verification != first.Verification {
+		t.Fatal("the verification of 30 seconds ago was not reused")
+	}
+	e.clk.Add(31 * time.Second)
+	later, _ := e.svc.PublicView(e.ctx, c.PublicID)
+	if later.Verification == first.Verification || !later.Verification.CheckedAt.Equal(e.clk.Now()) {
+		t.Fatal("a verification older than a minute was reused")
+	}
+	if _, err := e.svc.Revoke(e.ctx, e.admin, c.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	revoked, _ := e.svc.PublicView(e.ctx, c.PublicID)
+	if revoked.Verification.Verified || revoked.Verification.RevocationReason != "test" {
+		t.Fatalf("the page still shows a revoked credential as verified: %+v", revoked.Verification)
+	}
+	if _, err := e.svc.PublicView(e.ctx, "nope"); certlab.ErrorCode(err) != certlab.ENOTFOUND {
+		t.Fatalf("unknown credential: %v", err)
+	}
+}
