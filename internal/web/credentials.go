@@ -27,9 +27,10 @@ type walletData struct {
 	Shares   []*certlab.TranscriptShare
 	NewShare string // a link just created: its URL is shown once
 	Notice   string
-	Base     string // the server's public URL
 }
 
+// walletRoutes lists the wallet's pages; the public pages are not routes
+// of the web UI (PublicPages).
 func (h *Handler) walletRoutes(mux router) {
 	mux.HandleFunc("GET /wallet", h.signedIn(h.notDuringExam(h.wallet)))
 	mux.HandleFunc("POST /wallet/name", h.signedIn(h.notDuringExam(h.walletName)))
@@ -60,7 +61,7 @@ func (h *Handler) renderWallet(w http.ResponseWriter, r *http.Request, u *certla
 			h.fail(w, r, err)
 			return
 		}
-		d.Enabled, d.Account, d.Base = true, u.Name, strings.TrimSuffix(svc.IssuerID(), "/issuer")
+		d.Enabled, d.Account = true, u.Name
 		if strings.EqualFold(strings.TrimSpace(u.Name), strings.TrimSpace(u.Email)) {
 			d.Account = "" // never shown: the e-mail address is not published
 		}
