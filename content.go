@@ -45,6 +45,9 @@ type Program struct {
 	Paths        []*Path      `json:"paths,omitempty"`
 	Modules      []*Module    `json:"-"`
 	Dir          string       `json:"-"` // where the pack was loaded from, for messages
+	// Badge is the program's own badge artwork (an accessible, inert SVG
+	// the pack names); nil means the server draws one from the metadata.
+	Badge []byte `json:"-"`
 }
 
 // Requirement is an any/all expression over exams to pass and credentials to

@@ -111,6 +111,17 @@ type TranscriptShare struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
+// CredentialName is how a holder is named on the credentials issued to
+// them, beside the hashed e-mail address: the account's name (Name empty),
+// a name they chose, or no name at all (Hidden). The public credential
+// page shows the same name, since it shows the signed document.
+type CredentialName struct {
+	UserID    int64     `json:"-"`
+	Name      string    `json:"name"`
+	Hidden    bool      `json:"hidden"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
 // IssuerKey is one stored issuer signing key; the private half only ever
 // sealed, and erased once the key is retired or withdrawn.
 type IssuerKey struct {
@@ -155,6 +166,12 @@ type CredentialStore interface {
 	// RevokeTranscriptShare revokes the user's link; links of other users
 	// are not found.
 	RevokeTranscriptShare(ctx context.Context, userID, id int64, at time.Time) error
+
+	// CredentialName returns how the user is named on their credentials;
+	// ENOTFOUND when they never chose (their account's name is used).
+	CredentialName(ctx context.Context, userID int64) (*CredentialName, error)
+	// SaveCredentialName stores the user's choice, replacing any earlier one.
+	SaveCredentialName(ctx context.Context, n *CredentialName) error
 
 	// IssuerKeys returns every issuer key ever created.
 	IssuerKeys(ctx context.Context) ([]IssuerKey, error)

@@ -38,6 +38,7 @@ type Config struct {
 	SMTPUser       string  // SMTP user; environment only
 	SMTPPassword   string  // SMTP password; environment only
 	TrustedIssuers string  // other issuers' ids that verification names as trusted, comma-separated
+	LinkedInOrgID  string  // the issuer's LinkedIn organisation id, for "Add to LinkedIn profile" links
 	Server         string  // server URL of the terminal client
 	Token          string  // API token of the terminal client
 }
@@ -187,6 +188,8 @@ var serveSettings = []setting{
 		set: func(c *Config, v string) error { c.SMTPPassword = v; return nil }},
 	{Flag: "trusted-issuers", Env: "CERTLAB_TRUSTED_ISSUERS", Arg: "IDS", Usage: "comma-separated ids (profile URLs, DIDs) of other issuers that verification reports as trusted",
 		Default: literal(""), DefaultDoc: "none", set: func(c *Config, v string) error { c.TrustedIssuers = v; return nil }},
+	{Flag: "linkedin-org-id", Env: "CERTLAB_LINKEDIN_ORG_ID", Arg: "ID", Usage: "the issuer's LinkedIn organisation id: \"Add to LinkedIn profile\" links name the issuer by it rather than by name",
+		Default: literal(""), DefaultDoc: "none (the issuer name)", set: func(c *Config, v string) error { c.LinkedInOrgID = v; return nil }},
 }
 
 // clientSettings are how the terminal commands (practice, exam take) reach

@@ -68,7 +68,7 @@ func credentialConfig(c *Config, logger *slog.Logger) (*credential.Config, error
 		base = "http://" + c.Addr
 	}
 	return &credential.Config{BaseURL: base, IssuerName: c.IssuerName, KeySecret: []byte(c.KeySecret),
-		AllowHTTPFetch: strings.HasPrefix(base, "http://"), TrustedIssuers: splitList(c.TrustedIssuers)}, nil
+		AllowHTTPFetch: strings.HasPrefix(base, "http://"), TrustedIssuers: splitList(c.TrustedIssuers), LinkedInOrganizationID: c.LinkedInOrgID}, nil
 }
 
 // mailer sends reminder e-mails through the configured SMTP server, or

@@ -2,23 +2,21 @@ package api
 
 import (
 	"bytes"
-	"embed"
 	"errors"
-	"html/template"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/credential"
+	"github.com/certlab/certlab/internal/httperror"
 )
 
 // Credentials: the public document of each issued credential, the
 // verification page and API, and what holders and admins do with them.
-
-//go:embed templates/verify.html
-var credentialTemplates embed.FS
 
 // maxCredentialBytes bounds a credential pasted or uploaded for verification.
 const maxCredentialBytes = 256 << 10
@@ -46,69 +44,131 @@ func writeCredential(w http.ResponseWriter, r *http.Request, c *certlab.Credenti
 	_, _ = w.Write(c.Document)
 }
 
-// verifyInput is the pasted text (?credential=) or the uploaded file of
-// the verification page.
-func verifyInput(r *http.Request) ([]byte, error) {
-	if r.Method == http.MethodGet {
-		return []byte(strings.TrimSpace(r.URL.Query().Get("credential"))), nil
-	}
-	r.Body = http.MaxBytesReader(nil, r.Body, maxCredentialBytes+64<<10)
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if f, _, err := r.FormFile("file"); err == nil {
-			defer f.Close()
-			b, err := io.ReadAll(io.LimitReader(f, maxCredentialBytes+1))
-			if err != nil {
-				return nil, certlab.Errorf(certlab.EINVALID, "reading the uploaded file: %v", err)
-			}
-			return bytes.TrimSpace(b), nil
-		}
-	}
-	if err := r.ParseMultipartForm(maxCredentialBytes); err != nil && err != http.ErrNotMultipart {
-		return nil, certlab.Errorf(certlab.EINVALID, "reading the form: %v", err)
-	}
-	return []byte(strings.TrimSpace(r.FormValue("credential"))), nil
-}
-
-type verifyPageData struct {
+// VerifyPage is what the verification page shows. internal/web renders
+// it (Server.RenderVerify, wired by internal/app; web.VerifyPage is
+// declared alike, field for field).
+type VerifyPage struct {
+	Status int
+	// Issuer is this server's issuer name.
 	Issuer string
-	Input  string
+	// Input is the pasted text and URL the URL given, shown again in the form.
+	Input string
+	URL   string
+	// Source says what was verified: "the pasted text", "the file x.png", a URL.
+	Source string
 	Error  string
 	Report *credential.Verification
 }
 
-// verifyPage is the public verification page: paste or upload a
-// credential and read each check in plain words.
-func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request, page *template.Template) {
-	data := verifyPageData{Issuer: s.Credentials.Profile().Name}
-	in, err := verifyInput(r)
-	if err == nil && len(in) > 0 && r.Method == http.MethodGet {
-		if ok, _ := s.verifyLimiter.allow(r, time.Now()); !ok {
+// verifyRequest reads the verification page's request: a URL (?url= or
+// the form's url field), an uploaded file, or pasted text (?credential=
+// or the form's credential field). Pasted text that is a URL counts as a
+// URL. source says which, in words.
+func verifyRequest(r *http.Request) (in credential.VerifyInput, given VerifyPage, err error) {
+	var text []byte
+	fromFile := false
+	if r.Method == http.MethodGet {
+		q := r.URL.Query()
+		given.URL, text = strings.TrimSpace(q.Get("url")), []byte(q.Get("credential"))
+		given.Source = "the pasted text"
+	} else {
+		r.Body = http.MaxBytesReader(nil, r.Body, maxCredentialBytes+64<<10)
+		if err := r.ParseMultipartForm(maxCredentialBytes + 32<<10); err != nil && err != http.ErrNotMultipart {
+			return in, given, certlab.Errorf(certlab.EINVALID, "reading the form: %v (a file may be at most 256 KiB)", err)
+		}
+		given.URL, text, given.Source = strings.TrimSpace(r.FormValue("url")), []byte(r.FormValue("credential")), "the pasted text"
+		if f, fh, ferr := r.FormFile("file"); ferr == nil {
+			defer f.Close()
+			b, err := io.ReadAll(io.LimitReader(f, maxCredentialBytes+1))
+			if err != nil {
+				return in, given, certlab.Errorf(certlab.EINVALID, "reading the uploaded file: %v", err)
+			}
+			if len(b) > 0 {
+				text, given.Source, fromFile = b, "the file "+fh.Filename, true
+			}
+		}
+	}
+	if len(text) > maxCredentialBytes {
+		return in, given, certlab.Errorf(certlab.EINVALID, "the credential is larger than 256 KiB; certlab does not check documents that large")
+	}
+	if !fromFile && utf8.Valid(text) {
+		given.Input = string(text)
+	}
+	if given.URL != "" {
+		given.Source = given.URL
+		in, err = credential.ParseVerifyInput([]byte(given.URL))
+		if err == nil && in.URL == "" {
+			err = certlab.Errorf(certlab.EINVALID, "the URL field takes a link to a credential; paste the credential itself into the text box")
+		}
+		return in, given, err
+	}
+	if len(bytes.TrimSpace(text)) == 0 {
+		return in, given, nil
+	}
+	in, err = credential.ParseVerifyInput(text)
+	if in.URL != "" {
+		given.URL, given.Source = in.URL, in.URL
+	}
+	return in, given, err
+}
+
+// verifyPage is the public verification page: a URL, an uploaded file or
+// pasted text, checked by the server's verifier, each check in plain
+// words. Verifying counts against the client address's limit.
+func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
+	in, p, err := verifyRequest(r)
+	p.Issuer, p.Status = s.Credentials.Profile().Name, http.StatusOK
+	given := in.URL != "" || len(in.Credential) > 0
+	if err == nil && given {
+		if ok, wait := s.verifyLimiter.allow(r, time.Now()); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+			p.Status = http.StatusTooManyRequests
 			err = certlab.Errorf(certlab.EINVALID, "too many verifications from your address; wait a few seconds and try again")
 		}
 	}
 	switch {
 	case err != nil:
-		data.Error = certlab.ErrorMessage(err)
-	case len(in) > maxCredentialBytes:
-		data.Error = "The credential is larger than 256 KiB; certlab does not check documents that large."
-	case len(in) > 0:
-		data.Input = string(in)
-		data.Report = s.Credentials.Verify(r.Context(), in)
+		p.Error = certlab.ErrorMessage(err)
+		if p.Status == http.StatusOK {
+			p.Status = http.StatusBadRequest
+		}
+	case in.URL != "":
+		if p.Report, err = s.Credentials.VerifyURL(r.Context(), in.URL); err != nil {
+			p.Error, p.Status = certlab.ErrorMessage(err), httperror.Status(certlab.ErrorCode(err))
+		}
+	case given:
+		p.Report = s.Credentials.Verify(r.Context(), in.Credential)
 	}
-	var buf bytes.Buffer
-	if err := page.Execute(&buf, data); err != nil {
-		s.error(w, r, err)
+	if s.RenderVerify != nil {
+		s.RenderVerify(w, r, p)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// Without the web UI the page is the report as text.
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", verifyCSP)
-	_, _ = w.Write(buf.Bytes())
+	w.WriteHeader(p.Status)
+	switch {
+	case p.Error != "":
+		_, _ = io.WriteString(w, p.Error+"\n")
+	case p.Report != nil:
+		_ = p.Report.WriteText(w)
+	default:
+		_, _ = io.WriteString(w, "POST a credential (JSON or VC-JWT) to /api/v1/verify, or give ?url= or ?credential= here.\n")
+	}
 }
 
 // verifyJSON verifies a credential sent as the request body: the JSON
 // credential itself, or the compact VC-JWT.
 func (s *Server) verifyJSON(w http.ResponseWriter, r *http.Request) {
+	if u := r.URL.Query().Get("url"); u != "" {
+		v, err := s.Credentials.VerifyURL(r.Context(), u)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+		return
+	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, maxCredentialBytes+1))
 	if err != nil {
 		s.error(w, r, certlab.Errorf(certlab.EINVALID, "request body: %v", err))
@@ -120,18 +180,29 @@ func (s *Server) verifyJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 {
-		s.error(w, r, certlab.Errorf(certlab.EINVALID, "send the credential (JSON or VC-JWT) as the request body"))
+		s.error(w, r, certlab.Errorf(certlab.EINVALID, "send the credential (JSON or VC-JWT) as the request body, or its URL as ?url="))
 		return
 	}
 	writeJSON(w, http.StatusOK, s.Credentials.Verify(r.Context(), b))
 }
 
-// CredentialView is a credential with its public links.
+// CredentialView is a credential with its public links and, in the
+// holder's lists, its wallet state.
 type CredentialView struct {
 	*certlab.Credential
 	URL       string `json:"url,omitempty"`        // the signed credential (JSON)
 	JWTURL    string `json:"jwt_url,omitempty"`    // the same as VC-JWT
 	VerifyURL string `json:"verify_url,omitempty"` // the public verification page
+	// Name is the program's name; State refines Status with the dates
+	// (pending, active, expiring, expired, revoked); Missing says what a
+	// pending credential still needs; Renewal is an active credential's
+	// renewal window.
+	Name        string                    `json:"name,omitempty"`
+	State       string                    `json:"state,omitempty"`
+	Missing     []string                  `json:"missing,omitempty"`
+	Renewal     *credential.RenewalWindow `json:"renewal,omitempty"`
+	ImageURL    string                    `json:"image_url,omitempty"`    // the badge image (SVG)
+	LinkedInURL string                    `json:"linkedin_url,omitempty"` // LinkedIn's "Add to profile" link
 }
 
 func (s *Server) credentialView(c *certlab.Credential) CredentialView {
@@ -144,14 +215,23 @@ func (s *Server) credentialView(c *certlab.Credential) CredentialView {
 	return v
 }
 
+func (s *Server) walletView(e credential.WalletEntry) CredentialView {
+	v := s.credentialView(e.Credential)
+	v.Name, v.State, v.Missing, v.Renewal, v.ImageURL = e.Name, e.State, e.Missing, e.Renewal, e.ImageURL
+	if e.Links != nil {
+		v.LinkedInURL = e.Links.LinkedIn
+	}
+	return v
+}
+
 func (s *Server) listCredentials(r *http.Request, u *certlab.User) (any, error) {
-	cs, err := s.Credentials.Credentials(r.Context(), u)
+	w, err := s.Credentials.Wallet(r.Context(), u)
 	if err != nil {
 		return nil, err
 	}
 	out := []CredentialView{}
-	for _, c := range cs {
-		out = append(out, s.credentialView(c))
+	for _, e := range w {
+		out = append(out, s.walletView(e))
 	}
 	return out, nil
 }
@@ -165,7 +245,57 @@ func (s *Server) getCredential(r *http.Request, u *certlab.User) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.UserID == u.ID {
+		w, err := s.Credentials.Wallet(r.Context(), u)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range w {
+			if e.Credential.ID == id {
+				return s.walletView(e), nil
+			}
+		}
+	}
 	return s.credentialView(c), nil
+}
+
+// HolderNameRequest is the body of PUT /api/v1/me/credential-name.
+type HolderNameRequest struct {
+	Name   string `json:"name"`
+	Hidden bool   `json:"hidden"`
+}
+
+// HolderNameResult is the holder's choice and how many credentials were
+// signed again with it.
+type HolderNameResult struct {
+	*certlab.CredentialName
+	Resigned int `json:"resigned"`
+}
+
+func (s *Server) getHolderName(r *http.Request, u *certlab.User) (any, error) {
+	return s.Credentials.HolderName(r.Context(), u)
+}
+
+func (s *Server) putHolderName(r *http.Request, u *certlab.User) (any, error) {
+	var req HolderNameRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	n, resigned, err := s.Credentials.SetHolderName(r.Context(), u, req.Name, req.Hidden)
+	if err != nil {
+		return nil, err
+	}
+	return HolderNameResult{CredentialName: n, Resigned: resigned}, nil
+}
+
+// attemptOutcome says what a scored attempt means for its program's
+// credential (the pass screen); null for practice.
+func (s *Server) attemptOutcome(r *http.Request, u *certlab.User) (any, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Credentials.AttemptOutcome(r.Context(), u, id)
 }
 
 func (s *Server) downloadCredential(w http.ResponseWriter, r *http.Request, u *certlab.User) {

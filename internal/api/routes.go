@@ -1,7 +1,6 @@
 package api
 
 import (
-	"html/template"
 	"net/http"
 
 	"github.com/certlab/certlab"
@@ -120,6 +119,9 @@ func (s *Server) Routes(mux Router) {
 		mux.HandleFunc("GET /api/v1/exams/{id}/eligibility", user(s.jsonHandler(http.StatusOK, s.eligibility)))
 		mux.HandleFunc("GET /api/v1/me/reminders", user(s.jsonHandler(http.StatusOK, s.reminders)))
 		mux.HandleFunc("GET /api/v1/me/transcript", user(s.jsonHandler(http.StatusOK, s.transcript)))
+		mux.HandleFunc("GET /api/v1/me/credential-name", user(s.jsonHandler(http.StatusOK, s.getHolderName)))
+		mux.HandleFunc("PUT /api/v1/me/credential-name", user(s.jsonHandler(http.StatusOK, s.putHolderName)))
+		mux.HandleFunc("GET /api/v1/attempts/{id}/outcome", user(s.notDuringExam(s.jsonHandler(http.StatusOK, s.attemptOutcome))))
 		mux.HandleFunc("GET /api/v1/me/transcript/shares", user(s.jsonHandler(http.StatusOK, s.listShares)))
 		mux.HandleFunc("POST /api/v1/me/transcript/shares", user(s.jsonHandler(http.StatusCreated, s.createShare)))
 		mux.HandleFunc("DELETE /api/v1/me/transcript/shares/{id}", user(s.revokeShare))
@@ -135,7 +137,6 @@ func (s *Server) PublicRoutes(mux Router) {
 	if s.Credentials == nil {
 		return
 	}
-	page := template.Must(template.ParseFS(credentialTemplates, "templates/verify.html"))
 	if s.verifyLimiter == nil {
 		s.verifyLimiter = newIPLimiter(s.VerifyLimit)
 	}
@@ -147,8 +148,8 @@ func (s *Server) PublicRoutes(mux Router) {
 	mux.HandleFunc("GET /achievements/{id}/image", s.achievementImage)
 	mux.HandleFunc("GET /status/1", s.statusList)
 	mux.HandleFunc("GET /credentials/{id}", s.publicCredential)
-	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) })
-	mux.HandleFunc("POST /verify", s.limitVerify(func(w http.ResponseWriter, r *http.Request) { s.verifyPage(w, r, page) }))
+	mux.HandleFunc("GET /verify", s.verifyPage)
+	mux.HandleFunc("POST /verify", s.verifyPage)
 	mux.HandleFunc("POST /api/v1/verify", s.limitVerify(s.verifyJSON))
 	mux.HandleFunc("GET /transcripts/{token}", s.sharedTranscript)
 }

@@ -51,6 +51,9 @@ type Server struct {
 	// VerifyLimit bounds the public verifications (/verify, POST
 	// /api/v1/verify) per client address; zero means DefaultVerifyRateLimit.
 	VerifyLimit VerifyRateLimit
+	// RenderVerify renders the verification page (internal/web, wired by
+	// internal/app); nil answers it as plain text.
+	RenderVerify func(w http.ResponseWriter, r *http.Request, p VerifyPage)
 
 	verifyLimiter *ipLimiter
 }

@@ -202,6 +202,9 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		Authoring: a.Authoring, Cohorts: a.Cohorts, Mailer: a.Mailer, BaseURL: cfg.BaseURL}); err != nil {
 		return err
 	}
+	a.API.RenderVerify = func(w http.ResponseWriter, r *http.Request, p api.VerifyPage) {
+		a.Web.RenderVerify(w, r, web.VerifyPage(p))
+	}
 	if a.Credentials != nil {
 		oc := cfg.OBAPI
 		oc.BaseURL, oc.Title, oc.Store, oc.Credentials, oc.Logger, oc.Now = cfg.Credentials.BaseURL, cfg.Credentials.IssuerName, store, a.Credentials, logger, now

@@ -268,9 +268,13 @@ func (s *Service) Achievement(p *certlab.Program) badge.Achievement {
 }
 
 // AchievementImage is a program's badge image: the accessible SVG that its
-// credentials embed and the portal shows, drawn from the program's name,
-// level and description (packs carry no artwork).
+// credentials embed and the portal shows: the pack's own artwork when it
+// has one (checked when the pack loads), otherwise drawn from the
+// program's name, level and description.
 func (s *Service) AchievementImage(p *certlab.Program) []byte {
+	if len(p.Badge) > 0 {
+		return p.Badge
+	}
 	kind := "Certification"
 	if lvl := strings.TrimSpace(p.Level); lvl != "" {
 		kind = lvl + " certification"
@@ -312,11 +316,15 @@ func Criteria(r *certlab.Requirement) string {
 
 // sign builds the OpenBadgeCredential for c and signs it in both forms.
 func (s *Service) sign(ctx context.Context, c *certlab.Credential, p *certlab.Program, u *certlab.User, now time.Time) error {
+	name, err := s.displayName(ctx, u)
+	if err != nil {
+		return err
+	}
 	b := badge.OpenBadge{
 		ID:          s.CredentialURL(c.PublicID),
 		Issuer:      s.Profile(),
 		Achievement: s.Achievement(p),
-		Recipient:   badge.Recipient{Email: u.Email, Salt: c.PublicID, DisplayName: u.Name},
+		Recipient:   badge.Recipient{Email: u.Email, Salt: c.PublicID, DisplayName: name},
 		ValidFrom:   *c.ValidFrom,
 		Status:      []badge.StatusRef{{ListURL: s.StatusListURL(), Index: c.StatusIndex, Purpose: badge.StatusPurposeRevocation}},
 	}

@@ -69,11 +69,14 @@ var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 // newEnv builds the application (app.New) with credentials on a fresh
 // SQLite database, a fake clock at t0 and a mailbox, plus an admin, a
 // proctor and a candidate.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { t.Helper(); return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with a catalog of the test's own (nil: the built-in one).
+func newEnvWith(t testing.TB, cat *certlab.Catalog) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background(), clk: apptest.NewClock(t0), mail: &mailbox{}}
 	seed := int64(0)
-	a := apptest.New(t, app.Config{Now: e.clk.Now, Seed: func() int64 { seed++; return seed }, Mailer: e.mail,
+	a := apptest.New(t, app.Config{Catalog: cat, Now: e.clk.Now, Seed: func() int64 { seed++; return seed }, Mailer: e.mail,
 		Credentials: &credential.Config{BaseURL: "https://certlab.test", IssuerName: "certlab test", KeySecret: testSecret}})
 	e.store, e.cat, e.eng, e.svc, e.audit, e.app = a.Store, a.Catalog, a.Engine, a.Credentials, a.Audit, a
 	e.admin = e.user("admin@example.org", certlab.RoleAdmin)

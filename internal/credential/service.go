@@ -45,6 +45,10 @@ type Config struct {
 	// admin marked as trusted; verification reports name them as such, and
 	// every other issuer as unknown.
 	TrustedIssuers []string
+	// LinkedInOrganizationID is the issuer's LinkedIn organisation id; when
+	// set, "Add to LinkedIn profile" links name the issuer by it, otherwise
+	// by IssuerName.
+	LinkedInOrganizationID string
 }
 
 // Options are the service's collaborators.
@@ -78,6 +82,9 @@ type Service struct {
 	statusMu    sync.Mutex
 	statusDoc   []byte
 	statusBuilt time.Time
+
+	pageMu    sync.Mutex // the public pages' recent verifications (public.go)
+	pageCache map[string]pageVerification
 }
 
 // New opens the issuer keyring (creating the first key on first start) and

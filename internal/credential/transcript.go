@@ -5,13 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/auth"
 )
 
-// Transcript is a candidate's credentials and exam history.
+// Transcript is a candidate's credentials and exam history. Name is the
+// name the holder chose to show on credentials ("" when none).
 type Transcript struct {
 	Name        string                        `json:"name"`
 	GeneratedAt time.Time                     `json:"generated_at"`
@@ -42,7 +44,14 @@ type TranscriptExam struct {
 
 // Transcript builds the user's transcript.
 func (s *Service) Transcript(ctx context.Context, u *certlab.User) (*Transcript, error) {
-	t := &Transcript{Name: u.Name, GeneratedAt: s.clock(), Credentials: []TranscriptCredential{}, Exams: []TranscriptExam{}}
+	name, err := s.displayName(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("transcript: %w", err)
+	}
+	if strings.EqualFold(strings.TrimSpace(name), strings.TrimSpace(u.Email)) {
+		name = "" // the e-mail address is never shown
+	}
+	t := &Transcript{Name: name, GeneratedAt: s.clock(), Credentials: []TranscriptCredential{}, Exams: []TranscriptExam{}}
 	cs, err := s.store.Credentials(ctx, certlab.CredentialFilter{UserID: &u.ID})
 	if err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)

@@ -23,6 +23,7 @@ type programFile struct {
 	Requirements *requirementFile `yaml:"requirements"`
 	Validity     certlab.Duration `yaml:"validity"`
 	Renewal      *renewalFile     `yaml:"renewal"`
+	Badge        string           `yaml:"badge"`
 }
 
 type requirementFile struct {
@@ -113,6 +114,9 @@ func (l *loader) loadProgram(dir string) *certlab.Program {
 	case "fundamentals", "associate", "expert", "specialty":
 	default:
 		r.errorf(line(r, root, "level"), "level %q must be fundamentals, associate, expert or specialty", p.Level)
+	}
+	if pf.Badge != "" {
+		p.Badge = l.loadBadge(dir, pf.Badge, r, line(r, root, "badge"))
 	}
 	if p.Validity.Duration < 0 {
 		r.errorf(line(r, root, "validity"), "validity must not be negative")

@@ -69,8 +69,11 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	s.API.Routes(mux)       // the JSON API, /api/v1/…
-	s.API.PublicRoutes(mux) // /issuer, /achievements, /status/1, /credentials/{id}, /verify, /transcripts/{token}
+	s.API.Routes(mux) // the JSON API, /api/v1/…
+	// /issuer, /achievements, /status/1, /credentials/{id}, /verify,
+	// /transcripts/{token}; a browser gets the web UI's page of the
+	// documents it has one for (negotiate.go).
+	s.API.PublicRoutes(negotiatingRouter{mux: mux, pages: s.publicPages()})
 	if s.OB != nil {
 		s.OB.SessionRoutes(mux) // /oauth/authorize (the consent page), needs the signed-in user
 	}
@@ -90,6 +93,17 @@ func (s *Server) Handler() http.Handler {
 		return s.recoverPanics(s.logRequests(outer))
 	}
 	return s.recoverPanics(s.logRequests(chain))
+}
+
+// publicPages are the web UI's pages of public documents, by the API's
+// route pattern.
+func (s *Server) publicPages() map[string]http.Handler {
+	if p, ok := s.Web.(interface {
+		PublicPages() map[string]http.Handler
+	}); ok {
+		return p.PublicPages()
+	}
+	return nil
 }
 
 type statusRecorder struct {

@@ -360,3 +360,26 @@ func (s *Store) SaveIssuerKey(ctx context.Context, k certlab.IssuerKey) error {
 	}
 	return nil
 }
+
+// CredentialName returns the user's choice of name on credentials.
+func (s *Store) CredentialName(ctx context.Context, userID int64) (*certlab.CredentialName, error) {
+	n := &certlab.CredentialName{UserID: userID}
+	var updated int64
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT name, hidden, updated_at FROM credential_names WHERE user_id = ?`), userID).Scan(&n.Name, &n.Hidden, &updated)
+	if err != nil {
+		return nil, notFound(err, "user %d has not chosen a name for credentials", userID)
+	}
+	n.UpdatedAt = fromMS(updated)
+	return n, nil
+}
+
+// SaveCredentialName stores the user's choice of name on credentials.
+func (s *Store) SaveCredentialName(ctx context.Context, n *certlab.CredentialName) error {
+	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO credential_names (user_id, name, hidden, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, updated_at = excluded.updated_at`),
+		n.UserID, n.Name, n.Hidden, ms(n.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("save credential name of user %d: %w", n.UserID, err)
+	}
+	return nil
+}

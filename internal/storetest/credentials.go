@@ -20,6 +20,7 @@ func RunCredentials(t *testing.T, open Opener) {
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, open(t)) })
 	t.Run("ExternalCredentials", func(t *testing.T) { testExternal(t, open(t)) })
 	t.Run("RemindersAndShares", func(t *testing.T) { testRemindersAndShares(t, open(t)) })
+	t.Run("CredentialNames", func(t *testing.T) { testCredentialNames(t, open(t)) })
 	t.Run("IssuerKeys", func(t *testing.T) {
 		badgetest.TestKeyStore(t, func(t *testing.T) badge.KeyStore { return credential.KeyStore{Store: open(t)} })
 	})

@@ -63,8 +63,8 @@ var (
 	resetLinkRE = regexp.MustCompile(`http://\S+/password-reset/new\?token=(clr_[A-Za-z0-9_-]+)`)
 )
 
-// api calls the JSON API with a bearer token and returns the status.
-func api(t *testing.T, base, token, path string) int {
+// apiStatus calls the JSON API with a bearer token and returns the status.
+func apiStatus(t *testing.T, base, token, path string) int {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+path, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -98,7 +98,7 @@ func TestAccountPasswordAndTokens(t *testing.T) {
 	if created.Status != http.StatusOK || secret == "" || !strings.Contains(created.Body, "shown only this once") {
 		t.Fatalf("create token: %d\n%s", created.Status, text(created.Body))
 	}
-	if got := api(t, ts.URL, secret, "/api/v1/me"); got != http.StatusOK {
+	if got := apiStatus(t, ts.URL, secret, "/api/v1/me"); got != http.StatusOK {
 		t.Fatalf("the new token on the API: %d", got)
 	}
 	again := b.get("/account")
@@ -127,7 +127,7 @@ func TestAccountPasswordAndTokens(t *testing.T) {
 	if p := b.post("/account/tokens/"+id[1]+"/revoke", url.Values{}, csrf); !strings.Contains(p.Body, "no longer works") {
 		t.Fatalf("revoke: %d %s", p.Status, text(p.Body))
 	}
-	if got := api(t, ts.URL, secret, "/api/v1/me"); got != http.StatusUnauthorized {
+	if got := apiStatus(t, ts.URL, secret, "/api/v1/me"); got != http.StatusUnauthorized {
 		t.Fatalf("a revoked token on the API: %d, want 401", got)
 	}
 	if p := b.post("/account/tokens/"+id[1]+"/revoke", url.Values{}, csrf); p.Status != http.StatusNotFound {
@@ -162,7 +162,7 @@ func TestAccountPasswordAndTokens(t *testing.T) {
 	if got := other.get("/account"); !strings.HasPrefix(got.URL, "/signin") {
 		t.Fatalf("the other session still works after the change: at %s", got.URL)
 	}
-	if got := api(t, ts.URL, second, "/api/v1/me"); got != http.StatusUnauthorized {
+	if got := apiStatus(t, ts.URL, second, "/api/v1/me"); got != http.StatusUnauthorized {
 		t.Fatalf("a token made before the change: %d, want 401", got)
 	}
 	fresh := newBrowser(t, ts.URL)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
 	"github.com/certlab/certlab/internal/item"
@@ -551,6 +552,9 @@ type reportData struct {
 	ProgramID string
 	// Review links to the question-by-question review (practice only).
 	Review bool
+	// Outcome says what the result means for the credential (the pass
+	// screen); nil for practice (credentials.go).
+	Outcome *credential.Outcome
 }
 
 // weakObjective is a weak objective of a report and where to study it.
@@ -583,5 +587,9 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User
 		d.Weak = append(d.Weak, w)
 	}
 	d.Chart = reportChart(rep)
+	if d.Outcome, err = h.attemptOutcome(r.Context(), u, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "report", page{Title: "Score report: " + d.Title, Data: d})
 }

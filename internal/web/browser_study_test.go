@@ -85,7 +85,7 @@ func TestBrowserAccount(t *testing.T) {
 	if !tokenRE.MatchString(secret) {
 		t.Fatalf("new token shown as %q", secret)
 	}
-	if got := api(t, ts.URL, secret, "/api/v1/me"); got != 200 {
+	if got := apiStatus(t, ts.URL, secret, "/api/v1/me"); got != 200 {
 		t.Fatalf("the token made in the browser on the API: %d", got)
 	}
 	auditPage(t, ctx, "account with a new token")
@@ -95,7 +95,7 @@ func TestBrowserAccount(t *testing.T) {
 		t.Fatal("the token's secret shows again, or the token is not listed")
 	}
 	do(t, ctx, "revoke", chromedp.Click(css(`table.tokens button.danger`)), chromedp.WaitVisible(css(".notice")))
-	if got := api(t, ts.URL, secret, "/api/v1/me"); got != 401 {
+	if got := apiStatus(t, ts.URL, secret, "/api/v1/me"); got != 401 {
 		t.Fatalf("a token revoked in the browser: %d, want 401", got)
 	}
 

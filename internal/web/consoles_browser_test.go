@@ -14,7 +14,6 @@ import (
 	"github.com/certlab/certlab/internal/exam"
 )
 
-
 // signInAt signs the browser in through the sign-in page.
 func signInAt(t *testing.T, ctx context.Context, base, email string) {
 	t.Helper()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/chart"
+	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/pathway"
 	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/study"
@@ -21,6 +22,9 @@ type dashboardData struct {
 	OpenExamTitle string
 	// Pathways: the way to each credential (portal.go, parts/pathway.html).
 	Pathways []*pathway.Pathway
+	// Credentials are the candidate's credentials with their renewal
+	// windows (templates/parts/credentials.html).
+	Credentials []credential.WalletEntry
 }
 
 type programCard struct {
@@ -97,6 +101,10 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 			pc.Exams = append(pc.Exams, ec)
 		}
 		d.Programs = append(d.Programs, pc)
+	}
+	if d.Credentials, err = h.dashboardCredentials(ctx, u); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	attempts, err := h.cfg.Engine.Attempts(ctx, u)
 	if err != nil {

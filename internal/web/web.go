@@ -158,6 +158,8 @@ func parse(cfg Config) (*Handler, error) {
 		"percent":  func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
 		"inc":      func(i int) int { return i + 1 },
 		"date":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+		"day":      day,
+		"days":     func(d time.Duration) int64 { return int64(d / (24 * time.Hour)) },
 		"minutes":  func(d time.Duration) int64 { return int64(d / time.Minute) },
 		"deref":    func(p *int64) int64 { return *p },
 		"markdown": h.markdown.HTML,
@@ -289,6 +291,7 @@ func (h *Handler) routes(mux router) {
 	h.consoleRoutes(mux)
 	mux.HandleFunc("GET /attempts/{id}/questions", h.signedIn(h.notDuringExam(h.practiceReviewList)))
 	mux.HandleFunc("GET /attempts/{id}/questions/{n}", h.signedIn(h.notDuringExam(h.practiceReviewQuestion)))
+	h.walletRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
@@ -296,12 +299,16 @@ func (h *Handler) routes(mux router) {
 
 // ServeHTTP serves a page with the security headers every page carries.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hd := w.Header()
+	securityHeaders(w.Header())
+	h.mux.ServeHTTP(w, r)
+}
+
+// securityHeaders sets the headers every page carries.
+func securityHeaders(hd http.Header) {
 	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Frame-Options", "DENY")
-	h.mux.ServeHTTP(w, r)
 }
 
 func (h *Handler) loadAssets() error {
