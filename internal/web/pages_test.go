@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/authoring"
+	"github.com/certlab/certlab/internal/cohort"
 	"github.com/certlab/certlab/internal/exam"
 )
 
@@ -108,6 +110,49 @@ func seedPages(t testing.TB) (*testServer, []string, map[string][]pageURL) {
 	for n := range pa.Form.Questions() {
 		reviews = append(reviews, pageURL{"/attempts/" + practice + "/questions/" + strconv.Itoa(n+1), study})
 	}
+	// The sandbox, walked by a visitor.
+	sand := newBrowser(t, ts.URL)
+	sand.get("/sandbox")
+	sand.post("/sandbox/start", url.Values{}, "")
+	for path, want := range map[string]string{"/sandbox": "sandbox", "/sandbox/question": "question"} {
+		if p := sand.get(path); p.Status != http.StatusOK {
+			t.Fatalf("%s (%s): %d", path, want, p.Status)
+		}
+	}
+
+	// Staff: an author with a finished calibration, an instructor with a
+	// cohort the studying candidate joined.
+	author, au := staff(t, ts, "pages-author@example.org", "Ann Author", certlab.RoleAuthor)
+	instructor, iu := staff(t, ts, "pages-instructor@example.org", "Ivo Instructor", certlab.RoleInstructor)
+	simulate(t, ts, "az-400", 120, 10)
+	run, err := ts.App.Authoring.StartCalibration(ctx, au, authoring.CalibrationRequest{Exam: "az-400", Model: "2pl", MinResponses: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		r, err := ts.Store.CalibrationRun(ctx, run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != certlab.RunRunning {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the calibration did not finish")
+		}
+	}
+	co, err := ts.App.Cohorts.Create(ctx, iu, cohort.CreateRequest{Name: "Pages cohort", Exam: "az-400", EndsAt: time.Now().Add(30 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	study.post("/cohorts/join", url.Values{"code": {co.Code}}, csrf)
+	ex, _ := ts.Catalog.Exam("az-400")
+	anItem := ex.Items[0]
+	aCase := ex.Cases[0]
+	const aLab = "git-hotfix-cherry-pick"
+	runPath := fmt.Sprintf("/author/calibrations/%d", run.ID)
+	cohortPath := fmt.Sprintf("/instructor/cohorts/%d", co.ID)
+
 	urls := map[string][]pageURL{
 		"GET /{$}":                                 {{"/", study}, {"/", taker}},
 		"GET /signin":                              {{"/signin", anon}},
@@ -126,7 +171,30 @@ func seedPages(t testing.TB) (*testServer, []string, map[string][]pageURL) {
 		"GET /attempts/{id}/report":                {{"/attempts/" + practice + "/report", study}, {"/attempts/" + examID + "/report", study}},
 		"GET /attempts/{id}/questions":             {{"/attempts/" + practice + "/questions", study}},
 		"GET /attempts/{id}/questions/{n}":         reviews,
+		"GET /appointments":                        {{"/appointments", study}},
+		"GET /accommodations":                      {{"/accommodations", study}},
+		"GET /wallet":                              {{"/wallet", study}},
+		"GET /sandbox":                             {{"/sandbox", anon}, {"/sandbox", sand}},
+		"GET /sandbox/question":                    {{"/sandbox/question", sand}},
+		"GET /sandbox/review":                      {{"/sandbox/review", sand}},
+		"GET /sandbox/sections/{n}/complete":       {{"/sandbox/sections/1/complete", sand}},
+		"GET /sandbox/submit":                      {{"/sandbox/submit", sand}},
+		"GET /author":                              {{"/author", author}, {"/author?q=pipeline", author}},
+		"GET /author/lint":                         {{"/author/lint", author}},
+		"GET /author/items/{exam}/{item}":          {{"/author/items/az-400/" + anItem.ID, author}},
+		"GET /author/cases/{exam}/{case}":          {{"/author/cases/az-400/" + aCase.ID, author}},
+		"GET /author/modules/{program}/{module}":   {{"/author/modules/" + programID + "/" + prog.Modules[0].ID, author}},
+		"GET /author/labs/{lab}":                   {{"/author/labs/" + aLab, author}},
+		"GET /author/analysis":                     {{"/author/analysis?exam=az-400", author}},
+		"GET /author/calibrations/{id}":            {{runPath, author}},
+		"GET /author/calibrations/{id}/report":     {{runPath + "/report", author}},
+		"GET /instructor":                          {{"/instructor", instructor}},
+		"GET /instructor/cohorts/{id}":             {{cohortPath, instructor}},
+		"GET /instructor/cohorts/{id}/export.csv":  {{cohortPath + "/export.csv", instructor}},
+		"GET /cohorts":                             {{"/cohorts", study}},
+		"GET /cohorts/join":                        {{"/cohorts/join?code=" + co.Code, study}},
 	}
+
 	var routes []string
 	for _, p := range ts.App.Web.Patterns() {
 		if !strings.HasPrefix(p, "GET ") || p == "GET /static/{hash}/{name}" {

@@ -129,6 +129,7 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.sandbox, h.sandboxErr = sandbox.New(cfg.Catalog)
 	h.mux = http.NewServeMux()
 	h.routes(h.mux)
 	return h, nil
@@ -142,7 +143,6 @@ func parse(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{cfg: cfg, pages: map[string]*template.Template{}, assets: map[string]asset{}, assetURL: map[string]string{}, markdown: newMarkdown(),
 		resetLimiter: newAddrLimiter(5, 2*time.Minute)}
-	h.sandbox, h.sandboxErr = sandbox.New(cfg.Catalog)
 	if err := h.loadAssets(); err != nil {
 		return nil, err
 	}
