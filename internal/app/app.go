@@ -97,7 +97,9 @@ type App struct {
 	Schedule    *schedule.Service
 	Proctor     *proctor.Service
 	Accounts    *account.Service
-	Sessions    *session.Manager
+	// AccountAdmin is what admins do to accounts (the admin console).
+	AccountAdmin *account.Admin
+	Sessions     *session.Manager
 	// Mailer sends e-mails: Config.Mailer, or a LogMailer.
 	Mailer mail.Mailer
 	API    *api.Server
@@ -177,12 +179,18 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if a.Accounts, err = account.New(store, cfg.PasswordParams); err != nil {
 		return err
 	}
+	a.AccountAdmin = &account.Admin{Accounts: a.Accounts, Store: store, Audit: a.Audit, Mailer: a.Mailer, Now: now}
+	var publicURL string
+	if cfg.Credentials != nil {
+		publicURL = cfg.Credentials.BaseURL
+	}
 	a.Sessions = &session.Manager{Store: store, Now: now, Secure: cfg.SecureCookies, Logger: logger, Sessionless: api.Sessionless}
 	a.API = &api.Server{Store: store, Catalog: cat, Engine: a.Engine, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study,
-		VerifyLimit: cfg.VerifyLimit}
+		VerifyLimit: cfg.VerifyLimit, Admin: a.AccountAdmin, PublicURL: publicURL}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
-		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule}); err != nil {
+		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule,
+		Staff: &web.Staff{Admin: a.AccountAdmin, Audit: a.Audit, Proctor: a.Proctor, PublicURL: publicURL}}); err != nil {
 		return err
 	}
 	if a.Credentials != nil {

@@ -181,6 +181,9 @@ func (s *Store) Appointments(ctx context.Context, f certlab.AppointmentFilter) (
 	if f.SittingStartsBefore != nil {
 		where, args = append(where, "st.starts_at <= ?"), append(args, ms(*f.SittingStartsBefore))
 	}
+	if f.SittingStartsAfter != nil {
+		where, args = append(where, "st.starts_at >= ?"), append(args, ms(*f.SittingStartsAfter))
+	}
 	query := `SELECT ` + appointmentCols + ` FROM appointments a JOIN sittings st ON st.id = a.sitting_id`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
@@ -362,6 +365,15 @@ func (s *Store) AuditEntries(ctx context.Context, f certlab.AuditFilter) ([]*cer
 	}
 	if f.Action != "" {
 		where, args = append(where, "action = ?"), append(args, f.Action)
+	}
+	if f.Before > 0 {
+		where, args = append(where, "id < ?"), append(args, f.Before)
+	}
+	if f.From != nil {
+		where, args = append(where, "at >= ?"), append(args, ms(*f.From))
+	}
+	if f.To != nil {
+		where, args = append(where, "at < ?"), append(args, ms(*f.To))
 	}
 	query := `SELECT id, at, actor_id, role, action, target, detail FROM audit_log`
 	if len(where) > 0 {

@@ -55,6 +55,8 @@ type Config struct {
 	Credentials *credential.Service
 	// Schedule lists appointments on the start page; nil leaves them out.
 	Schedule *schedule.Service
+	// Staff serves the admin and proctor consoles; nil leaves them out.
+	Staff *Staff
 }
 
 // Handler serves the web UI. Create it with New.
@@ -126,6 +128,16 @@ func New(cfg Config) (*Handler, error) {
 		"markdown": h.markdown.HTML,
 		"inline":   h.markdown.Inline,
 		"plain":    Plain,
+		// Console helpers (staff.go).
+		"datep": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04")
+		},
+		"ago":   ago,
+		"share": pct,
+		"list":  func(s ...string) []string { return s },
 	}
 	if err := h.parseItemTemplates(funcs); err != nil {
 		return nil, err
@@ -237,6 +249,7 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.confirmSubmit)))
 	mux.HandleFunc("POST /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.submit)))
 	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.notDuringExam(h.report)))
+	h.staffRoutes(mux) // the admin and proctor consoles: staff.go
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
@@ -301,6 +314,9 @@ type page struct {
 	// Refresh reloads the page after this many seconds (a paused exam
 	// resumes by itself without JavaScript).
 	Refresh int
+	// LiveRefresh reloads the page after this many seconds when scripts
+	// do not run; live.js refreshes its [data-live] parts in place instead.
+	LiveRefresh int
 }
 
 // render writes a page with the given status; templates are executed into
