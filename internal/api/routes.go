@@ -88,7 +88,7 @@ func (s *Server) Routes(mux Router) {
 		mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", user(s.jsonHandler(http.StatusOK, s.rescheduleAppointment)))
 		mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", user(s.jsonHandler(http.StatusOK, s.cancelAppointment)))
 		mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", user(s.jsonHandler(http.StatusOK, s.checkIn)))
-		mux.HandleFunc("POST /api/v1/appointments/{id}/admit", user(s.jsonHandler(http.StatusOK, s.admit))) // proctors, admins
+		mux.HandleFunc("POST /api/v1/appointments/{id}/admit", user(s.jsonHandler(http.StatusOK, s.admit)))   // proctors, admins
 		mux.HandleFunc("POST /api/v1/appointments/{id}/attest", user(s.jsonHandler(http.StatusOK, s.attest))) // proctors, admins
 		mux.HandleFunc("GET /api/v1/proctor/appointments", user(s.jsonHandler(http.StatusOK, s.roster)))      // proctors, admins
 		mux.HandleFunc("POST /api/v1/users/{id}/accommodation", admin(s.jsonHandler(http.StatusOK, s.setAccommodation)))

@@ -36,8 +36,8 @@ type Server struct {
 	// PublicURL is the server's public URL for links in e-mails; "" uses
 	// each request's own address.
 	PublicURL string
-	Sessions *session.Manager
-	Audit    *audit.Log
+	Sessions  *session.Manager
+	Audit     *audit.Log
 	// Credentials issues and verifies credentials (internal/credential);
 	// nil leaves its endpoints out.
 	Credentials *credential.Service
