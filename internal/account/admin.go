@@ -233,14 +233,15 @@ func (a *Admin) RevokeAccess(ctx context.Context, admin *certlab.User, id int64,
 }
 
 // SendReset e-mails the account a password reset link (valid
-// ResetLifetime, once) under baseURL. The link's secret goes only into
+// ResetLifetime, once) under baseURL; the reason is required. The link's secret goes only into
 // the e-mail; the audit log records that a link was sent.
 func (a *Admin) SendReset(ctx context.Context, admin *certlab.User, id int64, baseURL, reason string) error {
 	if err := a.require(admin); err != nil {
 		return err
 	}
-	if utf8.RuneCountInString(reason) > MaxReasonLength {
-		return certlab.Errorf(certlab.EINVALID, "reason: at most %d characters", MaxReasonLength)
+	reason, err := Reason(reason, "a reset link is sent")
+	if err != nil {
+		return err
 	}
 	u, err := a.Store.User(ctx, id)
 	if err != nil {
@@ -254,9 +255,6 @@ func (a *Admin) SendReset(ctx context.Context, admin *certlab.User, id int64, ba
 	if err := a.Mailer.Send(ctx, u.Email, subject, body); err != nil {
 		return fmt.Errorf("send the reset link to %s: %w", u.Email, err)
 	}
-	if strings.TrimSpace(reason) == "" {
-		reason = "no reason given"
-	}
 	return a.Audit.Record(ctx, admin, "user.password-reset", audit.Target("user", u.ID), "link sent to %s, valid until %s: %s",
-		u.Email, r.ExpiresAt.Format(time.RFC3339), strings.TrimSpace(reason))
+		u.Email, r.ExpiresAt.Format(time.RFC3339), reason)
 }

@@ -362,6 +362,9 @@ func (s *Service) SetAccommodation(ctx context.Context, admin *certlab.User, use
 	if extraPct < 0 || extraPct > 300 {
 		return nil, certlab.Errorf(certlab.EINVALID, "extra_time_pct %d: must be between 0 and 300", extraPct)
 	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return nil, certlab.Errorf(certlab.EINVALID, "reason: say why the accommodation is granted")
+	}
 	u, err := s.store.User(ctx, userID)
 	if err != nil {
 		return nil, err
