@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,6 +15,7 @@ import (
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/app/apptest"
+	"github.com/certlab/certlab/internal/badge"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 )
@@ -261,5 +264,72 @@ func TestConsoleFormsRefuseBadInput(t *testing.T) {
 	}
 	if after := cs.state(t); after != before {
 		t.Fatalf("refused forms changed something:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// pushedCredential signs an Open Badges credential with a fresh did:key
+// for the achievement URL, as another issuer would.
+func pushedCredential(t *testing.T, achievementURL string, from time.Time) []byte {
+	t.Helper()
+	l, err := badge.NewContextLoader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	mk := badge.EncodeMultikey(pub)
+	did := "did:key:" + mk
+	ic, err := l.Issue(badge.OpenBadge{ID: "urn:uuid:8f0c5d8e-4c1a-4f0e-9a55-2f6b1c0d7e11", Issuer: badge.IssuerProfile{ID: did, Name: "Other Academy"},
+		Achievement: badge.Achievement{ID: achievementURL, Name: "Azure Administrator Associate", Criteria: "Pass AZ-104."},
+		Recipient:   badge.Recipient{ID: "did:example:holder"}, ValidFrom: from}, badge.SigningKey{VerificationMethod: did + "#" + mk, PrivateKey: priv}, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ic.DataIntegrity
+}
+
+// The review page shows a credential pushed through the Open Badges API
+// with the document and every check of its verification; the audit log
+// exports as CSV; the live sittings reload themselves without scripts.
+func TestConsoleEvidenceExportAndRefresh(t *testing.T) {
+	cs := startConsoleServer(t, time.Now().UTC())
+	ctx := context.Background()
+	res, err := cs.App.Credentials.Push(ctx, cs.cand, pushedCredential(t, "https://academy.example/achievements/azure-administrator-associate", time.Now().Add(-time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := cs.signIn(t, "admin@example.org", adminPassword)
+	p := admin.get(fmt.Sprintf("/admin/reviews/%d", res.External.ID))
+	txt := text(p.Body)
+	for _, want := range []string{"Pushed through the Open Badges API as JSON with a Data Integrity proof", "every check passed", "Other Academy",
+		"azure-administrator-associate", "urn:uuid:8f0c5d8e-4c1a-4f0e-9a55-2f6b1c0d7e11", "DataIntegrityProof"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the review page lacks %q:\n%s", want, txt)
+		}
+	}
+	if n := strings.Count(p.Body, `<li class="pass">`); n < 3 || strings.Contains(p.Body, `<li class="fail">`) {
+		t.Errorf("the review page lists %d passed checks (and failed ones: %v)", n, strings.Contains(p.Body, `<li class="fail">`))
+	}
+	p = admin.post(fmt.Sprintf("/admin/reviews/%d", res.External.ID), url.Values{"decision": {"reject"}, "note": {"issuer not recognised"}}, p.csrf(t))
+	if p.Status != 200 || !strings.Contains(text(p.Body), "The credential was rejected") || !strings.Contains(text(p.Body), "rejected on") {
+		t.Fatalf("reject: %d\n%s", p.Status, text(p.Body))
+	}
+
+	csv := admin.get("/admin/audit.csv?action=external.rejected")
+	if csv.Status != 200 || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || !strings.Contains(csv.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("CSV export: %d %v", csv.Status, csv.Header)
+	}
+	lines := strings.Split(strings.TrimSpace(csv.Body), "\n")
+	if len(lines) != 2 || lines[0] != "id,at,actor_id,actor,role,action,subject,detail" || !strings.Contains(lines[1], "admin@example.org,admin,external.rejected") ||
+		!strings.Contains(lines[1], "issuer not recognised") {
+		t.Fatalf("CSV:\n%s", csv.Body)
+	}
+
+	proctor := cs.signIn(t, "proctor@example.org", proctorPassword)
+	live := proctor.get("/proctor/live")
+	if !strings.Contains(live.Body, `<noscript><meta http-equiv="refresh" content="10"></noscript>`) || !strings.Contains(live.Body, `data-live="10"`) {
+		t.Fatalf("the live sittings neither reload without scripts nor refresh with them:\n%s", live.Body)
+	}
+	if !strings.Contains(text(live.Body), "Eli Examinee") {
+		t.Fatalf("live sittings:\n%s", text(live.Body))
 	}
 }
