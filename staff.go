@@ -34,7 +34,8 @@ func PageSize(n, def int) int {
 // UserQuery selects a page of accounts, by id (keyset paging: the page
 // after the account with id After).
 type UserQuery struct {
-	// Search is part of the e-mail address or the name, in any case.
+	// Search is the start of the e-mail address or of the name, in any
+	// case.
 	Search string
 	Role   string
 	// State is UserActive, UserDisabled or "" for both.
@@ -79,7 +80,7 @@ type AttemptActivity struct {
 // CredentialQuery selects a page of credentials for the admin console, by
 // id (keyset paging).
 type CredentialQuery struct {
-	// Search is part of the holder's e-mail or name, or a public id.
+	// Search is the start of the holder's e-mail or name, or a public id.
 	Search    string
 	Status    string
 	ProgramID string

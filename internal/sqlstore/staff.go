@@ -16,19 +16,69 @@ import (
 // page 1,000 costs what page 1 does), account states, reset links,
 // check-in attestations and attempt activity.
 
-// likePattern is a LIKE pattern matching s anywhere, lower-cased, with
-// LIKE's wildcards in s escaped (ESCAPE '\').
-func likePattern(s string) string {
+// prefixPattern is a LIKE pattern matching what starts with s,
+// lower-cased, with LIKE's wildcards in s escaped (ESCAPE '\').
+func prefixPattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(strings.TrimSpace(s))) + "%"
+	return r.Replace(strings.ToLower(strings.TrimSpace(s))) + "%"
+}
+
+// broadSearch is how many accounts a search start must match to be read
+// by walking the ids rather than through the prefix indexes.
+const broadSearch = 2000
+
+// searchClause is the condition of an account search: the e-mail address
+// or the name starts with search. idCol, emailCol and nameCol name the
+// account's columns in the query. A narrow start (fewer than broadSearch
+// accounts) selects the ids through the prefix indexes; a broad one
+// filters the rows the id order walks, which finds a page of matches
+// after a few thousand rows at most. Either way a page costs about the
+// same wherever it is.
+func (s *Store) searchClause(ctx context.Context, search, idCol, emailCol, nameCol string) (string, []any, error) {
+	sub, args := s.usersStartingWith(search)
+	count := strings.Replace(sub, " UNION ", " UNION ALL ", 1) // streams: stops at the limit
+	var n int
+	if err := s.db.QueryRowContext(ctx, s.q(fmt.Sprintf(`SELECT COUNT(*) FROM (%s LIMIT %d) m`, count, broadSearch)), args...).Scan(&n); err != nil {
+		return "", nil, fmt.Errorf("search accounts: %w", err)
+	}
+	if n < broadSearch {
+		return idCol + ` IN (` + sub + `)`, args, nil
+	}
+	if s.d.Name == "postgres" {
+		nameCol = "LOWER(" + nameCol + ")"
+	}
+	p := prefixPattern(search)
+	return `(` + emailCol + ` LIKE ? ESCAPE '\' OR ` + nameCol + ` LIKE ? ESCAPE '\')`, []any{p, p}, nil
+}
+
+// usersStartingWith is a subquery of the ids of the accounts whose e-mail
+// address or name starts with search, and its arguments. Each half is
+// served by an index of migration 060: on SQLite, where LIKE ignores
+// ASCII case, LIKE 'abc%' uses the NOCASE indexes; on PostgreSQL the
+// range of the prefix in byte order (COLLATE "C") uses the C-collated
+// indexes of the e-mail (kept lower case) and the lower-cased name, in
+// generic plans too, and LIKE rechecks it.
+func (s *Store) usersStartingWith(search string) (string, []any) {
+	p := prefixPattern(search)
+	if s.d.Name != "postgres" {
+		return `SELECT id FROM users WHERE email LIKE ? ESCAPE '\' UNION SELECT id FROM users WHERE name LIKE ? ESCAPE '\'`, []any{p, p}
+	}
+	lo := strings.ToLower(strings.TrimSpace(search))
+	hi := lo + "\U0010FFFF"
+	return `SELECT id FROM users WHERE email COLLATE "C" >= ? AND email COLLATE "C" < ? AND email LIKE ? ESCAPE '\'` +
+			` UNION SELECT id FROM users WHERE LOWER(name) COLLATE "C" >= ? AND LOWER(name) COLLATE "C" < ? AND LOWER(name) LIKE ? ESCAPE '\'`,
+		[]any{lo, hi, p, lo, hi, p}
 }
 
 // UsersPage lists accounts matching q by id.
 func (s *Store) UsersPage(ctx context.Context, q certlab.UserQuery) ([]*certlab.User, error) {
 	where, args := []string{"id > ?"}, []any{q.After}
 	if q.Search != "" {
-		p := likePattern(q.Search)
-		where, args = append(where, `(email LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`), append(args, p, p)
+		clause, cargs, err := s.searchClause(ctx, q.Search, "id", "email", "name")
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, clause), append(args, cargs...)
 	}
 	if q.Role != "" {
 		where, args = append(where, "role = ?"), append(args, q.Role)
@@ -215,8 +265,11 @@ func (s *Store) AttemptActivity(ctx context.Context, id int64) (*certlab.Attempt
 func (s *Store) CredentialsPage(ctx context.Context, q certlab.CredentialQuery) ([]*certlab.CredentialRow, error) {
 	where, args := []string{"c.id > ?"}, []any{q.After}
 	if q.Search != "" {
-		p := likePattern(q.Search)
-		where, args = append(where, `(u.email LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\' OR c.public_id = ?)`), append(args, p, p, strings.TrimSpace(q.Search))
+		clause, cargs, err := s.searchClause(ctx, q.Search, "c.user_id", "u.email", "u.name")
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, `(`+clause+` OR c.public_id = ?)`), append(args, append(cargs, strings.TrimSpace(q.Search))...)
 	}
 	if q.Status != "" {
 		where, args = append(where, "c.status = ?"), append(args, q.Status)

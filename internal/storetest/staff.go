@@ -81,11 +81,14 @@ func testUsersPage(t *testing.T, s certlab.Store) {
 		{"role", certlab.UserQuery{Role: certlab.RoleProctor}, []int64{all[2].ID, all[5].ID}},
 		{"disabled", certlab.UserQuery{State: certlab.UserDisabled}, []int64{all[1].ID}},
 		{"active proctors", certlab.UserQuery{Role: certlab.RoleProctor, State: certlab.UserActive}, []int64{all[2].ID, all[5].ID}},
-		{"e-mail part", certlab.UserQuery{Search: "USER3@"}, []int64{all[3].ID}},
-		{"name part, any case", certlab.UserQuery{Search: "zoë"}, []int64{all[4].ID}},
-		{"wildcards are literal", certlab.UserQuery{Search: "100%_"}, []int64{all[4].ID}},
-		{"no wildcard match", certlab.UserQuery{Search: "%"}, []int64{all[4].ID}},
-		{"nothing", certlab.UserQuery{Search: "nobody"}, []int64{}},
+		{"e-mail start, any case", certlab.UserQuery{Search: "USER3@"}, []int64{all[3].ID}},
+		{"name start, any case", certlab.UserQuery{Search: "name 5"}, []int64{all[5].ID}},
+		{"e-mail or name start", certlab.UserQuery{Search: "n"}, []int64{all[0].ID, all[1].ID, all[2].ID, all[3].ID, all[5].ID, all[6].ID}},
+		{"name start beyond ASCII", certlab.UserQuery{Search: "Zoë"}, []int64{all[4].ID}},
+		{"wildcards are literal", certlab.UserQuery{Search: "Zoë 100%_"}, []int64{all[4].ID}},
+		{"a wildcard alone", certlab.UserQuery{Search: "%"}, []int64{}},
+		{"not the middle", certlab.UserQuery{Search: "ser3"}, []int64{}},
+		{"with paging", certlab.UserQuery{Search: "user", After: all[4].ID}, []int64{all[5].ID, all[6].ID}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,7 +255,7 @@ func testCredentialsPage(t *testing.T, s certlab.Store) {
 		want int64
 	}{
 		{certlab.CredentialQuery{Status: certlab.CredentialRevoked}, want[3]},
-		{certlab.CredentialQuery{Search: "HOLDER2"}, want[2]},
+		{certlab.CredentialQuery{Search: "HOLDER2@"}, want[2]},
 		{certlab.CredentialQuery{Search: "pub4"}, want[4]},
 	} {
 		rows, err := s.CredentialsPage(ctx, tt.q)
