@@ -53,7 +53,9 @@ func BenchmarkConsoleListPages(b *testing.B) {
 		{"users/role", func() string { return fmt.Sprintf("/admin/users?role=proctor&after=%d", rng.Int64N(sd.MaxUser*9/10)) }},
 		{"users/search", func() string { return fmt.Sprintf("/admin/users?q=person0%02d", rng.IntN(100)) }},
 		{"audit", func() string { return fmt.Sprintf("/admin/audit?before=%d", 1+rng.Int64N(sd.MaxAudit)) }},
-		{"audit/action", func() string { return fmt.Sprintf("/admin/audit?action=user.disable&before=%d", sd.MaxAudit/10+rng.Int64N(sd.MaxAudit*9/10)) }},
+		{"audit/action", func() string {
+			return fmt.Sprintf("/admin/audit?action=user.disable&before=%d", sd.MaxAudit/10+rng.Int64N(sd.MaxAudit*9/10))
+		}},
 		{"audit/actor", func() string {
 			return fmt.Sprintf("/admin/audit?actor=%d&before=%d", sd.Actors[rng.IntN(len(sd.Actors))], sd.MaxAudit/10+rng.Int64N(sd.MaxAudit*9/10))
 		}},
