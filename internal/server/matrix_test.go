@@ -61,7 +61,8 @@ type matrixLine struct {
 
 // matrix is the table: one line per route.
 var matrix = []matrixLine{
-	// route                                              class        anon cand proc auth inst admin
+	// route, who it is for, statuses of: anonymous candidate proctor author instructor admin
+	// ("in": a page that sends the visitor to sign in)
 	{"/", signedIn, "in 200 200 200 200 200"},
 	{"/api/", public, "404 404 404 404 404 404"},
 	{"/ims/ob/v3p0/credentials", oauthToken, "401 401 401 401 401 401"},
