@@ -9,9 +9,11 @@ import (
 // to the account's address. The link's token is stored only as its
 // SHA-256; it works once, until ExpiresAt.
 type PasswordReset struct {
-	ID        int64
-	UserID    int64
-	Hash      string
+	ID     int64
+	UserID int64
+	Hash   string
+	// CreatedBy is the admin who sent the link; 0 when the user asked.
+	CreatedBy int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time

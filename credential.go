@@ -247,6 +247,9 @@ type AppointmentFilter struct {
 	// SittingStartsBefore selects appointments whose sitting starts at or
 	// before it.
 	SittingStartsBefore *time.Time
+	// SittingStartsAfter selects appointments whose sitting starts at or
+	// after it.
+	SittingStartsAfter *time.Time
 }
 
 // AttemptPause is one stop of an attempt's clock by a proctor.
@@ -305,7 +308,12 @@ type AuditFilter struct {
 	ActorID *int64
 	Target  string
 	Action  string
-	Limit   int
+	// Before selects entries with a smaller id (keyset paging, newest
+	// first); From and To bound their time (From included, To excluded).
+	Before int64
+	From   *time.Time
+	To     *time.Time
+	Limit  int
 }
 
 // AuditStore keeps the append-only audit log.

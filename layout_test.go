@@ -93,7 +93,7 @@ var allowedImports = map[string][]string{
 
 	// Services: one concept each, on the domain's Store interface.
 	"internal/audit":      {"."},
-	"internal/account":    {".", "internal/auth"},
+	"internal/account":    {".", "internal/auth", "internal/audit", "internal/mail"},
 	"internal/exam":       {".", "internal/item"},
 	"internal/study":      {".", "internal/cat", "internal/exam", "internal/irt", "internal/item", "internal/readiness", "internal/srs", "internal/chart"},
 	"internal/credential": {".", "internal/audit", "internal/auth", "internal/badge", "internal/mail"},
@@ -104,15 +104,16 @@ var allowedImports = map[string][]string{
 	"internal/sandbox":    {".", "internal/exam", "internal/item"},
 	"internal/authoring":  {".", "internal/audit", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab", "internal/pack"},
 	"internal/cohort":     {".", "internal/audit", "internal/exam", "internal/study"},
+	"internal/overview":   {"."},
 
 	// HTTP: shared pieces below both front ends, the two front ends side by
 	// side, and the server that composes them.
 	"internal/httperror": {"."},
 	"internal/session":   {".", "internal/auth", "internal/httperror"},
 	"internal/api": {".", "internal/account", "internal/audit", "internal/chart", "internal/credential", "internal/exam",
-		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/authoring", "internal/cohort", "internal/item"},
+		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/authoring", "internal/cohort", "internal/item", "internal/overview"},
 	"internal/web": {".", "internal/account", "internal/chart", "internal/credential", "internal/exam", "internal/examstart",
-		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort", "internal/mail"},
+		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort", "internal/mail", "internal/overview", "internal/audit", "internal/proctor"},
 	"internal/obapi":  {".", "internal/auth", "internal/credential", "internal/httperror", "internal/session"},
 	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session"},
 

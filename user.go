@@ -43,6 +43,9 @@ type User struct {
 	ExtraTimePct int       `json:"extra_time_pct"` // accommodation granted by an admin
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// DisabledAt is when an admin disabled the account; nil while it can
+	// sign in.
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
 }
 
 // Session is a signed-in browser or CLI session.
@@ -95,6 +98,7 @@ type Store interface {
 	PushedCredentialStore
 	AuthoringStore
 	CohortStore
+	StaffStore
 	Ping(ctx context.Context) error
 	Close() error
 }

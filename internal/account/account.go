@@ -83,6 +83,9 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (*certlab.
 	if verr := auth.VerifyPassword(password, hash); err != nil || verr != nil {
 		return nil, certlab.Errorf(certlab.EUNAUTHORIZED, "wrong e-mail or password")
 	}
+	if u.DisabledAt != nil {
+		return nil, certlab.Errorf(certlab.EFORBIDDEN, "this account is disabled: ask an administrator")
+	}
 	return u, nil
 }
 

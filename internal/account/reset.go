@@ -94,3 +94,58 @@ func (s *Service) ResetPassword(ctx context.Context, secret, password string, no
 	}
 	return as.UsePasswordReset(ctx, hash, now, ph)
 }
+
+// Reset links an admin sends (the admin console's "send a reset link", and
+// the link that lets a new account set its first password).
+const (
+	// AdminResetLifetime is how long an admin's reset link works: longer
+	// than a self-service one, since the person did not ask for it.
+	AdminResetLifetime = 24 * time.Hour
+	// ResetPath starts the link to the page that sets the new password;
+	// the secret follows it.
+	ResetPath = "/password-reset/new?token="
+)
+
+// AdminReset makes a reset link for the user on an admin's behalf: it
+// works once, for AdminResetLifetime, and records who sent it; the
+// user's earlier links stop working. A disabled account gets none. The
+// secret is for the e-mail (ResetMessage) only.
+func (s *Service) AdminReset(ctx context.Context, by *certlab.User, userID int64, now time.Time) (string, *certlab.PasswordReset, error) {
+	as, err := s.accountStore()
+	if err != nil {
+		return "", nil, err
+	}
+	u, err := s.store.User(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	if u.DisabledAt != nil {
+		return "", nil, certlab.Errorf(certlab.ECONFLICT, "account %s is disabled: enable it before sending a reset link", u.Email)
+	}
+	secret := auth.NewSecret("clr_")
+	r := &certlab.PasswordReset{UserID: u.ID, Hash: auth.HashSecret(secret), CreatedAt: now.UTC(), ExpiresAt: now.UTC().Add(AdminResetLifetime)}
+	if by != nil {
+		r.CreatedBy = by.ID
+	}
+	if err := as.CreatePasswordReset(ctx, r); err != nil {
+		return "", nil, err
+	}
+	return secret, r, nil
+}
+
+// ResetMessage is the e-mail that carries an admin's reset link.
+func ResetMessage(u *certlab.User, link string, expires time.Time) (subject, body string) {
+	name := u.Name
+	if name == "" {
+		name = u.Email
+	}
+	return "Set your certlab password", fmt.Sprintf(`Hello %s,
+
+a certlab administrator sent you this link to set a new password for %s:
+
+%s
+
+The link works once, until %s. If you did not expect it, ignore this
+e-mail: your password stays as it is.
+`, name, u.Email, link, expires.UTC().Format("2006-01-02 15:04 MST"))
+}

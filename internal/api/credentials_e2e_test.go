@@ -398,7 +398,7 @@ func TestEndToEndSchedulingAndProctoring(t *testing.T) {
 	proctor := newClient(t, ts.URL)
 	proctorUser := proctor.register("proctor@example.org")
 	withToken(proctor)
-	admin.must("PATCH", fmt.Sprintf("/api/v1/users/%d", proctorUser.ID), map[string]any{"role": certlab.RoleProctor}, nil)
+	admin.must("PATCH", fmt.Sprintf("/api/v1/users/%d", proctorUser.ID), map[string]any{"role": certlab.RoleProctor, "reason": "proctors the December sittings"}, nil)
 
 	// An admin defines a sitting in Paris time; the candidate books, then cancels.
 	var st certlab.Sitting
@@ -466,7 +466,8 @@ func TestEndToEndSchedulingAndProctoring(t *testing.T) {
 	q := a.Form.Sections[0].Questions[0]
 	cand.wantError("PUT", fmt.Sprintf("/api/v1/attempts/%d/responses/%s", v.ID, q.Key), map[string]any{"seq": 1, "value": nil}, 409, certlab.ECONFLICT)
 	var resumed certlab.Attempt
-	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/resume", v.ID), nil, &resumed)
+	proctor.wantError("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/resume", v.ID), nil, 400, certlab.EINVALID)
+	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/resume", v.ID), map[string]string{"reason": "connection back"}, &resumed)
 	if want := a.Deadline.Add(10 * time.Minute); !resumed.Deadline.Equal(want) {
 		t.Fatalf("deadline after a 10-minute pause %v, want %v", resumed.Deadline, want)
 	}
@@ -474,9 +475,10 @@ func TestEndToEndSchedulingAndProctoring(t *testing.T) {
 	proctor.wantError("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/end", v.ID), map[string]string{}, 400, certlab.EINVALID)
 	var ended certlab.Attempt
 	proctor.must("POST", fmt.Sprintf("/api/v1/proctor/attempts/%d/end", v.ID), map[string]string{"reason": "phone used"}, &ended)
-	if ended.Status != certlab.StatusScored || ended.SubmitReason != "proctor" {
-		t.Fatalf("ended %+v", ended)
+	if ended.Status != certlab.StatusVoided || !strings.HasSuffix(ended.SubmitReason, "phone used") {
+		t.Fatalf("ended for misconduct: %+v, want voided with the reason", ended)
 	}
+	cand.wantError("GET", fmt.Sprintf("/api/v1/attempts/%d/report", v.ID), nil, 409, certlab.ECONFLICT)
 	var incidents []certlab.AuditEntry
 	proctor.must("GET", fmt.Sprintf("/api/v1/proctor/attempts/%d/incidents", v.ID), nil, &incidents)
 	if len(incidents) != 5 || incidents[4].Action != "attempt.start" || !strings.Contains(incidents[4].Detail, "accepted the candidate agreement") {

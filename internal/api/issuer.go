@@ -78,7 +78,13 @@ func (s *Server) statusList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) rotateKey(r *http.Request, u *certlab.User) (any, error) {
-	id, err := s.Credentials.RotateKey(r.Context(), u)
+	var req ReasonRequest
+	if r.ContentLength != 0 {
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+	}
+	id, err := s.Credentials.RotateKey(r.Context(), u, req.Reason)
 	if err != nil {
 		return nil, err
 	}

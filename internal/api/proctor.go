@@ -9,7 +9,7 @@ import (
 // Proctoring: live attempts and what proctors do to them.
 
 func (s *Server) liveAttempts(r *http.Request, u *certlab.User) (any, error) {
-	return s.Proctor.LiveAttempts(r.Context(), u)
+	return s.Proctor.Sittings(r.Context(), u)
 }
 
 // proctorAction makes the handler of a proctor's pause, resume or end of an

@@ -31,9 +31,13 @@ func (s *Server) Routes(mux Router) {
 	mux.HandleFunc("POST /api/v1/auth/logout", s.logout)
 	mux.HandleFunc("GET /api/v1/me", user(s.me))
 	mux.HandleFunc("POST /api/v1/tokens", user(s.createToken))
-	mux.HandleFunc("GET /api/v1/users", admin(s.listUsers))
-	mux.HandleFunc("POST /api/v1/users", admin(s.createUser))
+	mux.HandleFunc("GET /api/v1/users", admin(s.pagedHandler(s.listUsers)))
+	mux.HandleFunc("POST /api/v1/users", admin(s.jsonHandler(http.StatusCreated, s.createUser)))
+	mux.HandleFunc("GET /api/v1/users/{id}", admin(s.jsonHandler(http.StatusOK, s.getUser)))
 	mux.HandleFunc("PATCH /api/v1/users/{id}", admin(s.updateUser))
+	for _, action := range []string{"role", "disable", "enable", "password-reset", "revoke-tokens"} {
+		mux.HandleFunc("POST /api/v1/users/{id}/"+action, admin(s.jsonHandler(http.StatusOK, s.userAction(action))))
+	}
 
 	// Programs and exams (public).
 	mux.HandleFunc("GET /api/v1/programs", s.listPrograms)
@@ -65,7 +69,9 @@ func (s *Server) Routes(mux Router) {
 	})
 
 	if s.Audit != nil {
-		mux.HandleFunc("GET /api/v1/audit", admin(s.jsonHandler(http.StatusOK, s.auditLog)))
+		mux.HandleFunc("GET /api/v1/audit", admin(s.pagedHandler(s.auditLog)))
+		mux.HandleFunc("GET /api/v1/audit.csv", admin(s.auditCSV))
+		mux.HandleFunc("GET /api/v1/admin/overview", admin(s.jsonHandler(http.StatusOK, s.programOverview)))
 	}
 
 	// Scheduling. /api/v1/sessions… are the former names of /api/v1/sittings…,
@@ -81,7 +87,9 @@ func (s *Server) Routes(mux Router) {
 		mux.HandleFunc("POST /api/v1/appointments/{id}/reschedule", user(s.jsonHandler(http.StatusOK, s.rescheduleAppointment)))
 		mux.HandleFunc("POST /api/v1/appointments/{id}/cancel", user(s.jsonHandler(http.StatusOK, s.cancelAppointment)))
 		mux.HandleFunc("POST /api/v1/appointments/{id}/check-in", user(s.jsonHandler(http.StatusOK, s.checkIn)))
-		mux.HandleFunc("POST /api/v1/appointments/{id}/admit", user(s.jsonHandler(http.StatusOK, s.admit))) // proctors, admins
+		mux.HandleFunc("POST /api/v1/appointments/{id}/admit", user(s.jsonHandler(http.StatusOK, s.admit)))   // proctors, admins
+		mux.HandleFunc("POST /api/v1/appointments/{id}/attest", user(s.jsonHandler(http.StatusOK, s.attest))) // proctors, admins
+		mux.HandleFunc("GET /api/v1/proctor/appointments", user(s.jsonHandler(http.StatusOK, s.roster)))      // proctors, admins
 		mux.HandleFunc("POST /api/v1/users/{id}/accommodation", admin(s.jsonHandler(http.StatusOK, s.setAccommodation)))
 		// Accommodation requests (portal.go): candidates ask, admins decide.
 		mux.HandleFunc("GET /api/v1/accommodations", user(s.jsonHandler(http.StatusOK, s.listAccommodations)))
@@ -97,6 +105,7 @@ func (s *Server) Routes(mux Router) {
 	if s.Proctor != nil {
 		mux.HandleFunc("GET /api/v1/proctor/attempts", user(s.jsonHandler(http.StatusOK, s.liveAttempts)))
 		mux.HandleFunc("GET /api/v1/proctor/sessions", user(s.jsonHandler(http.StatusOK, s.liveAttempts)))
+		mux.HandleFunc("GET /api/v1/proctor/attempts/{id}", user(s.jsonHandler(http.StatusOK, s.sittingOf)))
 		mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/pause", user(s.jsonHandler(http.StatusOK, s.proctorAction("pause"))))
 		mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/resume", user(s.jsonHandler(http.StatusOK, s.proctorAction("resume"))))
 		mux.HandleFunc("POST /api/v1/proctor/attempts/{id}/end", user(s.jsonHandler(http.StatusOK, s.proctorAction("end"))))
@@ -112,6 +121,10 @@ func (s *Server) Routes(mux Router) {
 		mux.HandleFunc("GET /api/v1/credentials/{id}", user(s.jsonHandler(http.StatusOK, s.getCredential)))
 		mux.HandleFunc("GET /api/v1/credentials/{id}/download", user(s.downloadCredential))
 		mux.HandleFunc("POST /api/v1/credentials/{id}/revoke", admin(s.jsonHandler(http.StatusOK, s.revokeCredential)))
+		mux.HandleFunc("POST /api/v1/credentials/{id}/reissue", admin(s.jsonHandler(http.StatusOK, s.reissueCredential)))
+		mux.HandleFunc("GET /api/v1/admin/credentials", admin(s.pagedHandler(s.adminCredentials)))
+		mux.HandleFunc("GET /api/v1/external-credentials/{id}", admin(s.jsonHandler(http.StatusOK, s.reviewItem)))
+		mux.HandleFunc("GET /api/v1/issuer/keys", admin(s.jsonHandler(http.StatusOK, s.issuerKeys)))
 		mux.HandleFunc("POST /api/v1/credentials/sweep", admin(s.jsonHandler(http.StatusOK, s.sweepCredentials)))
 		mux.HandleFunc("GET /api/v1/external-credentials", user(s.jsonHandler(http.StatusOK, s.listExternal)))
 		mux.HandleFunc("POST /api/v1/external-credentials", user(s.jsonHandler(http.StatusCreated, s.declareExternal)))

@@ -33,8 +33,13 @@ type Server struct {
 	Engine   *exam.Engine
 	Logger   *slog.Logger
 	Accounts *account.Service
-	Sessions *session.Manager
-	Audit    *audit.Log
+	// Admin is what admins do to accounts (the admin console's actions).
+	Admin *account.Admin
+	// PublicURL is the server's public URL for links in e-mails; "" uses
+	// each request's own address.
+	PublicURL string
+	Sessions  *session.Manager
+	Audit     *audit.Log
 	// Credentials issues and verifies credentials (internal/credential);
 	// nil leaves its endpoints out.
 	Credentials *credential.Service

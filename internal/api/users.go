@@ -7,50 +7,14 @@ import (
 	"github.com/certlab/certlab/internal/audit"
 )
 
-func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ *certlab.User) {
-	us, err := s.Store.Users(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, us)
-}
-
-// CreateUserRequest is the body of POST /api/v1/users (admins).
-type CreateUserRequest struct {
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Password string `json:"password"`
-	Role     string `json:"role"`
-}
-
-func (s *Server) createUser(w http.ResponseWriter, r *http.Request, admin *certlab.User) {
-	var req CreateUserRequest
-	if err := decode(r, &req); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if req.Role == "" {
-		req.Role = certlab.RoleCandidate
-	}
-	u, err := s.Accounts.Create(r.Context(), req.Email, req.Name, req.Password, req.Role)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if err := s.Audit.Record(r.Context(), admin, "user.create", audit.Target("user", u.ID), "role=%s", u.Role); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, u)
-}
-
 // UpdateUserRequest is the body of PATCH /api/v1/users/{id} (admins): the
 // fields given are changed.
 type UpdateUserRequest struct {
 	Name         *string `json:"name,omitempty"`
 	Role         *string `json:"role,omitempty"`
 	ExtraTimePct *int    `json:"extra_time_pct,omitempty"`
+	// Reason is required with a role change.
+	Reason string `json:"reason,omitempty"`
 }
 
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, admin *certlab.User) {
@@ -64,26 +28,27 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, admin *certl
 		s.error(w, r, err)
 		return
 	}
+	if req.ExtraTimePct != nil && (*req.ExtraTimePct < 0 || *req.ExtraTimePct > 200) {
+		s.error(w, r, certlab.Errorf(certlab.EINVALID, "extra_time_pct must be 0 to 200"))
+		return
+	}
 	u, err := s.Store.User(r.Context(), id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
+	if req.Role != nil && *req.Role != u.Role {
+		// A role change goes through the account admin service: checked,
+		// with its reason, audited; nothing else changes if it is refused.
+		if u, err = s.Admin.SetRole(r.Context(), admin, id, *req.Role, req.Reason); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
 	if req.Name != nil {
 		u.Name = *req.Name
 	}
-	if req.Role != nil {
-		if !certlab.ValidRole(*req.Role) {
-			s.error(w, r, certlab.Errorf(certlab.EINVALID, "role %q must be candidate, author, proctor or admin", *req.Role))
-			return
-		}
-		u.Role = *req.Role
-	}
 	if req.ExtraTimePct != nil {
-		if *req.ExtraTimePct < 0 || *req.ExtraTimePct > 200 {
-			s.error(w, r, certlab.Errorf(certlab.EINVALID, "extra_time_pct must be 0 to 200"))
-			return
-		}
 		u.ExtraTimePct = *req.ExtraTimePct
 	}
 	if err := s.Store.UpdateUser(r.Context(), u); err != nil {

@@ -43,7 +43,7 @@ func TestPublicVerifyNamesTheIssuer(t *testing.T) {
 	var ext certlab.ExternalCredential
 	cand.must("POST", "/api/v1/external-credentials", map[string]any{"credential": "azure-administrator-associate", "issuer": "Microsoft", "external_id": "X1"}, &ext)
 	var review api.ReviewResult
-	admin.must("POST", fmt.Sprintf("/api/v1/external-credentials/%d/review", ext.ID), map[string]any{"verified": true}, &review)
+	admin.must("POST", fmt.Sprintf("/api/v1/external-credentials/%d/review", ext.ID), map[string]any{"verified": true, "note": "issuer and credential ID checked"}, &review)
 	if len(review.Issued) != 1 {
 		t.Fatalf("no credential issued: %+v", review)
 	}

@@ -107,6 +107,8 @@ type App struct {
 	// console and the candidates' cohorts.
 	Authoring *authoring.Service
 	Cohorts   *cohort.Service
+	// AccountAdmin is what admins do to accounts (the admin console).
+	AccountAdmin *account.Admin
 	// Mailer sends e-mails: Config.Mailer, or a LogMailer.
 	Mailer mail.Mailer
 	API    *api.Server
@@ -193,13 +195,19 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if a.Accounts, err = account.New(store, cfg.PasswordParams); err != nil {
 		return err
 	}
+	a.AccountAdmin = &account.Admin{Accounts: a.Accounts, Store: store, Audit: a.Audit, Mailer: a.Mailer, Now: now}
+	var publicURL string
+	if cfg.Credentials != nil {
+		publicURL = cfg.Credentials.BaseURL
+	}
 	a.Sessions = &session.Manager{Store: store, Now: now, Secure: cfg.SecureCookies, Logger: logger, Sessionless: api.Sessionless}
 	a.API = &api.Server{Store: store, Catalog: cat, Engine: a.Engine, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study,
-		Authoring: a.Authoring, Cohorts: a.Cohorts, VerifyLimit: cfg.VerifyLimit}
+		Authoring: a.Authoring, Cohorts: a.Cohorts, VerifyLimit: cfg.VerifyLimit, Admin: a.AccountAdmin, PublicURL: publicURL}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule,
-		Authoring: a.Authoring, Cohorts: a.Cohorts, Mailer: a.Mailer, BaseURL: cfg.BaseURL}); err != nil {
+		Authoring: a.Authoring, Cohorts: a.Cohorts, Mailer: a.Mailer, BaseURL: cfg.BaseURL,
+		Staff: &web.Staff{Admin: a.AccountAdmin, Audit: a.Audit, Proctor: a.Proctor, PublicURL: publicURL}}); err != nil {
 		return err
 	}
 	a.API.RenderVerify = func(w http.ResponseWriter, r *http.Request, p api.VerifyPage) {

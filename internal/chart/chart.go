@@ -120,3 +120,23 @@ func Intervals(title, subtitle string, rows []Interval, cut, lo, hi float64, cut
 	b.WriteString(`</svg>`)
 	return b.String()
 }
+
+// Counts draws a horizontal bar chart of counts (appointments per week and
+// the like) in one neutral colour: a long bar is more, not better.
+func Counts(title, subtitle string, bars []Bar) string {
+	h := topPad + rowH*len(bars) + 24
+	b := header(h, title, subtitle)
+	for i, bar := range bars {
+		y := topPad + i*rowH
+		frac := 0.0
+		if bar.Max > 0 {
+			frac = math.Max(0, math.Min(1, bar.Value/bar.Max))
+		}
+		fmt.Fprintf(b, `<text x="12" y="%d" %s>%s</text>`, y+18, fontSpec, html.EscapeString(clip(bar.Label, 44)))
+		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="18" fill="#eee"/>`, labelW, y+5, barW)
+		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%.1f" height="18" fill="#1f5fbf"/>`, labelW, y+5, frac*barW)
+		fmt.Fprintf(b, `<text x="%d" y="%d" %s>%s</text>`, labelW+barW+8, y+18, fontSpec, html.EscapeString(bar.Note))
+	}
+	b.WriteString(`</svg>`)
+	return b.String()
+}

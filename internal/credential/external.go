@@ -98,6 +98,15 @@ func (s *Service) Review(ctx context.Context, admin *certlab.User, id int64, ver
 	if err := requireRole(admin, certlab.RoleAdmin); err != nil {
 		return nil, nil, err
 	}
+	note = strings.TrimSpace(note)
+	switch {
+	case note == "" && verified:
+		return nil, nil, certlab.Errorf(certlab.EINVALID, "note: say what you checked before approving")
+	case note == "":
+		return nil, nil, certlab.Errorf(certlab.EINVALID, "note: say why the credential is rejected")
+	case len(note) > 1000:
+		return nil, nil, certlab.Errorf(certlab.EINVALID, "note: at most 1,000 characters")
+	}
 	e, err := s.store.ExternalCredential(ctx, id)
 	if err != nil {
 		return nil, nil, err

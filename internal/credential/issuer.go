@@ -213,10 +213,16 @@ func (s *Service) Achievements() []map[string]any {
 }
 
 // RotateKey retires the active issuer key and makes a new one (admins
-// only); credentials signed with the old key keep verifying.
-func (s *Service) RotateKey(ctx context.Context, admin *certlab.User) (string, error) {
+// only); credentials signed with the old key keep verifying. The reason
+// is recorded ("routine rotation" when none is given).
+func (s *Service) RotateKey(ctx context.Context, admin *certlab.User, reason string) (string, error) {
 	if err := requireRole(admin, certlab.RoleAdmin); err != nil {
 		return "", err
+	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		reason = "routine rotation"
+	} else if len(reason) > 1000 {
+		return "", certlab.Errorf(certlab.EINVALID, "reason: at most 1,000 characters")
 	}
 	old := s.keys.SigningKey().VerificationMethod
 	sk, err := s.keys.Rotate(ctx)
@@ -224,7 +230,7 @@ func (s *Service) RotateKey(ctx context.Context, admin *certlab.User) (string, e
 		return "", err
 	}
 	s.invalidateStatusList()
-	if err := s.audit(ctx, admin, "issuer-key.rotate", "issuer-key:"+sk.PublicKeyMultibase, "retired %s", old); err != nil {
+	if err := s.audit(ctx, admin, "issuer-key.rotate", "issuer-key:"+sk.PublicKeyMultibase, "retired %s: %s", old, reason); err != nil {
 		return "", err
 	}
 	return sk.ID, nil

@@ -291,10 +291,10 @@ func TestIssuerKeys(t *testing.T) {
 		t.Fatalf("stored keys %+v", keys)
 	}
 	// Rotation: new credentials use the new key, old ones still verify.
-	if _, err := e.svc.RotateKey(e.ctx, e.cand); certlab.ErrorCode(err) != certlab.EFORBIDDEN {
+	if _, err := e.svc.RotateKey(e.ctx, e.cand, ""); certlab.ErrorCode(err) != certlab.EFORBIDDEN {
 		t.Fatalf("candidate rotated the key: %v", err)
 	}
-	newKey, err := e.svc.RotateKey(e.ctx, e.admin)
+	newKey, err := e.svc.RotateKey(e.ctx, e.admin, "")
 	if err != nil || newKey == oldKey {
 		t.Fatalf("rotate: %s %v", newKey, err)
 	}

@@ -630,6 +630,9 @@ func (e *Engine) Report(ctx context.Context, u *certlab.User, id int64) (*certla
 	if err != nil {
 		return nil, err
 	}
+	if reason, voided := VoidReason(a); voided {
+		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d was voided and has no score: %s", id, reason)
+	}
 	if a.Status != certlab.StatusScored || a.Report == nil {
 		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d is not scored yet", id)
 	}

@@ -2,6 +2,7 @@ package exam
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/certlab/certlab"
@@ -77,13 +78,19 @@ func (e *Engine) Resume(ctx context.Context, u *certlab.User, id int64) (*certla
 	return a, nil
 }
 
-// EndAttempt ends a running or paused attempt on a proctor's decision and
-// scores it with submit reason "proctor".
-func (e *Engine) EndAttempt(ctx context.Context, u *certlab.User, id int64) (*certlab.Attempt, error) {
+// MisconductPrefix starts the submit reason of an attempt a proctor
+// voided; the proctor's reason follows.
+const MisconductPrefix = "voided by the proctor for misconduct: "
+
+// VoidAttempt ends a running or paused attempt for misconduct on a
+// proctor's decision: it is voided, not scored, so it has no report, no
+// results and leads to no credential. The reason is kept with the attempt
+// and shown to the candidate.
+func (e *Engine) VoidAttempt(ctx context.Context, u *certlab.User, id int64, reason string) (*certlab.Attempt, error) {
 	if !isProctor(u) {
 		return nil, certlab.Errorf(certlab.EFORBIDDEN, "only proctors end attempts")
 	}
-	a, ex, err := e.attempt(ctx, u, id)
+	a, _, err := e.attempt(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +102,29 @@ func (e *Engine) EndAttempt(ctx context.Context, u *certlab.User, id int64) (*ce
 	if a.Status != certlab.StatusStarted {
 		return nil, certlab.Errorf(certlab.ECONFLICT, "attempt %d is %s: it is not running", id, a.Status)
 	}
-	return e.finish(ctx, a, ex, "proctor")
+	if a.Mode == certlab.ModePractice {
+		return nil, certlab.Errorf(certlab.EINVALID, "attempt %d is a practice set: there is nothing to proctor", id)
+	}
+	from, at := a.Section, e.now()
+	a.Status, a.SubmittedAt, a.SubmitReason, a.Report = certlab.StatusVoided, &at, MisconductPrefix+reason, nil
+	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusStarted, from); err != nil {
+		return nil, err
+	}
+	e.Logger.Info("attempt voided", "attempt", a.ID, "by", u.ID)
+	return a, nil
+}
+
+// VoidReason is the proctor's reason of an attempt voided for misconduct,
+// and whether it was.
+func VoidReason(a *certlab.Attempt) (string, bool) {
+	if a.Status != certlab.StatusVoided {
+		return "", false
+	}
+	r, ok := strings.CutPrefix(a.SubmitReason, MisconductPrefix)
+	if !ok {
+		return a.SubmitReason, true
+	}
+	return r, true
 }
 
 // LiveAttempt is a running or paused exam or renewal attempt as a proctor
@@ -110,6 +139,12 @@ type LiveAttempt struct {
 	Deadline    *time.Time `json:"deadline,omitempty"`
 	PausedAt    *time.Time `json:"paused_at,omitempty"`
 	SecondsLeft int64      `json:"seconds_left"`
+	// Section is the open section (from 0) of Sections; Questions the
+	// form's questions.
+	Section   int `json:"section"`
+	Sections  int `json:"sections"`
+	Questions int `json:"questions"`
+	certlab.AttemptActivity
 }
 
 // LiveAttempts lists running and paused timed attempts with the time each
@@ -129,7 +164,8 @@ func (e *Engine) LiveAttempts(ctx context.Context, u *certlab.User) ([]LiveAttem
 			if a.Mode == certlab.ModePractice || a.Deadline == nil {
 				continue
 			}
-			ls := LiveAttempt{AttemptID: a.ID, UserID: a.UserID, ExamID: a.ExamID, Mode: a.Mode, Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline}
+			ls := LiveAttempt{AttemptID: a.ID, UserID: a.UserID, ExamID: a.ExamID, Mode: a.Mode, Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
+				Section: a.Section, Sections: len(a.Form.Sections), Questions: len(a.Form.Questions())}
 			clock := now
 			if a.Status == certlab.StatusPaused {
 				ps, err := e.Store.AttemptPauses(ctx, a.ID)
@@ -147,6 +183,11 @@ func (e *Engine) LiveAttempts(ctx context.Context, u *certlab.User) ([]LiveAttem
 			if a.Status == certlab.StatusStarted && ls.SecondsLeft == 0 {
 				continue // its deadline passed: the sweep submits it
 			}
+			act, err := e.Store.AttemptActivity(ctx, a.ID)
+			if err != nil {
+				return nil, err
+			}
+			ls.AttemptActivity = *act
 			out = append(out, ls)
 		}
 	}

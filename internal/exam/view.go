@@ -76,6 +76,13 @@ func (e *Engine) View(ctx context.Context, u *certlab.User, id int64) (*AttemptV
 		resp[r.Key] = RespView{Seq: r.Seq, Value: r.Value, Marked: r.Marked}
 	}
 	now := e.now()
+	if a.UserID == u.ID && (a.Status == certlab.StatusStarted || a.Status == certlab.StatusPaused) {
+		// The candidate's page or client reached the server: proctors read
+		// it as the connection state.
+		if err := e.Store.TouchAttempt(ctx, a.ID, now); err != nil {
+			e.Logger.Warn("record an attempt's last contact", "attempt", a.ID, "err", err)
+		}
+	}
 	v := &AttemptView{ID: a.ID, ExamID: ex.ID, ExamTitle: ex.Title, Mode: a.Mode, Status: a.Status, Section: a.Section, Position: a.Position,
 		ServerTime: now, StartedAt: a.StartedAt, Deadline: a.Deadline, Submitted: a.SubmittedAt, Reason: a.SubmitReason,
 		Responses: resp, Review: []string{}}

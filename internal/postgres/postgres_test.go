@@ -102,3 +102,8 @@ func BenchmarkSaveResponse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkListPages: scripts/with-postgres go test ./internal/postgres -run XXX -bench ListPages
+func BenchmarkListPages(b *testing.B) {
+	storetest.BenchmarkListPages(b, MustOpen(b))
+}

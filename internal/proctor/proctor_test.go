@@ -68,6 +68,9 @@ func TestProctoring(t *testing.T) {
 	wantCode(t, err, certlab.EFORBIDDEN)
 
 	e.clk.Add(10 * time.Minute)
+	// A pause and a resumption need a reason.
+	_, err = e.app.Proctor.Pause(e.ctx, e.proctor, a.ID, "  ")
+	wantCode(t, err, certlab.EINVALID)
 	if _, err := e.app.Proctor.Pause(e.ctx, e.proctor, a.ID, "fire alarm"); err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +92,8 @@ func TestProctoring(t *testing.T) {
 	}
 	_, err = e.app.Engine.Submit(e.ctx, e.cand, a.ID)
 	wantCode(t, err, certlab.ECONFLICT)
+	_, err = e.app.Proctor.Resume(e.ctx, e.proctor, a.ID, "")
+	wantCode(t, err, certlab.EINVALID)
 	r, err := e.app.Proctor.Resume(e.ctx, e.proctor, a.ID, "alarm over")
 	if err != nil {
 		t.Fatal(err)
@@ -102,9 +107,24 @@ func TestProctoring(t *testing.T) {
 	_, err = e.app.Proctor.End(e.ctx, e.proctor, a.ID, "")
 	wantCode(t, err, certlab.EINVALID)
 	ended, err := e.app.Proctor.End(e.ctx, e.proctor, a.ID, "candidate left the room")
-	if err != nil || ended.Status != certlab.StatusScored || ended.SubmitReason != "proctor" {
-		t.Fatalf("end: %+v %v", ended, err)
+	if err != nil || ended.Status != certlab.StatusVoided || ended.Report != nil {
+		t.Fatalf("end for misconduct: %+v %v; want voided, no report", ended, err)
 	}
+	// Voided, not scored: no report for the candidate (who is told why),
+	// no per-question results.
+	stored, _ := e.app.Store.Attempt(e.ctx, a.ID)
+	if stored.Status != certlab.StatusVoided || stored.Report != nil {
+		t.Fatalf("stored attempt after the end: %s, report %v", stored.Status, stored.Report)
+	}
+	_, err = e.app.Engine.Report(e.ctx, e.cand, a.ID)
+	if certlab.ErrorCode(err) != certlab.ECONFLICT || !strings.Contains(err.Error(), "voided") || !strings.Contains(err.Error(), "candidate left the room") {
+		t.Fatalf("report of a voided attempt: %v", err)
+	}
+	if hist, err := e.app.Store.ItemHistory(e.ctx, e.cand.ID, "az-400"); err != nil || len(hist) != 0 {
+		t.Fatalf("a voided attempt left results: %v %v", hist, err)
+	}
+	_, err = e.app.Proctor.End(e.ctx, e.proctor, a.ID, "again")
+	wantCode(t, err, certlab.ECONFLICT)
 	log, err := e.app.Proctor.Incidents(e.ctx, e.proctor, a.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +133,7 @@ func TestProctoring(t *testing.T) {
 	for _, l := range log {
 		actions = append(actions, l.Action)
 	}
-	if strings.Join(actions, ",") != "attempt.end,attempt.incident,attempt.resume,attempt.pause,attempt.start" {
+	if strings.Join(actions, ",") != "attempt.void,attempt.incident,attempt.resume,attempt.pause,attempt.start" {
 		t.Fatalf("incident log %v", actions)
 	}
 	if live, _ := e.app.Proctor.LiveAttempts(e.ctx, e.proctor); len(live) != 0 {

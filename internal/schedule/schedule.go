@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 	_ "time/tzdata" // sitting time zones work on hosts without a zoneinfo database
@@ -397,6 +398,9 @@ func (s *Service) SetAccommodation(ctx context.Context, admin *certlab.User, use
 	if extraPct < 0 || extraPct > 300 {
 		return nil, certlab.Errorf(certlab.EINVALID, "extra_time_pct %d: must be between 0 and 300", extraPct)
 	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return nil, certlab.Errorf(certlab.EINVALID, "reason: say why the accommodation is granted")
+	}
 	u, err := s.store.User(ctx, userID)
 	if err != nil {
 		return nil, err
@@ -407,4 +411,167 @@ func (s *Service) SetAccommodation(ctx context.Context, admin *certlab.User, use
 		return nil, err
 	}
 	return u, s.audit.Record(ctx, admin, "user.accommodation", audit.Target("user", userID), "extra time %d%% -> %d%%: %s", old, extraPct, reason)
+}
+
+// Attestation is what a proctor records when checking a candidate in:
+// the identity document seen (required), a note, and the accommodations
+// applied.
+type Attestation struct {
+	IdentitySeen   string `json:"identity_seen"`
+	Note           string `json:"note"`
+	Accommodations string `json:"accommodations"`
+}
+
+// Attest checks the candidate of a booked (or self-checked-in)
+// appointment in on a proctor's attestation, during check-in, and audits
+// it. Admission (Admit) follows.
+func (s *Service) Attest(ctx context.Context, proctor *certlab.User, id int64, a Attestation) (*certlab.Appointment, *certlab.CheckIn, error) {
+	if err := certlab.RequireRole(proctor, certlab.RoleAdmin, certlab.RoleProctor); err != nil {
+		return nil, nil, err
+	}
+	a.IdentitySeen, a.Note, a.Accommodations = strings.TrimSpace(a.IdentitySeen), strings.TrimSpace(a.Note), strings.TrimSpace(a.Accommodations)
+	switch {
+	case a.IdentitySeen == "":
+		return nil, nil, certlab.Errorf(certlab.EINVALID, "identity_seen: say which identity document you saw (kind and last digits)")
+	case len(a.IdentitySeen) > 200:
+		return nil, nil, certlab.Errorf(certlab.EINVALID, "identity_seen: at most 200 characters")
+	case len(a.Note) > 1000 || len(a.Accommodations) > 1000:
+		return nil, nil, certlab.Errorf(certlab.EINVALID, "note and accommodations: at most 1,000 characters each")
+	}
+	ap, err := s.store.Appointment(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := s.store.Sitting(ctx, ap.SittingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.clock()
+	if opens, closes := st.StartsAt.Add(-CheckInOpens), st.StartsAt.Add(CheckInCloses); now.Before(opens) || now.After(closes) {
+		return nil, nil, certlab.Errorf(certlab.ECONFLICT, "check-in is open from %s to %s", opens.Format(time.RFC3339), closes.Format(time.RFC3339))
+	}
+	c := &certlab.CheckIn{AppointmentID: id, CheckedBy: proctor.ID, IdentitySeen: a.IdentitySeen, Note: a.Note, Accommodations: a.Accommodations, At: now}
+	out, err := s.store.RecordCheckIn(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	acc := a.Accommodations
+	if acc == "" {
+		acc = "none"
+	}
+	return out, c, s.audit.Record(ctx, proctor, "appointment.check-in", audit.Target("appointment", id), "user %d, sitting %d: identity seen: %s; accommodations applied: %s; note: %s",
+		ap.UserID, ap.SittingID, a.IdentitySeen, acc, a.Note)
+}
+
+// RosterEntry is one appointment as a proctor's day lists it: its
+// sitting, its candidate and the check-in attestation, if any.
+type RosterEntry struct {
+	Appointment *certlab.Appointment `json:"appointment"`
+	Sitting     *certlab.Sitting     `json:"sitting"`
+	Candidate   RosterCandidate      `json:"candidate"`
+	CheckIn     *certlab.CheckIn     `json:"check_in,omitempty"`
+}
+
+// RosterCandidate is what a proctor sees of a candidate.
+type RosterCandidate struct {
+	ID           int64  `json:"id"`
+	Email        string `json:"email"`
+	Name         string `json:"name"`
+	ExtraTimePct int    `json:"extra_time_pct"`
+}
+
+// Roster lists the appointments (but cancelled ones) of the sittings that
+// start in [from, to), by start (proctors, admins).
+func (s *Service) Roster(ctx context.Context, u *certlab.User, from, to time.Time) ([]RosterEntry, error) {
+	if err := certlab.RequireRole(u, certlab.RoleAdmin, certlab.RoleProctor); err != nil {
+		return nil, err
+	}
+	if !to.After(from) || to.Sub(from) > 62*24*time.Hour {
+		return nil, certlab.Errorf(certlab.EINVALID, "the period must end after it starts and last at most 62 days")
+	}
+	before := to.Add(-time.Millisecond)
+	aps, err := s.store.Appointments(ctx, certlab.AppointmentFilter{SittingStartsAfter: &from, SittingStartsBefore: &before})
+	if err != nil {
+		return nil, err
+	}
+	out := []RosterEntry{}
+	sittings, users := map[int64]*certlab.Sitting{}, map[int64]*certlab.User{}
+	var ids []int64
+	for _, ap := range aps {
+		if ap.Status == certlab.AppointmentCancelled {
+			continue
+		}
+		st, ok := sittings[ap.SittingID]
+		if !ok {
+			if st, err = s.store.Sitting(ctx, ap.SittingID); err != nil {
+				return nil, err
+			}
+			sittings[ap.SittingID] = st
+		}
+		cu, ok := users[ap.UserID]
+		if !ok {
+			if cu, err = s.store.User(ctx, ap.UserID); err != nil {
+				return nil, err
+			}
+			users[ap.UserID] = cu
+		}
+		out = append(out, RosterEntry{Appointment: ap, Sitting: st, Candidate: RosterCandidate{ID: cu.ID, Email: cu.Email, Name: cu.Name, ExtraTimePct: cu.ExtraTimePct}})
+		ids = append(ids, ap.ID)
+	}
+	checks, err := s.store.CheckIns(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].CheckIn = checks[out[i].Appointment.ID]
+	}
+	return out, nil
+}
+
+// RosterEntry returns one appointment as the roster lists it (proctors,
+// admins).
+func (s *Service) RosterEntry(ctx context.Context, u *certlab.User, id int64) (*RosterEntry, error) {
+	if err := certlab.RequireRole(u, certlab.RoleAdmin, certlab.RoleProctor); err != nil {
+		return nil, err
+	}
+	ap, err := s.store.Appointment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.Sitting(ctx, ap.SittingID)
+	if err != nil {
+		return nil, err
+	}
+	cu, err := s.store.User(ctx, ap.UserID)
+	if err != nil {
+		return nil, err
+	}
+	checks, err := s.store.CheckIns(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	return &RosterEntry{Appointment: ap, Sitting: st, CheckIn: checks[id],
+		Candidate: RosterCandidate{ID: cu.ID, Email: cu.Email, Name: cu.Name, ExtraTimePct: cu.ExtraTimePct}}, nil
+}
+
+// RosterPeriod reads the period of a roster from query parameters: from
+// (default: today, midnight UTC) and to (default: seven days after from).
+func RosterPeriod(v url.Values, now time.Time) (time.Time, time.Time, error) {
+	from, err := certlab.TimeParam(v, "from")
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if from == nil {
+		day := now.UTC().Truncate(24 * time.Hour)
+		from = &day
+	}
+	to, err := certlab.TimeParam(v, "to")
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if to == nil {
+		t := from.AddDate(0, 0, 7)
+		to = &t
+	}
+	return *from, *to, nil
 }

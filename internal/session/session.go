@@ -92,7 +92,7 @@ func (m *Manager) Authenticate(next http.Handler) http.Handler {
 				return
 			}
 			u, err := m.Store.User(ctx, t.UserID)
-			if err != nil {
+			if err != nil || u.DisabledAt != nil {
 				m.fail(w, r, certlab.Errorf(certlab.EUNAUTHORIZED, "invalid API token"))
 				return
 			}
@@ -107,7 +107,7 @@ func (m *Manager) Authenticate(next http.Handler) http.Handler {
 					m.fail(w, r, certlab.Errorf(certlab.EFORBIDDEN, "missing or wrong X-CSRF-Token"))
 					return
 				}
-				if u, err := m.Store.User(ctx, se.UserID); err == nil {
+				if u, err := m.Store.User(ctx, se.UserID); err == nil && u.DisabledAt == nil {
 					ctx = context.WithValue(ctx, userKey, u)
 					ctx = context.WithValue(ctx, sessionKey, se)
 				}

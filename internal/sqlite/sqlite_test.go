@@ -55,3 +55,8 @@ func BenchmarkSaveResponse(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkListPages: go test ./internal/sqlite -run XXX -bench ListPages
+func BenchmarkListPages(b *testing.B) {
+	storetest.BenchmarkListPages(b, MustOpen(b))
+}

@@ -18,8 +18,12 @@ func (s *Store) CreatePasswordReset(ctx context.Context, r *certlab.PasswordRese
 			ms(r.CreatedAt), r.UserID); err != nil {
 			return fmt.Errorf("retire password resets: %w", err)
 		}
-		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO password_resets (user_id, hash, created_at, expires_at) VALUES (?, ?, ?, ?) RETURNING id`),
-			r.UserID, r.Hash, ms(r.CreatedAt), ms(r.ExpiresAt)).Scan(&r.ID)
+		var by any
+		if r.CreatedBy != 0 {
+			by = r.CreatedBy
+		}
+		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO password_resets (user_id, hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+			r.UserID, r.Hash, by, ms(r.CreatedAt), ms(r.ExpiresAt)).Scan(&r.ID)
 		if err != nil {
 			return fmt.Errorf("insert password reset: %w", err)
 		}

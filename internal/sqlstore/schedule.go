@@ -200,6 +200,9 @@ func (s *Store) Appointments(ctx context.Context, f certlab.AppointmentFilter) (
 	if f.SittingStartsBefore != nil {
 		where, args = append(where, "st.starts_at <= ?"), append(args, ms(*f.SittingStartsBefore))
 	}
+	if f.SittingStartsAfter != nil {
+		where, args = append(where, "st.starts_at >= ?"), append(args, ms(*f.SittingStartsAfter))
+	}
 	query := `SELECT ` + appointmentCols + ` FROM appointments a JOIN sittings st ON st.id = a.sitting_id`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
@@ -369,6 +372,10 @@ func (s *Store) AppendAudit(ctx context.Context, e *certlab.AuditEntry) error {
 	return nil
 }
 
+// auditClockSkew is how far out of id order audit times may be (servers
+// whose clocks differ): the period filter's id bounds leave this margin.
+const auditClockSkew = time.Minute
+
 // AuditEntries lists audit entries matching f, newest first.
 func (s *Store) AuditEntries(ctx context.Context, f certlab.AuditFilter) ([]*certlab.AuditEntry, error) {
 	var where []string
@@ -381,6 +388,35 @@ func (s *Store) AuditEntries(ctx context.Context, f certlab.AuditFilter) ([]*cer
 	}
 	if f.Action != "" {
 		where, args = append(where, "action = ?"), append(args, f.Action)
+	}
+	if f.Before > 0 {
+		where, args = append(where, "id < ?"), append(args, f.Before)
+	}
+	// A period is filtered on the rows the id order walks (+at keeps the
+	// planners from sorting the whole period by id instead), between
+	// bounds read from the time index: entries are appended with the
+	// server's clock, so ids follow times up to auditClockSkew.
+	if f.To != nil {
+		where, args = append(where, "+at < ?"), append(args, ms(*f.To))
+		var hint sql.NullInt64
+		err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM audit_log WHERE at >= ? ORDER BY at, id LIMIT 1`), ms(f.To.Add(auditClockSkew))).Scan(&hint)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, fmt.Errorf("list audit entries: %w", err)
+		}
+		if hint.Valid {
+			where, args = append(where, "id < ?"), append(args, hint.Int64)
+		}
+	}
+	if f.From != nil {
+		where, args = append(where, "+at >= ?"), append(args, ms(*f.From))
+		var hint sql.NullInt64
+		err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM audit_log WHERE at < ? ORDER BY at DESC, id DESC LIMIT 1`), ms(f.From.Add(-auditClockSkew))).Scan(&hint)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, fmt.Errorf("list audit entries: %w", err)
+		}
+		if hint.Valid {
+			where, args = append(where, "id > ?"), append(args, hint.Int64)
+		}
 	}
 	query := `SELECT id, at, actor_id, role, action, target, detail FROM audit_log`
 	if len(where) > 0 {

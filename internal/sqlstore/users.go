@@ -10,15 +10,16 @@ import (
 	"github.com/certlab/certlab"
 )
 
-const userCols = `id, email, name, role, extra_time_pct, password_hash, created_at`
+const userCols = `id, email, name, role, extra_time_pct, password_hash, created_at, disabled_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*certlab.User, error) {
 	u := &certlab.User{}
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.ExtraTimePct, &u.PasswordHash, &created); err != nil {
+	var disabled sql.NullInt64
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.ExtraTimePct, &u.PasswordHash, &created, &disabled); err != nil {
 		return nil, err
 	}
-	u.CreatedAt = fromMS(created)
+	u.CreatedAt, u.DisabledAt = fromMS(created), fromNullMS(disabled)
 	return u, nil
 }
 

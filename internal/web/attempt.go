@@ -89,7 +89,7 @@ func (h *Handler) openView(w http.ResponseWriter, r *http.Request, u *certlab.Us
 		return nil, nil, false
 	}
 	switch v.Status {
-	case certlab.StatusScored, certlab.StatusSubmitted:
+	case certlab.StatusScored, certlab.StatusSubmitted, certlab.StatusVoided:
 		http.Redirect(w, r, fmt.Sprintf("/attempts/%d/report", id), http.StatusSeeOther)
 		return nil, nil, false
 	case certlab.StatusCreated:
@@ -571,7 +571,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User
 	}
 	rep, err := h.cfg.Engine.Report(r.Context(), u, id)
 	if err != nil {
-		h.fail(w, r, err)
+		h.voided(w, r, u, id, err)
 		return
 	}
 	d := reportData{Report: rep, Title: rep.ExamID, Review: rep.Mode == certlab.ModePractice}
@@ -592,4 +592,25 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request, u *certlab.User
 		return
 	}
 	h.render(w, r, http.StatusOK, "report", page{Title: "Score report: " + d.Title, Data: d})
+}
+
+// voided tells the candidate that an attempt was voided (ended by the
+// proctor for misconduct, or closed unused), with the reason; other
+// errors of the report go to the error page.
+func (h *Handler) voided(w http.ResponseWriter, r *http.Request, u *certlab.User, id int64, err error) {
+	a, aerr := h.cfg.Store.Attempt(r.Context(), id)
+	if aerr != nil || a.UserID != u.ID || a.Status != certlab.StatusVoided {
+		h.fail(w, r, err)
+		return
+	}
+	reason, _ := exam.VoidReason(a)
+	d := struct{ Title, Message, Reason string }{Title: a.ExamID, Reason: reason,
+		Message: "This exam attempt was voided: it was closed without a score."}
+	if strings.HasPrefix(a.SubmitReason, exam.MisconductPrefix) {
+		d.Message = "The proctor ended this exam for misconduct and voided it."
+	}
+	if ex, err := h.cfg.Catalog.Exam(a.ExamID); err == nil {
+		d.Title = ex.Title
+	}
+	h.render(w, r, http.StatusOK, "voided", page{Title: "Attempt voided: " + d.Title, Data: d})
 }

@@ -69,6 +69,8 @@ type Config struct {
 	// URL those links start with. Without both, reset by e-mail is off.
 	Mailer  mail.Mailer
 	BaseURL string
+	// Staff serves the admin and proctor consoles; nil leaves them out.
+	Staff *Staff
 }
 
 // Handler serves the web UI. Create it with New.
@@ -167,6 +169,16 @@ func parse(cfg Config) (*Handler, error) {
 		"plain":    h.markdown.Plain,
 		// stateClass makes a progress state a class name ("not-started").
 		"stateClass": func(s string) string { return strings.ReplaceAll(s, " ", "-") },
+		// Console helpers (staff.go).
+		"datep": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04")
+		},
+		"ago":   ago,
+		"share": pct,
+		"list":  func(s ...string) []string { return s },
 	}
 	if err := h.parseItemTemplates(funcs); err != nil {
 		return nil, err
@@ -292,6 +304,7 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /attempts/{id}/questions", h.signedIn(h.notDuringExam(h.practiceReviewList)))
 	mux.HandleFunc("GET /attempts/{id}/questions/{n}", h.signedIn(h.notDuringExam(h.practiceReviewQuestion)))
 	h.walletRoutes(mux)
+	h.staffRoutes(mux) // the admin and proctor consoles: staff.go
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
@@ -360,6 +373,9 @@ type page struct {
 	// Refresh reloads the page after this many seconds (a paused exam
 	// resumes by itself without JavaScript).
 	Refresh int
+	// LiveRefresh reloads the page after this many seconds when scripts
+	// do not run; live.js refreshes its [data-live] parts in place instead.
+	LiveRefresh int
 }
 
 // render writes a page with the given status; templates are executed into
