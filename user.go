@@ -90,6 +90,7 @@ type Store interface {
 	AuditStore
 	OAuthStore
 	PushedCredentialStore
+	LabStore
 	Ping(ctx context.Context) error
 	Close() error
 }

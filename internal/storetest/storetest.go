@@ -27,6 +27,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ItemHistory", func(t *testing.T) { testItemHistory(t, open(t)) })
 	RunCredentials(t, open)
 	RunOAuth(t, open)
+	RunLabs(t, open)
 }
 
 var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
