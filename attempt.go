@@ -85,6 +85,9 @@ type FormSection struct {
 	Title     string      `json:"title"`
 	CaseID    string      `json:"case,omitempty"`
 	Questions []*Question `json:"questions"`
+	// TimeLimit is the section's own time, from when it opens (a lab
+	// section); zero shares the exam's time limit.
+	TimeLimit Duration `json:"time_limit,omitzero"`
 }
 
 // Sequential reports whether the section shows one question at a time with

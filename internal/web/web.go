@@ -27,6 +27,7 @@ import (
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
 	"github.com/certlab/certlab/internal/item"
+	"github.com/certlab/certlab/internal/labrun"
 	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/study"
@@ -55,6 +56,8 @@ type Config struct {
 	Credentials *credential.Service
 	// Schedule lists appointments on the start page; nil leaves them out.
 	Schedule *schedule.Service
+	// Labs serves the lab pages (internal/labrun); nil leaves them out.
+	Labs *labrun.Service
 }
 
 // Handler serves the web UI. Create it with New.
@@ -237,6 +240,9 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.confirmSubmit)))
 	mux.HandleFunc("POST /attempts/{id}/submit", h.signedIn(h.notDuringExam(h.submit)))
 	mux.HandleFunc("GET /attempts/{id}/report", h.signedIn(h.notDuringExam(h.report)))
+	if h.cfg.Labs != nil {
+		h.labRoutes(mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})
