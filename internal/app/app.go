@@ -99,9 +99,9 @@ type App struct {
 	LabCatalog *lab.Catalog
 	Labs       *labrun.Service
 	Logger     *slog.Logger
-	Engine  *exam.Engine
-	Study   *study.Service
-	Audit   *audit.Log
+	Engine     *exam.Engine
+	Study      *study.Service
+	Audit      *audit.Log
 	// Credentials is nil when credentials are disabled.
 	Credentials *credential.Service
 	Schedule    *schedule.Service
