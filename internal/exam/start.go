@@ -36,7 +36,7 @@ type Facts struct {
 	Title        string        `json:"title"`
 	Delivery     string        `json:"delivery"`
 	Questions    int           `json:"questions"` // scored questions, pilot ones not counted
-	Minutes      int           `json:"minutes"`   // in all, with the candidate's accommodation and the sections' own times
+	Minutes      int           `json:"minutes"`   // shared by the sections without a time of their own, with the candidate's accommodation
 	ExtraTimePct int           `json:"extra_time_pct,omitempty"`
 	PassingScore int           `json:"passing_score"`
 	Sections     []SectionFact `json:"sections"`
@@ -62,7 +62,6 @@ func ExamFacts(ex *certlab.Exam, u *certlab.User) Facts {
 		sf := SectionFact{Kind: s.Kind, Count: s.Count, Rule: sectionRules[s.Kind]}
 		if s.TimeLimit.Duration > 0 {
 			sf.Minutes = stretch(s.TimeLimit.Duration)
-			f.Minutes += sf.Minutes
 		}
 		f.Sections = append(f.Sections, sf)
 	}

@@ -417,9 +417,12 @@ func verdict(l *lab.Lab, sub *certlab.LabSubmission, show bool) *Verdict {
 	}
 	v.Submission = sub
 	titles := map[string]string{}
+	points := map[string]int{}
 	for _, t := range l.Tasks {
-		titles[t.ID] = t.Title
+		titles[t.ID], points[t.ID] = t.Title, t.Points
 	}
+	type tally struct{ checks, graded, passed int }
+	counts := map[string]*tally{}
 	var order []string
 	byTask := map[string]*TaskVerdict{}
 	for _, c := range sub.Checks {
@@ -432,12 +435,27 @@ func verdict(l *lab.Lab, sub *certlab.LabSubmission, show bool) *Verdict {
 		tv.Checks = append(tv.Checks, c)
 		tv.Points += c.Points
 		tv.MaxPoints += c.MaxPoints
+		if counts[c.TaskID] == nil {
+			counts[c.TaskID] = &tally{}
+		}
+		n := counts[c.TaskID]
+		n.checks++
 		if c.Skipped {
 			v.LocalOnly++
+		} else {
+			n.graded++
+			if c.Passed {
+				n.passed++
+			}
 		}
 	}
 	for _, id := range order {
 		tv := byTask[id]
+		if p, n := points[id], counts[id]; p > 0 && n.checks > 0 {
+			// From the task's points, not the sum of rounded shares.
+			share := float64(p) / float64(n.checks)
+			tv.Points, tv.MaxPoints = share*float64(n.passed), share*float64(n.graded)
+		}
 		tv.Points, tv.MaxPoints = round2(tv.Points), round2(tv.MaxPoints)
 		switch {
 		case tv.MaxPoints == 0:

@@ -66,9 +66,12 @@ func (s *Session) Run(ctx context.Context, v *exam.AttemptView) (*certlab.Report
 			}
 		}
 		var err error
-		if sec.Kind == certlab.SectionYesNoSeries && v.Mode == certlab.ModeExam {
+		switch {
+		case sec.Kind == certlab.SectionLab:
+			v, err = s.labSection(ctx, v)
+		case sec.Kind == certlab.SectionYesNoSeries && v.Mode == certlab.ModeExam:
 			v, err = s.series(ctx, v)
-		} else {
+		default:
 			v, err = s.section(ctx, v)
 		}
 		var ce *client.Error
@@ -242,6 +245,10 @@ func (s *Session) ShowFacts(info *examstart.Info) {
 	}
 	fmt.Fprintf(s.Out, ", timed by the server.\n- Scored 1-1000; %d passes.\n", f.PassingScore)
 	for _, sec := range f.Sections {
+		if sec.Minutes > 0 {
+			fmt.Fprintf(s.Out, "- %s (%d minutes of its own)\n", sec.Rule, sec.Minutes)
+			continue
+		}
 		fmt.Fprintf(s.Out, "- %s\n", sec.Rule)
 	}
 	if p := info.Prerequisites; p != nil && p.Rule != "" {
