@@ -286,6 +286,9 @@ func PrintReport(w io.Writer, r *certlab.Report) {
 		n := int(d.Percent/5 + 0.5)
 		fmt.Fprintf(w, "  %-48s %-20s %5.1f%% %s\n", trim(d.Name, 48), strings.Repeat("█", n)+strings.Repeat("·", 20-n), d.Percent, d.Strength)
 	}
+	if l := r.Labs; l != nil {
+		fmt.Fprintf(w, "\n  Hands-on labs: %g of %g points (%.0f%%), counted in their skill areas\n", l.Points, l.MaxPoints, l.Percent)
+	}
 	if len(r.Weakest) > 0 {
 		fmt.Fprintln(w, "\nStudy these objectives first:")
 		ws := append([]certlab.ObjectiveResult(nil), r.Weakest...)

@@ -53,7 +53,7 @@ type labPageData struct {
 	Hints map[string]string
 	Limit int64 // MB an upload may have
 	// States are the tasks' verdicts in the latest submission.
-	States map[string]labrun.TaskVerdict
+	States map[string]*labrun.TaskVerdict
 }
 
 // labPage shows a practice lab: the ticket, the tasks with their state
@@ -71,10 +71,10 @@ func (h *Handler) renderLab(w http.ResponseWriter, r *http.Request, u *certlab.U
 	}
 	d := labPageData{Lab: pl, Limit: h.cfg.Labs.Limits().MaxUpload >> 20, Hint: r.URL.Query().Get("hint")}
 	d.Program, _ = h.cfg.Catalog.Program(pl.Info.Program)
-	d.States = map[string]labrun.TaskVerdict{}
+	d.States = map[string]*labrun.TaskVerdict{}
 	if pl.Latest != nil {
-		for _, t := range pl.Latest.Tasks {
-			d.States[t.ID] = t
+		for i, t := range pl.Latest.Tasks {
+			d.States[t.ID] = &pl.Latest.Tasks[i]
 		}
 	}
 	if d.Hint != "" {
