@@ -567,10 +567,17 @@ func CheckOwner(ctx context.Context, l *Lab, ws *Workspace) error {
 			return refuse("this is not a git repository: submit the folder of lab %s with its .git folder, or a git bundle", l.ID)
 		}
 		if _, err := ws.Git(ctx, "cat-file", "-e", want+"^{commit}"); err != nil {
-			if m, merr := ws.ReadMeta(); merr == nil && m.Lab != l.ID {
+			m, merr := ws.ReadMeta()
+			switch {
+			case merr == nil && m.Lab == l.ID:
+				// The history was rewritten (a purge lab's solution
+				// rewrites every commit): the workspace's record names
+				// the lab.
+				return nil
+			case merr == nil:
 				return refuse("this workspace belongs to lab %s, not %s", m.Lab, l.ID)
 			}
-			return refuse("this workspace was not started from lab %s (its starting history is missing)", l.ID)
+			return refuse("this workspace was not started from lab %s (its starting history is missing; a lab whose history you rewrote is submitted as the folder's .tar.gz or .zip, with its %s folder)", l.ID, MetaDir)
 		}
 		return nil
 	}

@@ -534,3 +534,25 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// A lab whose solution rewrites every commit (purging a secret): the
+// folder's archive is recognised by its record, a bundle of the rewritten
+// history cannot be and is refused with the way out.
+func TestHistoryRewritingLab(t *testing.T) {
+	e := newEnv(t)
+	const id = "secret-purge-keyvault-reference"
+	archive, err := e.app.Labs.PracticeWorkspace(e.ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := labtest.Solve(t, e.lab(id), archive)
+	v, err := e.app.Labs.SubmitPractice(e.ctx, e.cand, id, bytes.NewReader(labtest.TarGz(t, dir)))
+	if err != nil || !v.Submission.Passed {
+		t.Fatalf("the purged workspace as tar.gz: %v %+v", err, v)
+	}
+	_, err = e.app.Labs.SubmitPractice(e.ctx, e.cand, id, bytes.NewReader(labtest.Bundle(t, dir)))
+	wantCode(t, err, certlab.EINVALID)
+	if !strings.Contains(err.Error(), "history you rewrote is submitted as the folder's .tar.gz or .zip") {
+		t.Fatalf("bundle of a rewritten history: %v", err)
+	}
+}
