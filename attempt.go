@@ -85,6 +85,9 @@ type FormSection struct {
 	Title     string      `json:"title"`
 	CaseID    string      `json:"case,omitempty"`
 	Questions []*Question `json:"questions"`
+	// TimeLimit is the section's own time, from when it opens (a lab
+	// section); zero shares the exam's time limit.
+	TimeLimit Duration `json:"time_limit,omitzero"`
 }
 
 // Sequential reports whether the section shows one question at a time with
@@ -135,8 +138,11 @@ type Report struct {
 	Domains      []DomainResult    `json:"domains"`
 	Weakest      []ObjectiveResult `json:"weakest_objectives"`
 	Questions    []QuestionResult  `json:"questions,omitempty"`
-	SubmittedAt  time.Time         `json:"submitted_at"`
-	SubmitReason string            `json:"submit_reason"`
+	// Labs is the result of the form's hands-on labs together (they count
+	// in their domains too); nil without labs.
+	Labs         *LabsResult `json:"labs,omitempty"`
+	SubmittedAt  time.Time   `json:"submitted_at"`
+	SubmitReason string      `json:"submit_reason"`
 }
 
 // DomainResult is the raw result of one skill area.
@@ -147,6 +153,14 @@ type DomainResult struct {
 	MaxPoints float64 `json:"max_points"`
 	Percent   float64 `json:"percent"`
 	Strength  string  `json:"strength"` // "weak", "moderate" or "strong"
+}
+
+// LabsResult is the result of a form's hands-on labs.
+type LabsResult struct {
+	Count     int     `json:"count"`
+	Points    float64 `json:"points"`
+	MaxPoints float64 `json:"max_points"`
+	Percent   float64 `json:"percent"`
 }
 
 // ObjectiveResult is the raw result of one objective.

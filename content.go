@@ -223,6 +223,9 @@ type Policy struct {
 type PolicySection struct {
 	Kind  string `json:"kind"`
 	Count int    `json:"count,omitempty"`
+	// TimeLimit gives the section its own time (a lab section), timed from
+	// when it opens; sections without one share the exam's time limit.
+	TimeLimit Duration `json:"time_limit,omitzero"`
 }
 
 // RetakePolicy says when a failed exam may be taken again.

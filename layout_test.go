@@ -92,43 +92,45 @@ var allowedImports = map[string][]string{
 	"internal/storetest": {".", "internal/badge", "internal/badge/badgetest", "internal/credential"},
 
 	// Services: one concept each, on the domain's Store interface.
-	"internal/audit":      {"."},
-	"internal/account":    {".", "internal/auth", "internal/audit", "internal/mail"},
-	"internal/exam":       {".", "internal/item"},
-	"internal/study":      {".", "internal/cat", "internal/exam", "internal/irt", "internal/item", "internal/readiness", "internal/srs", "internal/chart"},
-	"internal/credential": {".", "internal/audit", "internal/auth", "internal/badge", "internal/mail"},
-	"internal/schedule":   {".", "internal/audit", "internal/mail"},
-	"internal/proctor":    {".", "internal/audit", "internal/exam"},
-	"internal/examstart":  {".", "internal/credential", "internal/exam", "internal/schedule"},
-	"internal/pathway":    {"."},
-	"internal/sandbox":    {".", "internal/exam", "internal/item"},
-	"internal/authoring":  {".", "internal/audit", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab", "internal/pack"},
-	"internal/cohort":     {".", "internal/audit", "internal/exam", "internal/study"},
-	"internal/overview":   {"."},
+	"internal/audit":          {"."},
+	"internal/account":        {".", "internal/auth", "internal/audit", "internal/mail"},
+	"internal/exam":           {".", "internal/item"},
+	"internal/study":          {".", "internal/cat", "internal/exam", "internal/irt", "internal/item", "internal/readiness", "internal/srs", "internal/chart"},
+	"internal/credential":     {".", "internal/audit", "internal/auth", "internal/badge", "internal/mail"},
+	"internal/schedule":       {".", "internal/audit", "internal/mail"},
+	"internal/proctor":        {".", "internal/audit", "internal/exam"},
+	"internal/examstart":      {".", "internal/credential", "internal/exam", "internal/schedule"},
+	"internal/pathway":        {"."},
+	"internal/sandbox":        {".", "internal/exam", "internal/item"},
+	"internal/authoring":      {".", "internal/audit", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab", "internal/pack"},
+	"internal/cohort":         {".", "internal/audit", "internal/exam", "internal/study"},
+	"internal/overview":       {"."},
+	"internal/labrun/labtest": {"internal/lab"},
+	"internal/labrun":         {".", "internal/exam", "internal/lab", "internal/study"},
 
 	// HTTP: shared pieces below both front ends, the two front ends side by
 	// side, and the server that composes them.
 	"internal/httperror": {"."},
 	"internal/session":   {".", "internal/auth", "internal/httperror"},
 	"internal/api": {".", "internal/account", "internal/audit", "internal/chart", "internal/credential", "internal/exam",
-		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/authoring", "internal/cohort", "internal/item", "internal/overview"},
+		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/authoring", "internal/cohort", "internal/item", "internal/overview", "internal/labrun"},
 	"internal/web": {".", "internal/account", "internal/chart", "internal/credential", "internal/exam", "internal/examstart",
-		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort", "internal/mail", "internal/overview", "internal/audit", "internal/proctor"},
+		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort", "internal/mail", "internal/overview", "internal/audit", "internal/proctor", "internal/labrun"},
 	"internal/obapi":  {".", "internal/auth", "internal/credential", "internal/httperror", "internal/session"},
 	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session"},
 
 	// Clients: the API client and the terminal UI on it.
-	"internal/client":   {".", "internal/exam", "internal/examstart", "internal/pathway"},
-	"internal/terminal": {".", "internal/client", "internal/exam", "internal/examstart", "internal/item"},
+	"internal/client":   {".", "internal/exam", "internal/examstart", "internal/pathway", "internal/labrun"},
+	"internal/terminal": {".", "internal/client", "internal/exam", "internal/examstart", "internal/item", "internal/lab", "internal/labrun"},
 
 	// Wiring: the only places that choose concrete databases.
 	"internal/app": {".", "content", "internal/account", "internal/api", "internal/audit", "internal/auth", "internal/credential",
 		"internal/exam", "internal/mail", "internal/obapi", "internal/pack", "internal/postgres", "internal/proctor",
-		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web", "internal/cohort", "internal/authoring"},
-	"internal/app/apptest": {".", "content", "internal/app", "internal/auth", "internal/badge", "internal/pack"},
+		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web", "internal/cohort", "internal/authoring", "internal/lab", "internal/labrun"},
+	"internal/app/apptest": {".", "content", "internal/app", "internal/auth", "internal/badge", "internal/pack", "internal/lab"},
 	"cmd/certlab": {".", "content", "internal/account", "internal/app", "internal/auth", "internal/badge", "internal/client",
 		"internal/credential", "internal/exam", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab",
-		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway", "internal/authoring"},
+		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway", "internal/authoring", "internal/labrun"},
 }
 
 // TestLayout holds every package to its entry in allowedImports.

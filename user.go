@@ -99,6 +99,7 @@ type Store interface {
 	AuthoringStore
 	CohortStore
 	StaffStore
+	LabStore
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/certlab/certlab/content"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/item"
+	"github.com/certlab/certlab/internal/lab"
 	"github.com/certlab/certlab/internal/pack"
 )
 
@@ -62,9 +63,23 @@ func runContentLint(env *Env, args []string) error {
 			exposureErrors++
 		}
 	}
+	// The labs: each lab's own problems, and labs against the items
+	// (objectives in the outlines, lab items naming labs of their pool).
+	var labs *lab.Catalog
+	var labDiags []lab.Diagnostic
+	if fset.Arg(0) == "" {
+		labs, labDiags = lab.LoadPacks(content.FS, "content")
+	} else {
+		labs, labDiags = lab.LoadPacks(os.DirFS(fset.Arg(0)), strings.TrimSuffix(fset.Arg(0), "/"))
+	}
+	labDiags = append(labDiags, labs.CheckAgainst(cat)...)
+	for _, d := range labDiags {
+		fmt.Fprintln(env.Stdout, d)
+	}
+	exposureErrors += len(labDiags)
 	warnings := len(diags) - diags.Errors()
-	fmt.Fprintf(env.Stderr, "%d programs, %d exams, %d items: %d errors, %d warnings\n",
-		len(cat.Programs), len(cat.Exams), items, diags.Errors()+exposureErrors, warnings)
+	fmt.Fprintf(env.Stderr, "%d programs, %d exams, %d items, %d labs: %d errors, %d warnings\n",
+		len(cat.Programs), len(cat.Exams), items, len(labs.List()), diags.Errors()+exposureErrors, warnings)
 	if diags.Errors()+exposureErrors > 0 || (*strict && warnings > 0) {
 		return errSilentFailure
 	}

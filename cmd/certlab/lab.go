@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,13 +15,16 @@ import (
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/content"
+	"github.com/certlab/certlab/internal/client"
 	"github.com/certlab/certlab/internal/lab"
+	"github.com/certlab/certlab/internal/labrun"
+	"github.com/certlab/certlab/internal/terminal"
 )
 
 // runLab: certlab lab list|start|check|hint|reset|solution|pack.
 func runLab(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, "usage: certlab lab list|start|check|hint|reset|solution|pack (see docs/labs.md)")
+		fmt.Fprintln(env.Stderr, "usage: certlab lab list|start|check|hint|reset|solution|pack|submit (see docs/labs.md)")
 		return flag.ErrHelp
 	}
 	sub, rest := args[0], args[1:]
@@ -39,8 +43,10 @@ func runLab(ctx context.Context, env *Env, args []string) error {
 		return labSolution(ctx, env, rest)
 	case "pack":
 		return labPack(env, rest)
+	case "submit":
+		return labSubmit(ctx, env, rest)
 	}
-	return fmt.Errorf("lab: unknown sub-command %q (list, start, check, hint, reset, solution, pack)", sub)
+	return fmt.Errorf("lab: unknown sub-command %q (list, start, check, hint, reset, solution, pack, submit)", sub)
 }
 
 // labFlags are the flags every lab sub-command takes.
@@ -368,4 +374,107 @@ func parseInterleaved(fs *flag.FlagSet, args []string) error {
 		args = rest[1:]
 	}
 	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+// labSubmit: certlab lab submit [DIR] [--attempt N] — packs the workspace
+// and submits it to the server: to the lab question of the open attempt
+// (the one given, or the attempt whose open section holds this lab), else
+// as a practice lab; it prints the server's verdicts (in an exam, the
+// acknowledgement) and exits 1 when a practice lab still fails checks.
+func labSubmit(ctx context.Context, env *Env, args []string) error {
+	fs, dir := labFlags(env, "submit")
+	sf := registerSettings(fs, clientSettings)
+	attempt := fs.Int64("attempt", 0, "submit to the lab question of this attempt (default: the open attempt whose lab section holds this lab, else practice)")
+	asJSON := fs.Bool("json", false, "print the server's answer as JSON")
+	fs.Usage = usageFunc(env.Stderr, fs, "lab submit [DIR] [flags]", sf)
+	if err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	cat, err := loadLabs(*dir)
+	if err != nil {
+		return err
+	}
+	l, ws, err := workspaceLab(cat, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	c, err := newClient(env, sf)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := lab.Pack(&buf, ws); err != nil {
+		return fmt.Errorf("pack %s: %w", ws.Dir, err)
+	}
+	id, key, err := labQuestion(ctx, c, l.ID, *attempt)
+	if err != nil {
+		return err
+	}
+	var v *labrun.Verdict
+	if id != 0 {
+		fmt.Fprintf(env.Stderr, "Submitting %s (%d KB) to attempt %d…\n", ws.Dir, buf.Len()>>10, id)
+		v, err = c.SubmitAttemptLab(ctx, id, key, &buf)
+	} else {
+		if l.Pool != certlab.PoolPractice {
+			return fmt.Errorf("lab %s is an exam lab: submit it in your exam's lab section (no open attempt holds it)", l.ID)
+		}
+		fmt.Fprintf(env.Stderr, "Submitting %s (%d KB) as practice…\n", ws.Dir, buf.Len()>>10)
+		v, err = c.SubmitLab(ctx, l.ID, &buf)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	} else {
+		terminal.PrintVerdict(env.Stdout, v)
+	}
+	if !v.Hidden && !v.Submission.Passed {
+		return errSilentFailure
+	}
+	return nil
+}
+
+// labQuestion finds the attempt and question a workspace of the lab goes
+// to: the one given, or an open attempt whose open section holds the lab
+// (0 when there is none: practice).
+func labQuestion(ctx context.Context, c *client.Client, labID string, attempt int64) (int64, string, error) {
+	var ids []int64
+	if attempt != 0 {
+		ids = []int64{attempt}
+	} else {
+		as, err := c.Attempts(ctx)
+		if err != nil {
+			return 0, "", err
+		}
+		for _, a := range as {
+			if a.Status == certlab.StatusStarted {
+				ids = append(ids, a.ID)
+			}
+		}
+	}
+	for _, id := range ids {
+		v, err := c.Attempt(ctx, id)
+		if err != nil {
+			if attempt != 0 {
+				return 0, "", err
+			}
+			continue
+		}
+		for _, sec := range v.Sections {
+			for _, q := range sec.Questions {
+				if q.Item.Lab == labID {
+					return id, q.Key, nil
+				}
+			}
+		}
+	}
+	if attempt != 0 {
+		return 0, "", fmt.Errorf("attempt %d has no open lab section with lab %s", attempt, labID)
+	}
+	return 0, "", nil
 }

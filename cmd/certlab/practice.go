@@ -48,6 +48,7 @@ func runPractice(ctx context.Context, env *Env, args []string) error {
 	count := fs.Int("count", 10, "number of items")
 	unseen := fs.Bool("unseen", false, "only items never answered before")
 	missed := fs.Bool("missed", false, "retry the items last answered wrong")
+	items := fs.String("items", "", "only these items, comma-separated (e.g. lab-git-hotfix-cherry-pick)")
 	fs.Usage = usageFunc(env.Stderr, fs, "practice [flags]", sf)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -57,7 +58,7 @@ func runPractice(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	opts := &exam.PracticeOptions{Domains: splitList(*domains), Objectives: splitList(*objectives), Types: splitList(*types),
-		Count: *count, UnseenOnly: *unseen, RetryMissed: *missed}
+		Count: *count, UnseenOnly: *unseen, RetryMissed: *missed, Items: splitList(*items)}
 	v, err := c.CreateAttempt(ctx, *examID, certlab.ModePractice, opts)
 	if err != nil {
 		return err

@@ -76,8 +76,7 @@ func (ts *credServer) sitOverHTTP(t *testing.T, c *client, mode string, pass boo
 	seq := 0
 	for si, sec := range a.Form.Sections {
 		for qi, q := range sec.Questions {
-			if pass {
-				it, _ := ts.Exam.Item(q.ItemID)
+			if it, _ := ts.Exam.Item(q.ItemID); pass && it.Type != certlab.TypeLab { // labs stay unsubmitted: the rest passes
 				seq++
 				c.must("PUT", base+"/responses/"+q.Key, map[string]any{"seq": seq, "value": answer(it, q.Statement, false)}, nil)
 			}

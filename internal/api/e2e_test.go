@@ -212,8 +212,8 @@ func TestEndToEndExam(t *testing.T) {
 	for _, sec := range attempt.Form.Sections {
 		kinds[sec.Kind]++
 	}
-	if kinds[certlab.SectionCaseStudy] != 1 || kinds[certlab.SectionYesNoSeries] != 1 || kinds[certlab.SectionGeneral] != 1 {
-		t.Fatalf("form sections %v: want a case study, a yes/no series and a general section", kinds)
+	if kinds[certlab.SectionCaseStudy] != 1 || kinds[certlab.SectionYesNoSeries] != 1 || kinds[certlab.SectionGeneral] != 1 || kinds[certlab.SectionLab] != 1 {
+		t.Fatalf("form sections %v: want a case study, a yes/no series, a general and a lab section", kinds)
 	}
 	item := func(q *certlab.Question) *certlab.Item { it, _ := ex.Item(q.ItemID); return it }
 	types := map[string]bool{}
@@ -295,11 +295,27 @@ func TestEndToEndExam(t *testing.T) {
 			if len(v.Review) != 1 || v.Review[0] != sec.Questions[0].Key {
 				t.Fatalf("review list %v, want the marked question", v.Review)
 			}
+			// Completing the questions opens the lab section with its own time.
+			cand.must("POST", fmt.Sprintf("%s/sections/%d/complete", base, si+1), nil, &v)
+			if v.SecondsLeft == nil || *v.SecondsLeft != 70*60 {
+				t.Fatalf("the lab section opens with %v seconds, want 70 minutes", v.SecondsLeft)
+			}
+		case certlab.SectionLab:
+			// Each lab's workspace is downloaded, solved with real git and
+			// uploaded; labs of d2 are left alone, like d2's questions.
+			for _, q := range sec.Questions {
+				types[item(q).Type] = true
+				if wrong(q) {
+					continue
+				}
+				submitLabOverHTTP(t, cand, ts.App, fmt.Sprintf("%s/labs/%s", base, q.Key), item(q).Lab)
+			}
 		}
 	}
 
-	// Time passes beyond the deadline: the attempt is submitted automatically.
-	ts.Clock.Add(101 * time.Minute)
+	// Time passes beyond the lab section's deadline: the attempt is
+	// submitted automatically.
+	ts.Clock.Add(71 * time.Minute)
 	cand.wantError("PUT", base+"/responses/"+attempt.Form.Sections[len(attempt.Form.Sections)-1].Questions[0].Key,
 		map[string]any{"seq": seq + 1000, "value": nil}, 409, certlab.EDEADLINE)
 	cand.must("GET", base, nil, &v)
@@ -354,8 +370,8 @@ func TestEndToEndExam(t *testing.T) {
 		}
 		types[typ] = true
 	}
-	if len(types) != 7 {
-		t.Fatalf("answered types %v, want all seven", types)
+	if len(types) != 8 {
+		t.Fatalf("answered types %v, want all eight (the lab too)", types)
 	}
 }
 

@@ -64,6 +64,12 @@ func (s *Server) Routes(mux Router) {
 	mux.HandleFunc("GET /api/v1/exams/{id}/readiness.svg", user(s.notDuringExam(s.requireStudy(s.getReadinessChart))))
 	mux.HandleFunc("GET /api/v1/exams/{id}/due", user(s.notDuringExam(s.requireStudy(s.getDue))))
 
+	// Labs: practice labs wait while the candidate takes an exam; the lab
+	// questions of the open exam take its workspace (labs.go).
+	if s.Labs != nil {
+		s.labRoutes(mux)
+	}
+
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, certlab.Errorf(certlab.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})

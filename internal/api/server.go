@@ -20,6 +20,7 @@ import (
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/labrun"
 	"github.com/certlab/certlab/internal/proctor"
 	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
@@ -53,6 +54,9 @@ type Server struct {
 	// the candidates' cohorts; nil leaves their endpoints out.
 	Authoring *authoring.Service
 	Cohorts   *cohort.Service
+	// Labs grades lab submissions (internal/labrun); nil leaves its
+	// endpoints out.
+	Labs *labrun.Service
 	// VerifyLimit bounds the public verifications (/verify, POST
 	// /api/v1/verify) per client address; zero means DefaultVerifyRateLimit.
 	VerifyLimit VerifyRateLimit

@@ -26,6 +26,8 @@ import (
 	"github.com/certlab/certlab/internal/cohort"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/lab"
+	"github.com/certlab/certlab/internal/labrun"
 	"github.com/certlab/certlab/internal/mail"
 	"github.com/certlab/certlab/internal/obapi"
 	"github.com/certlab/certlab/internal/pack"
@@ -54,6 +56,11 @@ type Config struct {
 	// Catalog, when set, is used as is instead of loading packs (tests
 	// share one loaded catalog).
 	Catalog *certlab.Catalog
+	// Labs, when set, is used as is instead of loading the packs' labs.
+	Labs *lab.Catalog
+	// LabTempDir is where uploaded lab workspaces are unpacked and graded
+	// ("" for the system's temporary folder).
+	LabTempDir string
 	// Logger is the one logger of every part; nil discards.
 	Logger *slog.Logger
 	// Now is the clock of every service; nil means time.Now.
@@ -93,10 +100,13 @@ type Config struct {
 type App struct {
 	Store   *sqlstore.Store
 	Catalog *certlab.Catalog
-	Logger  *slog.Logger
-	Engine  *exam.Engine
-	Study   *study.Service
-	Audit   *audit.Log
+	// LabCatalog is every lab of the packs; Labs grades their submissions.
+	LabCatalog *lab.Catalog
+	Labs       *labrun.Service
+	Logger     *slog.Logger
+	Engine     *exam.Engine
+	Study      *study.Service
+	Audit      *audit.Log
 	// Credentials is nil when credentials are disabled.
 	Credentials *credential.Service
 	Schedule    *schedule.Service
@@ -138,7 +148,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Retention == 0 {
 		cfg.Retention = 0.9
 	}
-	a := &App{Logger: cfg.Logger, Catalog: cfg.Catalog}
+	a := &App{Logger: cfg.Logger, Catalog: cfg.Catalog, LabCatalog: cfg.Labs}
+	if a.LabCatalog == nil {
+		var diags []lab.Diagnostic
+		a.LabCatalog, diags = lab.LoadPacks(Packs(cfg.ContentDir))
+		for _, d := range diags {
+			a.Logger.Warn("lab error: lab left out", "at", d.String())
+		}
+	}
 	if a.Catalog == nil {
 		var diags pack.Diagnostics
 		a.Catalog, diags = pack.Load(Packs(cfg.ContentDir))
@@ -170,6 +187,11 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if a.Study, err = study.New(store, store, cat, now, cfg.Retention); err != nil {
 		return fmt.Errorf("study service: %w", err)
 	}
+	// Graded practice labs count toward readiness and reviews; the lab
+	// service is built with the engine below, before anything is served.
+	a.Study.LabResults = func(ctx context.Context, userID int64, examID string) ([]study.LabResult, error) {
+		return a.Labs.PracticeResults(ctx, userID, examID)
+	}
 	if cfg.Credentials != nil {
 		if a.Credentials, err = credential.New(ctx, *cfg.Credentials,
 			credential.Options{Store: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger, Mailer: a.Mailer}); err != nil {
@@ -183,6 +205,10 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		Admission: a.Schedule.Admission, OnStart: a.auditStart}
 	if a.Credentials != nil {
 		a.Engine.CheckAttempt, a.Engine.OnScored = a.Credentials.CheckAttempt, a.Credentials.OnScored
+	}
+	if a.Labs, err = labrun.New(labrun.Config{Store: store, Labs: a.LabCatalog, Catalog: cat, Engine: a.Engine, Now: now, Logger: logger,
+		TempDir: cfg.LabTempDir}); err != nil {
+		return err
 	}
 	a.Proctor = proctor.New(a.Engine, store, a.Audit)
 	if a.Authoring, err = authoring.New(authoring.Config{Store: store, Study: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger,
@@ -203,10 +229,10 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	a.Sessions = &session.Manager{Store: store, Now: now, Secure: cfg.SecureCookies, Logger: logger, Sessionless: api.Sessionless}
 	a.API = &api.Server{Store: store, Catalog: cat, Engine: a.Engine, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Audit: a.Audit, Credentials: a.Credentials, Schedule: a.Schedule, Proctor: a.Proctor, Study: a.Study,
-		Authoring: a.Authoring, Cohorts: a.Cohorts, VerifyLimit: cfg.VerifyLimit, Admin: a.AccountAdmin, PublicURL: publicURL}
+		Authoring: a.Authoring, Cohorts: a.Cohorts, VerifyLimit: cfg.VerifyLimit, Admin: a.AccountAdmin, PublicURL: publicURL, Labs: a.Labs}
 	if a.Web, err = web.New(web.Config{Store: store, Catalog: cat, Engine: a.Engine, Study: a.Study, Logger: logger,
 		Accounts: a.Accounts, Sessions: a.Sessions, Credentials: a.Credentials, Schedule: a.Schedule,
-		Authoring: a.Authoring, Cohorts: a.Cohorts, Mailer: a.Mailer, BaseURL: cfg.BaseURL,
+		Authoring: a.Authoring, Cohorts: a.Cohorts, Mailer: a.Mailer, BaseURL: cfg.BaseURL, Labs: a.Labs,
 		Staff: &web.Staff{Admin: a.AccountAdmin, Audit: a.Audit, Proctor: a.Proctor, PublicURL: publicURL}}); err != nil {
 		return err
 	}

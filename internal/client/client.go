@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/examstart"
+	"github.com/certlab/certlab/internal/labrun"
 )
 
 // Client talks to one certlab server with an API token.
@@ -40,19 +42,26 @@ func (e *Error) Error() string { return fmt.Sprintf("%s (%s)", e.Message, e.Code
 
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
 	var rd io.Reader
+	ctype := ""
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return err
 		}
-		rd = bytes.NewReader(b)
+		rd, ctype = bytes.NewReader(b), "application/json"
 	}
+	return c.send(ctx, method, path, rd, ctype, out)
+}
+
+// send sends a request body of the given content type and decodes the
+// JSON answer into out (or copies it when out is a *[]byte).
+func (c *Client) send(ctx context.Context, method, path string, rd io.Reader, ctype string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
 	if err != nil {
 		return err
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -74,6 +83,10 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 			return &Error{Status: resp.StatusCode, Code: "http", Message: fmt.Sprintf("%s %s: HTTP %d", method, path, resp.StatusCode)}
 		}
 		return &Error{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+	}
+	if b, ok := out.(*[]byte); ok {
+		*b = raw
+		return nil
 	}
 	if out != nil && len(raw) > 0 {
 		return json.Unmarshal(raw, out)
@@ -150,4 +163,42 @@ func (c *Client) Report(ctx context.Context, id int64) (*certlab.Report, error) 
 	var r certlab.Report
 	err := c.do(ctx, "GET", fmt.Sprintf("/api/v1/attempts/%d/report", id), nil, &r)
 	return &r, err
+}
+
+// Attempts lists the candidate's attempts, newest first.
+func (c *Client) Attempts(ctx context.Context) ([]*certlab.Attempt, error) {
+	var as []*certlab.Attempt
+	err := c.do(ctx, "GET", "/api/v1/attempts", nil, &as)
+	return as, err
+}
+
+// SubmitLab uploads a practice lab's workspace (a tar.gz, zip or git
+// bundle) and returns the server's verdicts.
+func (c *Client) SubmitLab(ctx context.Context, labID string, workspace io.Reader) (*labrun.Verdict, error) {
+	var v labrun.Verdict
+	err := c.send(ctx, "POST", "/api/v1/labs/"+url.PathEscape(labID)+"/submissions", workspace, "application/gzip", &v)
+	return &v, err
+}
+
+// AttemptLab returns a lab question of an attempt's open section.
+func (c *Client) AttemptLab(ctx context.Context, id int64, key string) (*labrun.AttemptLab, error) {
+	var al labrun.AttemptLab
+	err := c.do(ctx, "GET", fmt.Sprintf("/api/v1/attempts/%d/labs/%s", id, url.PathEscape(key)), nil, &al)
+	return &al, err
+}
+
+// AttemptLabWorkspace downloads the starting workspace (tar.gz) of an
+// attempt's lab question.
+func (c *Client) AttemptLabWorkspace(ctx context.Context, id int64, key string) ([]byte, error) {
+	var b []byte
+	err := c.send(ctx, "GET", fmt.Sprintf("/api/v1/attempts/%d/labs/%s/workspace", id, url.PathEscape(key)), nil, "", &b)
+	return b, err
+}
+
+// SubmitAttemptLab uploads the workspace of an attempt's lab question; in
+// an exam the answer acknowledges it without verdicts.
+func (c *Client) SubmitAttemptLab(ctx context.Context, id int64, key string, workspace io.Reader) (*labrun.Verdict, error) {
+	var v labrun.Verdict
+	err := c.send(ctx, "POST", fmt.Sprintf("/api/v1/attempts/%d/labs/%s/submissions", id, url.PathEscape(key)), workspace, "application/gzip", &v)
+	return &v, err
 }

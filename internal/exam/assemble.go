@@ -129,7 +129,8 @@ func DomainTargets(o *certlab.Outline, n int) (map[string]int, error) {
 // twice, and pilot items (unscored) are mixed into the general section.
 // Only items and case studies of the given pool are used: a credential
 // exam draws from the secure exam pool, a practice exam from the practice
-// pool. Lab items are left out until lab grading lands.
+// pool. A lab section holds its count of lab items and the section's own
+// time limit.
 func AssembleForm(ex *certlab.Exam, pool string, seed int64) (*certlab.Form, error) {
 	o := ex.Current()
 	pol := ex.Policy
@@ -175,7 +176,9 @@ func AssembleForm(ex *certlab.Exam, pool string, seed int64) (*certlab.Form, err
 		}
 		switch section := item.Of(it).Section(); {
 		case section == certlab.SectionLab:
-			continue // not graded yet: kept out of forms
+			if !it.Pilot {
+				labs = append(labs, it)
+			}
 		case it.CaseID != "":
 			caseItems[it.CaseID] = append(caseItems[it.CaseID], it)
 		case it.Pilot:
@@ -233,13 +236,9 @@ func AssembleForm(ex *certlab.Exam, pool string, seed int64) (*certlab.Form, err
 			if placed < ps.Count {
 				return nil, certlab.Errorf(certlab.EINVALID, "exam %s: only %d of %d case studies fit the blueprint", ex.ID, placed, ps.Count)
 			}
-		case certlab.SectionYesNoSeries, certlab.SectionLab:
-			pool := series
-			if ps.Kind == certlab.SectionLab {
-				pool = labs
-			}
+		case certlab.SectionYesNoSeries:
 			placed := 0
-			for _, it := range pool {
+			for _, it := range series {
 				if placed == ps.Count {
 					break
 				}
@@ -250,14 +249,33 @@ func AssembleForm(ex *certlab.Exam, pool string, seed int64) (*certlab.Form, err
 				take(qs)
 				used[it.ID] = true
 				placed++
-				title := "Yes/no series"
-				if ps.Kind == certlab.SectionLab {
-					title = "Lab"
-				}
-				form.Sections = append(form.Sections, &certlab.FormSection{Kind: ps.Kind, Title: title, Questions: qs})
+				form.Sections = append(form.Sections, &certlab.FormSection{Kind: ps.Kind, Title: "Yes/no series", Questions: qs})
 			}
 			if placed < ps.Count {
 				return nil, certlab.Errorf(certlab.EINVALID, "exam %s: only %d of %d %s sections fit the blueprint", ex.ID, placed, ps.Count, ps.Kind)
+			}
+		case certlab.SectionLab:
+			sec := &certlab.FormSection{Kind: ps.Kind, Title: "Lab", TimeLimit: ps.TimeLimit}
+			for _, it := range labs {
+				if len(sec.Questions) == ps.Count {
+					break
+				}
+				qs := questionsOf(o, it, seed)
+				if used[it.ID] || !fits(qs) {
+					continue
+				}
+				take(qs)
+				used[it.ID] = true
+				sec.Questions = append(sec.Questions, qs...)
+			}
+			if len(sec.Questions) < ps.Count {
+				return nil, certlab.Errorf(certlab.EINVALID, "exam %s: only %d of %d labs fit the blueprint", ex.ID, len(sec.Questions), ps.Count)
+			}
+			if len(sec.Questions) > 0 {
+				if ps.Count > 1 {
+					sec.Title = "Labs"
+				}
+				form.Sections = append(form.Sections, sec)
 			}
 		case certlab.SectionGeneral:
 			generalSection = &certlab.FormSection{Kind: ps.Kind, Title: "Questions"}
@@ -310,8 +328,12 @@ func CheckForm(ex *certlab.Exam, f *certlab.Form) error {
 	scored := 0
 	items := map[string]bool{}
 	kinds := map[string]int{}
+	labs := 0
 	for _, s := range f.Sections {
 		kinds[s.Kind]++
+		if s.Kind == certlab.SectionLab {
+			labs += len(s.Questions)
+		}
 		sectionItems := map[string]bool{}
 		for _, q := range s.Questions {
 			it, ok := ex.Item(q.ItemID)
@@ -347,8 +369,16 @@ func CheckForm(ex *certlab.Exam, f *certlab.Form) error {
 		}
 	}
 	for _, ps := range ex.Policy.Sections {
-		if ps.Kind != certlab.SectionGeneral && kinds[ps.Kind] != ps.Count {
-			return fmt.Errorf("form has %d %s sections, policy wants %d", kinds[ps.Kind], ps.Kind, ps.Count)
+		switch ps.Kind {
+		case certlab.SectionGeneral:
+		case certlab.SectionLab:
+			if labs != ps.Count {
+				return fmt.Errorf("form has %d labs, policy wants %d", labs, ps.Count)
+			}
+		default:
+			if kinds[ps.Kind] != ps.Count {
+				return fmt.Errorf("form has %d %s sections, policy wants %d", kinds[ps.Kind], ps.Kind, ps.Count)
+			}
 		}
 	}
 	return nil

@@ -1,8 +1,11 @@
 package exam_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/exam"
@@ -93,4 +96,68 @@ func TestMeasureExposure(t *testing.T) {
 	if _, err := exam.MeasureExposure(ex, certlab.PoolPractice, 10); err == nil {
 		t.Fatal("a pool without items assembled forms")
 	}
+}
+
+// A lab section takes its count of lab items, in their domains, with the
+// section's own time; CheckForm counts labs, not sections.
+func TestAssembleFormLabSection(t *testing.T) {
+	ex := demoExam()
+	for i := 0; i < 3; i++ {
+		ex.Items = append(ex.Items, &certlab.Item{ID: fmt.Sprintf("lab-%d", i), Type: certlab.TypeLab, Lab: fmt.Sprintf("lab-%d", i), Points: 5,
+			ExamID: ex.ID, Pool: certlab.PoolExam, Difficulty: 3, Objectives: map[string][]string{"v1": {"a.2"}}, Stem: "A lab."})
+	}
+	ex.Policy.Sections = append(ex.Policy.Sections, certlab.PolicySection{Kind: certlab.SectionLab, Count: 2, TimeLimit: certlab.Duration{Duration: 30 * time.Minute}})
+	seen := map[string]bool{}
+	for seed := int64(0); seed < 100; seed++ {
+		f, err := exam.AssembleForm(ex, certlab.PoolExam, seed)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if err := exam.CheckForm(ex, f); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		last := f.Sections[len(f.Sections)-1]
+		if last.Kind != certlab.SectionLab || len(last.Questions) != 2 || last.TimeLimit.Duration != 30*time.Minute || last.Title != "Labs" {
+			t.Fatalf("seed %d: last section %+v", seed, last)
+		}
+		for _, q := range last.Questions {
+			seen[q.ItemID] = true
+			if q.Domain != "a" {
+				t.Fatalf("lab question in domain %q", q.Domain)
+			}
+		}
+		last.Questions = last.Questions[:1]
+		if err := exam.CheckForm(ex, f); err == nil {
+			t.Fatal("CheckForm accepted a form with one lab of two")
+		}
+	}
+	if len(seen) != 3 {
+		t.Fatalf("labs drawn over 100 forms: %v, want all three", seen)
+	}
+	// Labs stay out of random practice sets, and come when asked for.
+	p, err := exam.PracticeForm(practicePool(ex), exam.PracticeOptions{Count: 50}, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range p.Questions() {
+		if strings.HasPrefix(q.ItemID, "lab-") {
+			t.Fatal("a random practice set holds a lab")
+		}
+	}
+	p, err = exam.PracticeForm(practicePool(ex), exam.PracticeOptions{Types: []string{certlab.TypeLab}}, nil, 1)
+	if err != nil || len(p.Sections) != 1 || p.Sections[0].Kind != certlab.SectionLab || len(p.Sections[0].Questions) != 3 {
+		t.Fatalf("a practice set of labs: %v %+v", err, p)
+	}
+}
+
+// practicePool moves a copy of the exam's items to the practice pool.
+func practicePool(ex *certlab.Exam) *certlab.Exam {
+	cp := *ex
+	cp.Items = nil
+	for _, it := range ex.Items {
+		c := *it
+		c.Pool = certlab.PoolPractice
+		cp.Items = append(cp.Items, &c)
+	}
+	return &cp
 }

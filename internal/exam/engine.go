@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -226,8 +227,11 @@ func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certl
 	}
 	var pool []*certlab.Item
 	for _, it := range ex.Items {
-		if it.Pilot || it.Pool != certlab.PoolPractice || item.Of(it).Section() == certlab.SectionLab {
+		if it.Pilot || it.Pool != certlab.PoolPractice {
 			continue
+		}
+		if item.Of(it).Section() == certlab.SectionLab && len(opts.Items) == 0 && !slices.Contains(opts.Types, certlab.TypeLab) {
+			continue // labs take a while: only when asked for (types: lab, or by id)
 		}
 		if !in(opts.Domains, domainOf(o, it)) || !in(opts.Objectives, it.Objective(o.Version)) || !in(opts.Types, it.Type) || !in(opts.Items, it.ID) {
 			continue
@@ -265,9 +269,16 @@ func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certl
 	// a case go into a section of their own that shows its exhibits.
 	sec := &certlab.FormSection{Kind: certlab.SectionGeneral, Title: "Practice"}
 	var caseSecs []*certlab.FormSection
+	var labSec *certlab.FormSection
 	bycase := map[string]*certlab.FormSection{}
 	for _, it := range pool {
 		target := sec
+		if item.Of(it).Section() == certlab.SectionLab {
+			if labSec == nil {
+				labSec = &certlab.FormSection{Kind: certlab.SectionLab, Title: "Lab"}
+			}
+			target = labSec
+		}
 		if it.CaseID != "" {
 			if target = bycase[it.CaseID]; target == nil {
 				c, _ := ex.Case(it.CaseID)
@@ -283,6 +294,9 @@ func PracticeForm(ex *certlab.Exam, opts PracticeOptions, hist map[string]*certl
 		secs = append(secs, sec)
 	}
 	secs = append(secs, caseSecs...)
+	if labSec != nil {
+		secs = append(secs, labSec)
+	}
 	return &certlab.Form{ExamID: ex.ID, OutlineVersion: o.Version, Seed: seed, Sections: secs}, nil
 }
 
@@ -300,10 +314,8 @@ func (e *Engine) attempt(ctx context.Context, u *certlab.User, id int64) (*certl
 	if err != nil {
 		return nil, nil, err
 	}
-	if a.Status == certlab.StatusStarted && a.Deadline != nil && !e.now().Before(*a.Deadline) {
-		if a, err = e.finish(ctx, a, ex, "deadline"); err != nil {
-			return nil, nil, err
-		}
+	if a, err = e.expire(ctx, a, ex); err != nil {
+		return nil, nil, err
 	}
 	return a, ex, nil
 }
@@ -327,12 +339,7 @@ func (e *Engine) Start(ctx context.Context, u *certlab.User, id int64, acceptAgr
 	now := e.now()
 	a.Status, a.StartedAt = certlab.StatusStarted, &now
 	if a.Mode == certlab.ModeExam || a.Mode == certlab.ModeRenewal {
-		limit := ex.Policy.TimeLimit.Duration
-		if a.Mode == certlab.ModeRenewal {
-			limit = a.Form.TimeLimit.Duration
-		}
-		limit = limit * time.Duration(100+a.ExtraTimePct) / 100
-		deadline := now.Add(limit)
+		deadline := now.Add(accommodated(a, blockLimit(a, ex, 0)))
 		a.Deadline = &deadline
 	}
 	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusCreated, 0); err != nil {
@@ -532,6 +539,10 @@ func (e *Engine) CompleteSection(ctx context.Context, u *certlab.User, id int64,
 	}
 	from := a.Section
 	a.Section, a.Position = section+1, 0
+	if a.Deadline != nil && opensOwnTime(a, a.Section) {
+		deadline := e.now().Add(accommodated(a, blockLimit(a, ex, a.Section)))
+		a.Deadline = &deadline
+	}
 	if err := e.Store.UpdateAttempt(ctx, a, certlab.StatusStarted, from); err != nil {
 		return nil, err
 	}
@@ -599,8 +610,9 @@ func (e *Engine) finish(ctx context.Context, a *certlab.Attempt, ex *certlab.Exa
 	return a, nil
 }
 
-// SweepDeadlines submits every started attempt whose deadline has passed,
-// and returns how many it submitted. The server runs it periodically, so an
+// SweepDeadlines moves on every started attempt whose deadline has passed
+// (into a section with its own time, or submitted and scored), and returns
+// how many it moved. The server runs it periodically, so an
 // abandoned attempt is scored even if nobody looks at it.
 func (e *Engine) SweepDeadlines(ctx context.Context) (int, error) {
 	now := e.now()
@@ -615,7 +627,7 @@ func (e *Engine) SweepDeadlines(ctx context.Context) (int, error) {
 			e.Logger.Error("sweep: exam of attempt missing", "attempt", a.ID, "exam", a.ExamID)
 			continue
 		}
-		if _, err := e.finish(ctx, a, ex, "deadline"); err != nil {
+		if _, err := e.expire(ctx, a, ex); err != nil {
 			return n, err
 		}
 		n++

@@ -60,6 +60,14 @@ func Score(ex *certlab.Exam, f *certlab.Form, responses map[string]json.RawMessa
 		}
 		rep.Points += pts
 		rep.MaxPoints += max
+		if item.Of(it).Section() == certlab.SectionLab {
+			if rep.Labs == nil {
+				rep.Labs = &certlab.LabsResult{}
+			}
+			rep.Labs.Count++
+			rep.Labs.Points += pts
+			rep.Labs.MaxPoints += max
+		}
 		if d := domains[q.Domain]; d != nil {
 			d.Points += pts
 			d.MaxPoints += max
@@ -74,6 +82,9 @@ func Score(ex *certlab.Exam, f *certlab.Form, responses map[string]json.RawMessa
 		p = rep.Points / rep.MaxPoints
 	}
 	rep.ScaledScore = ScaleRaw(p, ex.Policy.CutPercent/100, ex.Policy.PassingScore)
+	if l := rep.Labs; l != nil && l.MaxPoints > 0 {
+		l.Percent = math.Round(1000*l.Points/l.MaxPoints) / 10
+	}
 	rep.Passed = rep.ScaledScore >= ex.Policy.PassingScore
 	for _, d := range o.Domains {
 		r := domains[d.ID]

@@ -94,16 +94,34 @@ func Unpack(ctx context.Context, r io.Reader, dest string, lim Limits) (*Workspa
 	if err != nil {
 		return nil, err
 	}
-	if err := neutraliseGit(filepath.Join(abs, ".git"), false); err != nil {
+	if format != FormatBundle {
+		ws.Dir = singleFolder(abs)
+	}
+	if err := neutraliseGit(filepath.Join(ws.Dir, ".git"), false); err != nil {
 		return nil, err
 	}
-	remotes, _ := filepath.Glob(filepath.Join(abs, MetaDir, "remotes", "*.git"))
+	remotes, _ := filepath.Glob(filepath.Join(ws.Dir, MetaDir, "remotes", "*.git"))
 	for _, r := range remotes {
 		if err := neutraliseGit(r, true); err != nil {
 			return nil, err
 		}
 	}
 	return ws, nil
+}
+
+// singleFolder is the workspace inside an unpacked archive: the archive's
+// one folder when it holds nothing else (tar czf ws.tar.gz mylab/, or a zip
+// made by a file manager), else the folder itself.
+func singleFolder(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) != 1 {
+		return dir
+	}
+	e := entries[0]
+	if !e.IsDir() || e.Type()&fs.ModeSymlink != 0 || e.Name() == ".git" || e.Name() == MetaDir {
+		return dir
+	}
+	return filepath.Join(dir, e.Name())
 }
 
 // archiveName checks an entry name and returns it cleaned, relative.
@@ -328,8 +346,10 @@ func makeLinks(dest string, links [][2]string) error {
 	return nil
 }
 
-// unpackBundle clones a git bundle into the workspace: only objects and
-// refs come from the upload, never a configuration or hooks.
+// unpackBundle reads a git bundle into a new repository in the
+// workspace: only objects and refs come from the upload, every branch and
+// tag as it is in the bundle (a clone would keep only HEAD's branch), never
+// a configuration or hooks; the working tree is then checked out from HEAD.
 func unpackBundle(ctx context.Context, data []byte, ws *Workspace) error {
 	tmp, err := os.CreateTemp("", "certlab-bundle-*.bundle")
 	if err != nil {
@@ -342,13 +362,98 @@ func unpackBundle(ctx context.Context, data []byte, ws *Workspace) error {
 	}
 	tmp.Close()
 	parent := &Workspace{Dir: filepath.Dir(ws.Dir)}
-	if _, err := parent.Git(ctx, "bundle", "list-heads", tmp.Name()); err != nil {
+	heads, err := parent.Git(ctx, "bundle", "list-heads", tmp.Name())
+	if err != nil {
 		return refuse("corrupt git bundle: %v", err)
 	}
-	if _, err := parent.Git(ctx, "clone", "-q", "--", tmp.Name(), ws.Dir); err != nil {
-		return refuse("the git bundle cannot be cloned: %v", err)
+	if _, err := parent.Git(ctx, "init", "-q", "--", ws.Dir); err != nil {
+		return err
 	}
-	return nil
+	if err := neutraliseGit(filepath.Join(ws.Dir, ".git"), false); err != nil {
+		return err
+	}
+	if _, err := ws.Git(ctx, "fetch", "-q", "--no-tags", "--update-head-ok", tmp.Name(), "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"); err != nil {
+		return refuse("corrupt git bundle: %v", err)
+	}
+	head, branch := bundleHead(heads)
+	switch {
+	case branch != "":
+		_, err = ws.Git(ctx, "symbolic-ref", "HEAD", branch)
+	case head != "":
+		_, err = ws.Git(ctx, "update-ref", "--no-deref", "HEAD", head)
+	default:
+		return refuse("the git bundle has no branch to check out")
+	}
+	if err != nil {
+		return refuse("the git bundle's HEAD cannot be used: %v", err)
+	}
+	if _, err := ws.Git(ctx, "read-tree", "-u", "--reset", "HEAD"); err != nil {
+		return refuse("the git bundle's HEAD cannot be checked out: %v", err)
+	}
+	return linksStayInside(ws.Dir)
+}
+
+// linksStayInside refuses a working tree with a symbolic link whose
+// target leaves the workspace (a bundle's tree may hold any link).
+func linksStayInside(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() && rel == ".git" {
+			return filepath.SkipDir
+		}
+		if d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return err
+		}
+		name := filepath.ToSlash(rel)
+		resolved := path.Join(path.Dir(name), filepath.ToSlash(target))
+		if filepath.IsAbs(target) || strings.HasPrefix(target, "/") || resolved == ".." || strings.HasPrefix(resolved, "../") {
+			return refuse("link %s points to %q, outside the workspace", name, target)
+		}
+		return nil
+	})
+}
+
+// bundleHead reads git bundle list-heads: the commit of HEAD and the
+// branch at it (main or master first), or the only branch when the bundle
+// has no HEAD.
+func bundleHead(listHeads string) (head, branch string) {
+	refs := map[string]string{}
+	var branches []string
+	for _, line := range strings.Split(strings.TrimSpace(listHeads), "\n") {
+		sha, ref, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok {
+			continue
+		}
+		refs[ref] = sha
+		if strings.HasPrefix(ref, "refs/heads/") {
+			branches = append(branches, ref)
+		}
+	}
+	head = refs["HEAD"]
+	if head == "" {
+		if len(branches) == 1 {
+			return refs[branches[0]], branches[0]
+		}
+		for _, b := range []string{"refs/heads/main", "refs/heads/master"} {
+			if refs[b] != "" {
+				return refs[b], b
+			}
+		}
+		return "", ""
+	}
+	for _, b := range append([]string{"refs/heads/main", "refs/heads/master"}, branches...) {
+		if refs[b] == head {
+			return head, b
+		}
+	}
+	return head, ""
 }
 
 // neutraliseGit makes an uploaded repository (its git folder g) safe for
@@ -380,7 +485,12 @@ func neutraliseGit(g string, bare bool) error {
 
 // Pack writes the workspace as a tar.gz archive (its working tree, .git,
 // and the .certlab record with the lab's local remotes) for submission.
-func Pack(w io.Writer, ws *Workspace) error {
+func Pack(w io.Writer, ws *Workspace) error { return PackAs(w, ws, "") }
+
+// PackAs writes the workspace like Pack, every entry under the folder
+// prefix ("" for none): a starting workspace to download unpacks into a
+// folder of its own.
+func PackAs(w io.Writer, ws *Workspace, prefix string) error {
 	gz := gzip.NewWriter(w)
 	tw := tar.NewWriter(gz)
 	err := filepath.WalkDir(ws.Dir, func(p string, d fs.DirEntry, err error) error {
@@ -389,8 +499,11 @@ func Pack(w io.Writer, ws *Workspace) error {
 		}
 		rel, _ := filepath.Rel(ws.Dir, p)
 		rel = filepath.ToSlash(rel)
-		if rel == "." {
+		if rel == "." && prefix == "" {
 			return nil
+		}
+		if prefix != "" {
+			rel = path.Join(prefix, rel)
 		}
 		if d.IsDir() && d.Name() == "node_modules" {
 			return filepath.SkipDir
@@ -454,10 +567,17 @@ func CheckOwner(ctx context.Context, l *Lab, ws *Workspace) error {
 			return refuse("this is not a git repository: submit the folder of lab %s with its .git folder, or a git bundle", l.ID)
 		}
 		if _, err := ws.Git(ctx, "cat-file", "-e", want+"^{commit}"); err != nil {
-			if m, merr := ws.ReadMeta(); merr == nil && m.Lab != l.ID {
+			m, merr := ws.ReadMeta()
+			switch {
+			case merr == nil && m.Lab == l.ID:
+				// The history was rewritten (a purge lab's solution
+				// rewrites every commit): the workspace's record names
+				// the lab.
+				return nil
+			case merr == nil:
 				return refuse("this workspace belongs to lab %s, not %s", m.Lab, l.ID)
 			}
-			return refuse("this workspace was not started from lab %s (its starting history is missing)", l.ID)
+			return refuse("this workspace was not started from lab %s (its starting history is missing; a lab whose history you rewrote is submitted as the folder's .tar.gz or .zip, with its %s folder)", l.ID, MetaDir)
 		}
 		return nil
 	}

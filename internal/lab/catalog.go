@@ -119,8 +119,15 @@ func (c *Catalog) CheckAgainst(cat *certlab.Catalog) []Diagnostic {
 			if it.Lab == "" {
 				continue
 			}
-			if _, ok := c.Labs[it.Lab]; !ok {
+			l, ok := c.Labs[it.Lab]
+			if !ok {
 				diags = append(diags, Diagnostic{File: it.File, Line: 2, Message: fmt.Sprintf("item names lab %q, which no pack defines", it.Lab)})
+				continue
+			}
+			if l.Pool != it.Pool {
+				// An exam lab in a practice item would be shown outside a
+				// sitting; a practice lab in an exam form is public.
+				diags = append(diags, Diagnostic{File: it.File, Line: 2, Message: fmt.Sprintf("item of the %s pool names lab %s of the %s pool: they must be in the same pool", it.Pool, l.ID, l.Pool)})
 			}
 		}
 	}

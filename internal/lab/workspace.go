@@ -145,7 +145,9 @@ func globMatch(pattern, name string) bool {
 // locale; HOME points at the hooks folder so nothing of the user's is read.
 func (ws *Workspace) gitEnv() []string {
 	env := []string{"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=" + os.DevNull, "GIT_TERMINAL_PROMPT=0",
-		"GIT_NO_REPLACE_OBJECTS=1", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C", "HOME=" + ws.hooksDir(), "GIT_ATTR_NOSYSTEM=1"}
+		"GIT_NO_REPLACE_OBJECTS=1", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C", "HOME=" + ws.hooksDir(), "GIT_ATTR_NOSYSTEM=1",
+		// A workspace without .git never reaches a repository around it.
+		"GIT_CEILING_DIRECTORIES=" + filepath.Dir(ws.Dir)}
 	if p := os.Getenv("PATH"); p != "" {
 		env = append(env, "PATH="+p)
 	}

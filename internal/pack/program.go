@@ -73,8 +73,9 @@ type policyFile struct {
 	Scaling      string           `yaml:"scaling"`
 	CutPercent   float64          `yaml:"cut_percent"`
 	Sections     []struct {
-		Kind  string `yaml:"kind"`
-		Count int    `yaml:"count"`
+		Kind      string           `yaml:"kind"`
+		Count     int              `yaml:"count"`
+		TimeLimit certlab.Duration `yaml:"time_limit"`
 	} `yaml:"sections"`
 	Retake struct {
 		AfterFirstFailure certlab.Duration `yaml:"after_first_failure"`
@@ -349,13 +350,27 @@ func (l *loader) loadExam(p *certlab.Program, file string) *certlab.Exam {
 		default:
 			r.errorf(r.at(sn), "section kind %q must be general, case-study, yes-no-series or lab", s.Kind)
 		}
-		pol.Sections = append(pol.Sections, certlab.PolicySection{Kind: s.Kind, Count: s.Count})
+		switch {
+		case s.TimeLimit.Duration < 0:
+			r.errorf(line(r, sn, "time_limit"), "section time_limit must be positive")
+		case s.TimeLimit.Duration > 0 && s.Kind != certlab.SectionLab:
+			r.errorf(line(r, sn, "time_limit"), "only a lab section has a time limit of its own (%s sections share the exam's)", s.Kind)
+		case s.TimeLimit.Duration == 0 && si > 0 && pf.Sections[si-1].TimeLimit.Duration > 0:
+			r.errorf(r.at(sn), "a section that shares the exam's time limit must come before the sections with their own time")
+		}
+		pol.Sections = append(pol.Sections, certlab.PolicySection{Kind: s.Kind, Count: s.Count, TimeLimit: s.TimeLimit})
 	}
 	if general > 1 {
 		r.errorf(line(r, root, "policy", "sections"), "at most one general section")
 	}
 	if general == 0 {
-		pol.Sections = append(pol.Sections, certlab.PolicySection{Kind: certlab.SectionGeneral})
+		// The general section shares the exam's time: it goes before the
+		// sections with their own.
+		at := len(pol.Sections)
+		for at > 0 && pol.Sections[at-1].TimeLimit.Duration > 0 {
+			at--
+		}
+		pol.Sections = append(pol.Sections[:at], append([]certlab.PolicySection{{Kind: certlab.SectionGeneral}}, pol.Sections[at:]...)...)
 	}
 	ex.Policy = pol
 	return ex

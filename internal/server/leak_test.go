@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,6 +25,7 @@ import (
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/item"
 	"github.com/certlab/certlab/internal/sandbox"
+	"github.com/certlab/certlab/internal/lab"
 )
 
 // leakClient is a candidate reaching the server both ways: the browser's
@@ -77,6 +81,9 @@ var spaceRE = regexp.MustCompile(`\s+`)
 // visible is a response as a reader sees it: JSON and HTML escapes
 // undone, tags and Markdown marks dropped, white space collapsed.
 func visible(body string) string {
+	if strings.HasPrefix(body, "\x1f\x8b") {
+		body = archiveText(body)
+	}
 	var s string
 	if err := json.Unmarshal([]byte(`"`+strings.NewReplacer(`"`, `\"`, "\n", `\n`).Replace(body)+`"`), &s); err != nil {
 		s = body
@@ -86,6 +93,91 @@ func visible(body string) string {
 	s = html.UnescapeString(s)
 	s = strings.NewReplacer("*", " ", "`", " ", "_", " ", "[", " ", "]", " ", "#", " ", "|", " ", ">", " ").Replace(s)
 	return spaceRE.ReplaceAllString(s, " ")
+}
+
+// archiveText is the text of every file of a tar.gz answer (a lab's
+// workspace), so the walk reads what a download would unpack.
+func archiveText(body string) string {
+	gz, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		return body
+	}
+	var out strings.Builder
+	tr := tar.NewReader(io.LimitReader(gz, 64<<20))
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		if h.Typeflag == tar.TypeReg {
+			b, _ := io.ReadAll(io.LimitReader(tr, 1<<20))
+			out.WriteString(h.Name + "\n" + string(b) + "\n")
+		}
+	}
+	return out.String()
+}
+
+// labPhrases are runs of words of a lab's texts that only the server may
+// know: its ticket's paragraphs and task titles (shown in the sitting
+// whose form holds the lab), its hints, the checks' feedback and the
+// reference solution (never shown for an exam lab).
+func labPhrases(l *lab.Lab) (ticket, answers []string) {
+	for _, para := range strings.Split(l.Instructions, "\n\n") {
+		if p := phrase(para); p != "" {
+			ticket = append(ticket, p)
+		}
+	}
+	for _, t := range l.Tasks {
+		if p := phrase(t.Title); p != "" {
+			ticket = append(ticket, p)
+		}
+		if p := phrase(t.Hint); p != "" {
+			answers = append(answers, p)
+		}
+		for _, c := range t.Checks {
+			if p := phrase(c.Feedback); p != "" {
+				answers = append(answers, p)
+			}
+		}
+	}
+	if src, err := l.ReadFile(l.Solution); err == nil {
+		for _, line := range strings.Split(string(src), "\n") {
+			if p := phrase(line); p != "" && !strings.HasPrefix(strings.TrimSpace(line), "#!") {
+				answers = append(answers, p)
+			}
+		}
+	}
+	return ticket, answers
+}
+
+// publicLabText is everything practice labs show anyone signed in: their
+// pages, hints, solutions and workspaces. Phrases of exam labs found in it
+// (boilerplate such as "Check your work with certlab lab check") say
+// nothing of an exam lab and are not looked for.
+func publicLabText(t *testing.T, a *apptest.Server) string {
+	t.Helper()
+	var b strings.Builder
+	for _, l := range a.LabCatalog.List() {
+		if l.Pool != certlab.PoolPractice {
+			continue
+		}
+		b.WriteString(l.Instructions + "\n")
+		for _, t := range l.Tasks {
+			b.WriteString(t.Title + "\n" + t.Hint + "\n")
+			for _, c := range t.Checks {
+				b.WriteString(c.Feedback + "\n")
+			}
+		}
+		if src, err := l.ReadFile(l.Solution); err == nil {
+			b.Write(src)
+		}
+		ws, err := a.Labs.PracticeWorkspace(context.Background(), l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(archiveText(string(ws)))
+	}
+	return visible(b.String())
 }
 
 // TestNothingOfTheExamPoolLeaks walks every GET route the server has (from
@@ -177,6 +269,70 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 	if len(answers) < 100 || len(formStems) < 20 {
 		t.Fatalf("too few secrets to look for: %d answers, %d stems on the form", len(answers), len(formStems))
 	}
+	// Exam-pool labs: the tickets of the form's labs may be shown on the
+	// open exam's own routes; nothing else of any exam lab, anywhere.
+	formLabs := map[string]string{} // lab id -> question key
+	var labKeys []string
+	for _, sec := range att.Form.Sections {
+		for _, q := range sec.Questions {
+			if it, _ := ex.Item(q.ItemID); it.Lab != "" {
+				formLabs[it.Lab] = q.Key
+				labKeys = append(labKeys, url.PathEscape(q.Key))
+			}
+		}
+	}
+	var labTickets, otherLabs []secret
+	var labIDs []string
+	public := publicLabText(t, a)
+	distinct := func(ps []string) []string {
+		var out []string
+		for _, p := range ps {
+			if !strings.Contains(public, p) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	for _, l := range a.LabCatalog.List() {
+		labIDs = append(labIDs, l.ID)
+		if l.Pool != certlab.PoolExam {
+			continue
+		}
+		ticket, secrets := labPhrases(l)
+		ticket, secrets = distinct(ticket), distinct(secrets)
+		// The solution keeps lines of the starting workspace, which the
+		// sitting hands out: only its own lines are secrets.
+		var start bytes.Buffer
+		ws, err := lab.Start(ctx, l, filepath.Join(t.TempDir(), l.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := lab.Pack(&start, ws); err != nil {
+			t.Fatal(err)
+		}
+		startText := visible(start.String())
+		kept := secrets[:0]
+		for _, p := range secrets {
+			if !strings.Contains(startText, p) {
+				kept = append(kept, p)
+			}
+		}
+		secrets = kept
+		for _, p := range secrets {
+			answers = append(answers, secret{"lab " + l.ID, "hint, feedback or solution", p})
+		}
+		for _, p := range ticket {
+			if _, ok := formLabs[l.ID]; ok {
+				labTickets = append(labTickets, secret{"lab " + l.ID, "ticket", p})
+			} else {
+				otherLabs = append(otherLabs, secret{"lab " + l.ID, "ticket", p})
+			}
+		}
+	}
+	if len(formLabs) != 2 || len(labTickets) < 4 || len(otherLabs) < 20 {
+		t.Fatalf("exam labs to look for: %d on the form, %d ticket phrases of theirs, %d of other exam labs", len(formLabs), len(labTickets), len(otherLabs))
+	}
+	otherStems = append(otherStems, otherLabs...)
 
 	progs := []string{}
 	for _, p := range a.Catalog.Programs {
@@ -206,7 +362,9 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 			case m[1] == "id" && strings.Contains(path, "/users/"):
 				values = []string{fmt.Sprint(cand.ID)}
 			case m[1] == "key" && strings.Contains(path, "/attempts/"):
-				values = []string{url.PathEscape(firstKey)}
+				values = append([]string{url.PathEscape(firstKey)}, labKeys...)
+			case m[1] == "lab":
+				values = labIDs
 			case m[1] == "module":
 				values = []string{"d3-pipelines-yaml"}
 			default:
@@ -226,6 +384,7 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 		return out
 	}
 	examRoute := regexp.MustCompile(fmt.Sprintf(`^(/api/v1)?/attempts/%d(/|$|\?)`, ev.ID))
+	labSeen := 0
 	walk := func(phase string, open bool) (formSeen int) {
 		t.Helper()
 		walked := 0
@@ -252,6 +411,19 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 						formSeen++
 					}
 				}
+				for _, s := range labTickets {
+					if strings.Contains(seen, s.text) {
+						if !open || !examRoute.MatchString(p) {
+							t.Errorf("%s: GET %s (%d) serves the %s of exam %s outside the sitting: %q", phase, p, status, s.what, s.item, s.text)
+						}
+						labSeen++
+					}
+				}
+				for id := range formLabs {
+					if status < 300 && strings.Contains(p, "/labs/"+id) {
+						t.Errorf("%s: GET %s (%d) serves exam lab %s outside its sitting's routes", phase, p, status, id)
+					}
+				}
 				if open && status == 200 && strings.Contains(p, fmt.Sprintf("/attempts/%d", pv.ID)) {
 					t.Errorf("%s: GET %s serves another attempt during the exam", phase, p)
 				}
@@ -272,10 +444,22 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 	if st != 200 || strings.Contains(body, `"feedback"`) || strings.Contains(body, `"key"`) && strings.Contains(body, `"explanation"`) {
 		t.Fatalf("exam save: %d %s", st, body)
 	}
-	// Submit through the sections, then walk everything again.
-	for i := range att.Form.Sections {
+	// Complete the sections up to the lab section and walk again: the
+	// form's labs are shown on the exam's lab routes, nowhere else.
+	last := len(att.Form.Sections) - 1
+	if att.Form.Sections[last].Kind != certlab.SectionLab {
+		t.Fatalf("the form's last section is %s, want the lab section", att.Form.Sections[last].Kind)
+	}
+	for i := 0; i < last; i++ {
 		c.do("POST", fmt.Sprintf("/api/v1/attempts/%d/sections/%d/complete", ev.ID, i+1), nil)
 	}
+	labSeen = 0
+	walk("in the lab section", true)
+	if labSeen == 0 {
+		t.Fatal("the open lab section's pages show none of its labs' tickets: the detector sees nothing, so it could not fail")
+	}
+	// Submit the last section, then walk everything again.
+	c.do("POST", fmt.Sprintf("/api/v1/attempts/%d/sections/%d/complete", ev.ID, last+1), nil)
 	if got, _ := a.Store.Attempt(ctx, ev.ID); got.Status != certlab.StatusScored {
 		t.Fatalf("the exam is %s after completing every section", got.Status)
 	}

@@ -121,6 +121,10 @@ func (m *Manager) fail(w http.ResponseWriter, r *http.Request, err error) {
 	httperror.WriteJSON(w, r, m.Logger, err)
 }
 
+// MaxFormBytes bounds a posted form's body, uploads included (a lab
+// workspace is at most 32 MB).
+const MaxFormBytes = 40 << 20
+
 // csrfToken is the CSRF token a request carries: the X-CSRF-Token header
 // (scripts) or the csrf_token field of a posted HTML form.
 func csrfToken(r *http.Request) string {
@@ -128,6 +132,9 @@ func csrfToken(r *http.Request) string {
 		return h
 	}
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data") {
+		// Reading the field parses the whole form: a multipart form (a lab
+		// workspace upload) is bounded first.
+		r.Body = http.MaxBytesReader(nil, r.Body, MaxFormBytes)
 		return r.PostFormValue("csrf_token")
 	}
 	return ""

@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 	RunConsoles(t, open)
 	RunAccounts(t, open)
 	RunStaff(t, open)
+	RunLabs(t, open)
 }
 
 var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)

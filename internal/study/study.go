@@ -31,6 +31,17 @@ type Service struct {
 	Catalog   *certlab.Catalog
 	Now       func() time.Time
 	Scheduler *srs.Scheduler
+	// LabResults lists a user's graded practice lab submissions that count
+	// toward an exam, oldest first (internal/labrun); nil counts none.
+	LabResults func(ctx context.Context, userID int64, examID string) ([]LabResult, error)
+}
+
+// labResults are the user's practice lab results for the exam.
+func (s *Service) labResults(ctx context.Context, userID int64, examID string) ([]LabResult, error) {
+	if s.LabResults == nil {
+		return nil, nil
+	}
+	return s.LabResults(ctx, userID, examID)
 }
 
 // New returns a service with FSRS at the given desired retention.
@@ -146,6 +157,10 @@ type Readiness struct {
 	Provisional     bool              `json:"provisional"` // item parameters not (all) calibrated yet
 	DueItems        int               `json:"due_items"`
 	DueObjectives   []string          `json:"due_objectives"`
+	// DueLabs are the practice labs due for another go today.
+	DueLabs []string `json:"due_labs"`
+	// LabTasks counts the lab tasks among the answers.
+	LabTasks int `json:"lab_tasks"`
 }
 
 // DomainReadiness is readiness in one skill area.
@@ -206,6 +221,40 @@ func (s *Service) Readiness(ctx context.Context, u *certlab.User, examID string)
 			}
 		}
 	}
+	// Each task of the latest graded submission of each practice lab is
+	// one answer at the lab's difficulty, in the domain of its objective.
+	labs, err := s.labResults(ctx, u.ID, examID)
+	if err != nil {
+		return nil, err
+	}
+	latestLab := map[string]LabResult{}
+	for _, lr := range labs {
+		latestLab[lr.LabID] = lr
+	}
+	labIDs := make([]string, 0, len(latestLab))
+	for id := range latestLab {
+		labIDs = append(labIDs, id)
+	}
+	sort.Strings(labIDs)
+	domainIndex := map[string]int{}
+	for i, d := range ex.Current().Domains {
+		domainIndex[d.ID] = i
+	}
+	labTasks := 0
+	for _, id := range labIDs {
+		lr := latestLab[id]
+		d, ok := ex.Current().Domain(lr.Objective)
+		if !ok {
+			continue
+		}
+		li := cat.Item{A: 1, B: (float64(lr.Difficulty) - 3) * 0.75, Domain: domainIndex[d.ID]}
+		for _, passed := range lr.Tasks {
+			if err := tr.Record(li, passed); err != nil {
+				return nil, err
+			}
+			labTasks++
+		}
+	}
 	rep := tr.Report()
 	out := &Readiness{Exam: examID, Theta: round(rep.Overall.Theta), SE: round(rep.Overall.SE), Low: round(rep.Overall.Low), High: round(rep.Overall.High),
 		CutTheta: round(cut), PassProbability: round(rep.PassProbability), Answers: rep.Overall.Responses, Provisional: m.Calibrated < len(m.Items)}
@@ -213,24 +262,29 @@ func (s *Service) Readiness(ctx context.Context, u *certlab.User, examID string)
 		de := rep.Domains[i]
 		out.Domains = append(out.Domains, DomainReadiness{ID: d.ID, Name: d.Name, Theta: round(de.Theta), Low: round(de.Low), High: round(de.High), AboveCut: round(de.AboveCut), Answers: de.Responses})
 	}
-	due, err := s.due(ex, results)
+	due, err := s.due(ex, results, labs)
 	if err != nil {
 		return nil, err
 	}
 	out.DueItems = len(due.items)
 	out.DueObjectives = due.objectives
+	out.DueLabs = due.labs
+	out.LabTasks = labTasks
 	return out, nil
 }
 
 type dueSet struct {
 	items      []string
 	objectives []string
+	labs       []string
 }
 
 // due replays the results through FSRS: one card per item answered (rated
-// by correctness) and one per objective (rated by the share of points on it
-// in each attempt), and returns those due by the end of today.
-func (s *Service) due(ex *certlab.Exam, results []certlab.Result) (dueSet, error) {
+// by correctness), one per practice lab submitted (rated by the share of
+// points) and one per objective (rated by the share of points on it in
+// each attempt and each lab submission), and returns those due by the end
+// of today.
+func (s *Service) due(ex *certlab.Exam, results []certlab.Result, labs []LabResult) (dueSet, error) {
 	o := ex.Current()
 	now := s.Now()
 	endOfDay := s.Scheduler.EndOfDay(now)
@@ -264,6 +318,29 @@ func (s *Service) due(ex *certlab.Exam, results []certlab.Result) (dueSet, error
 		sc := objScore[k]
 		objScore[k] = [2]float64{sc[0] + r.Points, sc[1] + r.MaxPoints}
 	}
+	labCards := map[string]srs.Card{}
+	for _, lr := range labs {
+		frac := 0.0
+		if lr.MaxPoints > 0 {
+			frac = lr.Points / lr.MaxPoints
+		}
+		card, seen := labCards[lr.LabID]
+		if !seen {
+			card = srs.NewCard(lr.At)
+		}
+		var err error
+		if card, _, err = s.Scheduler.Review(card, srs.RatingForScore(frac), lr.At); err != nil {
+			return dueSet{}, fmt.Errorf("review lab %s: %w", lr.LabID, err)
+		}
+		labCards[lr.LabID] = card
+		// A lab submission is one review of its objective, keyed apart
+		// from attempts by a negative id.
+		k := objAttempt{lr.Objective, -lr.Submission}
+		objOrder = append(objOrder, k)
+		objAt[k] = lr.At
+		objScore[k] = [2]float64{lr.Points, lr.MaxPoints}
+	}
+	sort.SliceStable(objOrder, func(i, j int) bool { return objAt[objOrder[i]].Before(objAt[objOrder[j]]) })
 	objs := map[string]srs.Card{}
 	for _, k := range objOrder {
 		card, seen := objs[k.obj]
@@ -292,8 +369,14 @@ func (s *Service) due(ex *certlab.Exam, results []certlab.Result) (dueSet, error
 			d.objectives = append(d.objectives, id)
 		}
 	}
+	for id, c := range labCards {
+		if c.Due.Before(endOfDay) {
+			d.labs = append(d.labs, id)
+		}
+	}
 	sort.Strings(d.items)
 	sort.Strings(d.objectives)
+	sort.Strings(d.labs)
 	return d, nil
 }
 
@@ -308,7 +391,11 @@ func (s *Service) DueItems(ctx context.Context, userID int64, examID string) ([]
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.due(ex, results)
+	labs, err := s.labResults(ctx, userID, examID)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.due(ex, results, labs)
 	if err != nil {
 		return nil, err
 	}
@@ -471,4 +558,19 @@ func representativeForm(ex *certlab.Exam) ([]string, error) {
 	}
 	representativeForms.Store(ex, ids)
 	return ids, nil
+}
+
+// LabResult is a graded practice lab submission as study counts it: one
+// review of the lab and one of its objective (rated by the share of
+// points), and one answer per task graded on the server for readiness, at
+// the lab's difficulty.
+type LabResult struct {
+	Submission int64
+	LabID      string
+	Objective  string // the lab's first objective in the exam's current outline
+	Difficulty int
+	Points     float64
+	MaxPoints  float64
+	Tasks      []bool // per task graded on the server: every graded check passed
+	At         time.Time
 }

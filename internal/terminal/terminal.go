@@ -68,9 +68,12 @@ func (s *Session) Run(ctx context.Context, v *exam.AttemptView) (*certlab.Report
 			}
 		}
 		var err error
-		if sec.Kind == certlab.SectionYesNoSeries && v.Mode == certlab.ModeExam {
+		switch {
+		case sec.Kind == certlab.SectionLab:
+			v, err = s.labSection(ctx, v)
+		case sec.Kind == certlab.SectionYesNoSeries && v.Mode == certlab.ModeExam:
 			v, err = s.series(ctx, v)
-		} else {
+		default:
 			v, err = s.section(ctx, v)
 		}
 		var ce *client.Error
@@ -286,6 +289,10 @@ func (s *Session) ShowFacts(info *examstart.Info) {
 	}
 	fmt.Fprintf(s.Out, ", timed by the server.\n- Scored 1-1000; %d passes.\n", f.PassingScore)
 	for _, sec := range f.Sections {
+		if sec.Minutes > 0 {
+			fmt.Fprintf(s.Out, "- %s (%d minutes of its own)\n", sec.Rule, sec.Minutes)
+			continue
+		}
 		fmt.Fprintf(s.Out, "- %s\n", sec.Rule)
 	}
 	if p := info.Prerequisites; p != nil && p.Rule != "" {
@@ -322,6 +329,9 @@ func PrintReport(w io.Writer, r *certlab.Report) {
 	for _, d := range r.Domains {
 		n := int(d.Percent/5 + 0.5)
 		fmt.Fprintf(w, "  %-48s %-20s %5.1f%% %s\n", trim(d.Name, 48), strings.Repeat("█", n)+strings.Repeat("·", 20-n), d.Percent, d.Strength)
+	}
+	if l := r.Labs; l != nil {
+		fmt.Fprintf(w, "\n  Hands-on labs: %g of %g points (%.0f%%), counted in their skill areas\n", l.Points, l.MaxPoints, l.Percent)
 	}
 	if len(r.Weakest) > 0 {
 		fmt.Fprintln(w, "\nStudy these objectives first:")

@@ -211,6 +211,11 @@ func (h *Handler) renderQuestion(w http.ResponseWriter, r *http.Request, v *exam
 		}
 	}
 	q := &sec.Questions[idx]
+	if sec.Kind == certlab.SectionLab && h.cfg.Labs != nil {
+		// A lab is worked on its own page: ticket, workspace, upload.
+		http.Redirect(w, r, fmt.Sprintf("/attempts/%d/labs/%s", v.ID, url.PathEscape(q.Key)), http.StatusSeeOther)
+		return
+	}
 	saved := v.Responses[q.Key]
 	d := questionData{View: v, Section: sec, Sections: len(v.Sections), Q: q, Index: idx, Seq: saved.Seq + 1, Marked: saved.Marked,
 		Practice: v.Mode == certlab.ModePractice, Sequential: sec.Kind == certlab.SectionYesNoSeries && v.Mode != certlab.ModePractice,

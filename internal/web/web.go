@@ -33,6 +33,7 @@ import (
 	"github.com/certlab/certlab/internal/item"
 	"github.com/certlab/certlab/internal/mail"
 	"github.com/certlab/certlab/internal/sandbox"
+	"github.com/certlab/certlab/internal/labrun"
 	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
 	"github.com/certlab/certlab/internal/study"
@@ -71,6 +72,8 @@ type Config struct {
 	BaseURL string
 	// Staff serves the admin and proctor consoles; nil leaves them out.
 	Staff *Staff
+	// Labs serves the lab pages (internal/labrun); nil leaves them out.
+	Labs *labrun.Service
 }
 
 // Handler serves the web UI. Create it with New.
@@ -305,6 +308,9 @@ func (h *Handler) routes(mux router) {
 	mux.HandleFunc("GET /attempts/{id}/questions/{n}", h.signedIn(h.notDuringExam(h.practiceReviewQuestion)))
 	h.walletRoutes(mux)
 	h.staffRoutes(mux) // the admin and proctor consoles: staff.go
+	if h.cfg.Labs != nil {
+		h.labRoutes(mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "no page at %s", r.URL.Path))
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/badge"
+	"github.com/certlab/certlab/internal/lab"
 	"github.com/certlab/certlab/internal/pack"
 )
 
@@ -47,6 +48,20 @@ var FastKDF = badge.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 
 var builtin = sync.OnceValues(func() (*certlab.Catalog, pack.Diagnostics) { return pack.Load(content.FS, "content") })
 
+// builtinLabs are the built-in packs' labs, loaded once per test binary:
+// a lab remembers its scripted history once built, so tests share it.
+var builtinLabs = sync.OnceValues(func() (*lab.Catalog, []lab.Diagnostic) { return lab.LoadPacks(content.FS, "content") })
+
+// Labs returns the built-in labs; lab errors fail the test.
+func Labs(tb testing.TB) *lab.Catalog {
+	tb.Helper()
+	labs, diags := builtinLabs()
+	if len(diags) > 0 {
+		tb.Fatalf("built-in labs have errors: %v", diags)
+	}
+	return labs
+}
+
 // Catalog returns the built-in catalog, loaded once per test binary (it is
 // read-only after loading). Content errors fail the test.
 func Catalog(tb testing.TB) *certlab.Catalog {
@@ -70,6 +85,9 @@ func New(tb testing.TB, cfg app.Config) *app.App {
 	}
 	if cfg.Catalog == nil && cfg.ContentDir == "" {
 		cfg.Catalog = Catalog(tb)
+	}
+	if cfg.Labs == nil && cfg.ContentDir == "" {
+		cfg.Labs = Labs(tb)
 	}
 	if cfg.PasswordParams == (auth.Params{}) {
 		cfg.PasswordParams = FastPasswords
