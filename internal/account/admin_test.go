@@ -236,14 +236,14 @@ func TestResetLink(t *testing.T) {
 	if len(e.mail.sent) != 1 || e.mail.sent[0].to != "new@example.org" {
 		t.Fatalf("sent %+v", e.mail.sent)
 	}
-	link := regexp.MustCompile(`https://certlab\.example/reset/(clr_\S+)`).FindStringSubmatch(e.mail.sent[0].body)
+	link := regexp.MustCompile(`https://certlab\.example/password-reset/new\?token=(clr_\S+)`).FindStringSubmatch(e.mail.sent[0].body)
 	if link == nil {
 		t.Fatalf("no link in the e-mail:\n%s", e.mail.sent[0].body)
 	}
 	if _, err := e.acc.ResetPassword(e.ctx, link[1], "short", t0); certlab.ErrorCode(err) != certlab.EINVALID {
 		t.Fatalf("short password: %v", err)
 	}
-	if _, err := e.acc.ResetPassword(e.ctx, link[1], "a brand new password", t0.Add(account.ResetLifetime+time.Second)); certlab.ErrorCode(err) != certlab.ENOTFOUND {
+	if _, err := e.acc.ResetPassword(e.ctx, link[1], "a brand new password", t0.Add(account.AdminResetLifetime+time.Second)); certlab.ErrorCode(err) != certlab.ENOTFOUND {
 		t.Fatalf("expired link: %v", err)
 	}
 	if _, err := e.acc.ResetPassword(e.ctx, link[1], "a brand new password", t0.Add(time.Hour)); err != nil {

@@ -45,7 +45,7 @@ func TestWalletAPI(t *testing.T) {
 
 	var ext certlab.ExternalCredential
 	cand.must("POST", "/api/v1/external-credentials", map[string]any{"credential": "azure-developer-associate", "issuer": "Microsoft", "external_id": "X2"}, &ext)
-	admin.must("POST", fmt.Sprintf("/api/v1/external-credentials/%d/review", ext.ID), map[string]any{"verified": true}, nil)
+	admin.must("POST", fmt.Sprintf("/api/v1/external-credentials/%d/review", ext.ID), map[string]any{"verified": true, "note": "transcript checked on Microsoft Learn"}, nil)
 	cand.must("GET", fmt.Sprintf("/api/v1/attempts/%d/outcome", a.ID), nil, &o)
 	if o.Kind != credential.OutcomeEarned || o.Links == nil || o.Links.Public != ts.URL+"/credentials/"+o.Credential.PublicID {
 		t.Fatalf("outcome once issued: %+v", o)

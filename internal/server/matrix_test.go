@@ -96,6 +96,8 @@ var matrix = []matrixLine{
 	{"GET /api/v1/appointments", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/attempts", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/attempts/{id}", owner, "401 200 200 404 404 200"},
+	{"GET /api/v1/attempts/{id}/labs/{key}", owner, "401 400 403 404 404 403"},
+	{"GET /api/v1/attempts/{id}/labs/{key}/workspace", owner, "401 400 403 404 404 403"},
 	{"GET /api/v1/attempts/{id}/outcome", owner, "401 409 404 404 404 409"},
 	{"GET /api/v1/attempts/{id}/report", owner, "401 409 409 404 404 409"},
 	{"GET /api/v1/attempts/{id}/report.svg", owner, "401 409 409 404 404 409"},
@@ -122,6 +124,11 @@ var matrix = []matrixLine{
 	{"GET /api/v1/instructor/cohorts/{id}", teachers, "401 403 403 403 404 404"},
 	{"GET /api/v1/instructor/cohorts/{id}/export.csv", teachers, "401 403 403 403 404 404"},
 	{"GET /api/v1/issuer/keys", admins, "401 403 403 403 403 200"},
+	{"GET /api/v1/labs", signedIn, "401 200 200 200 200 200"},
+	{"GET /api/v1/labs/{lab}", signedIn, "401 200 200 200 200 200"},
+	{"GET /api/v1/labs/{lab}/hints", signedIn, "401 200 200 200 200 200"},
+	{"GET /api/v1/labs/{lab}/solution", signedIn, "401 200 200 200 200 200"},
+	{"GET /api/v1/labs/{lab}/workspace", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/me", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/me/assignments", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/me/cohorts", signedIn, "401 200 200 200 200 200"},
@@ -145,6 +152,8 @@ var matrix = []matrixLine{
 	{"GET /api/v1/users/{id}", admins, "401 403 403 403 403 200"},
 	{"GET /appointments", signedIn, "in 200 200 200 200 200"},
 	{"GET /attempts/{id}", owner, "in 200 200 404 404 200"},
+	{"GET /attempts/{id}/labs/{key}", owner, "in 400 403 404 404 403"},
+	{"GET /attempts/{id}/labs/{key}/workspace", owner, "in 400 403 404 404 403"},
 	{"GET /attempts/{id}/questions", owner, "in 409 409 404 404 409"},
 	{"GET /attempts/{id}/questions/{n}", owner, "in 409 409 404 404 409"},
 	{"GET /attempts/{id}/report", owner, "in 409 409 404 404 409"},
@@ -158,7 +167,7 @@ var matrix = []matrixLine{
 	{"GET /author/calibrations/{id}/report", authors, "in 403 403 404 403 404"},
 	{"GET /author/cases/{exam}/{case}", authors, "in 403 403 404 403 404"},
 	{"GET /author/items/{exam}/{item}", authors, "in 403 403 404 403 404"},
-	{"GET /author/labs/{lab}", authors, "in 403 403 404 403 404"},
+	{"GET /author/labs/{lab}", authors, "in 403 403 200 403 200"},
 	{"GET /author/lint", authors, "in 403 403 200 403 200"},
 	{"GET /author/modules/{program}/{module}", authors, "in 403 403 404 403 404"},
 	{"GET /cohorts", signedIn, "in 200 200 200 200 200"},
@@ -171,6 +180,8 @@ var matrix = []matrixLine{
 	{"GET /instructor/cohorts/{id}/export.csv", teachers, "in 403 403 403 404 404"},
 	{"GET /issuer", public, "200 200 200 200 200 200"},
 	{"GET /issuer/keys/{key}", public, "404 404 404 404 404 404"},
+	{"GET /labs/{lab}", signedIn, "in 200 200 200 200 200"},
+	{"GET /labs/{lab}/workspace", signedIn, "in 200 200 200 200 200"},
 	{"GET /oauth/authorize", oauthToken, "400 400 400 400 400 400"},
 	{"GET /oauth/policy", oauthToken, "200 200 200 200 200 200"},
 	{"GET /password-reset", public, "200 200 200 200 200 200"},
@@ -180,6 +191,7 @@ var matrix = []matrixLine{
 	{"GET /proctor/attempts/{id}", proctors, "in 403 200 403 403 200"},
 	{"GET /proctor/live", proctors, "in 403 200 403 403 200"},
 	{"GET /programs/{id}", signedIn, "in 200 200 200 200 200"},
+	{"GET /programs/{id}/labs", signedIn, "in 200 200 200 200 200"},
 	{"GET /programs/{id}/modules/{module}", signedIn, "in 200 200 200 200 200"},
 	{"GET /readyz", public, "200 200 200 200 200 200"},
 	{"GET /register", public, "200 200 200 200 200 200"},
@@ -216,6 +228,7 @@ var matrix = []matrixLine{
 	{"POST /api/v1/appointments/{id}/check-in", owner, "401 409 404 404 404 404"},
 	{"POST /api/v1/appointments/{id}/reschedule", owner, "401 404 404 404 404 404"},
 	{"POST /api/v1/attempts", signedIn, "401 404 404 404 404 404"},
+	{"POST /api/v1/attempts/{id}/labs/{key}/submissions", owner, "401 400 400 400 400 400"},
 	{"POST /api/v1/attempts/{id}/sections/{n}/complete", owner, "401 200 403 404 404 403"},
 	{"POST /api/v1/attempts/{id}/sections/{n}/next", owner, "401 400 403 404 404 403"},
 	{"POST /api/v1/attempts/{id}/start", owner, "401 200 403 404 404 403"},
@@ -237,6 +250,7 @@ var matrix = []matrixLine{
 	{"POST /api/v1/instructor/cohorts/{id}/members/{user}/remove", teachers, "401 403 403 403 404 404"},
 	{"POST /api/v1/issuer/keys/rotate", admins, "401 403 403 403 403 200"},
 	{"POST /api/v1/issuer/keys/withdraw", admins, "401 403 403 403 403 400"},
+	{"POST /api/v1/labs/{lab}/submissions", signedIn, "401 400 400 400 400 400"},
 	{"POST /api/v1/me/assignments/{id}/complete", owner, "401 404 404 404 404 404"},
 	{"POST /api/v1/me/assignments/{id}/start", owner, "401 404 404 404 404 404"},
 	{"POST /api/v1/me/cohorts", signedIn, "401 400 400 400 400 400"},
@@ -263,6 +277,7 @@ var matrix = []matrixLine{
 	{"POST /attempts", signedIn, "401 404 404 404 404 404"},
 	{"POST /attempts/{id}/answer", owner, "401 404 404 404 404 404"},
 	{"POST /attempts/{id}/autosave", owner, "401 404 404 404 404 404"},
+	{"POST /attempts/{id}/labs/{key}/submissions", owner, "401 400 403 404 404 403"},
 	{"POST /attempts/{id}/sections/{n}/complete", owner, "401 303 403 404 404 403"},
 	{"POST /attempts/{id}/start", owner, "401 303 303 404 404 303"},
 	{"POST /attempts/{id}/submit", owner, "401 303 403 404 404 403"},
@@ -278,6 +293,7 @@ var matrix = []matrixLine{
 	{"POST /instructor/cohorts", teachers, "401 403 403 403 400 400"},
 	{"POST /instructor/cohorts/{id}/assignments", teachers, "401 403 403 403 404 404"},
 	{"POST /instructor/cohorts/{id}/members/{user}/remove", teachers, "401 403 403 403 404 404"},
+	{"POST /labs/{lab}/submissions", signedIn, "401 400 400 400 400 400"},
 	{"POST /oauth/authorize", oauthToken, "400 400 400 400 400 400"},
 	{"POST /oauth/register", oauthToken, "400 400 400 400 400 400"},
 	{"POST /oauth/revoke", oauthToken, "400 400 400 400 400 400"},
@@ -448,6 +464,8 @@ func (f *matrixFixture) path(pattern string) (method, path string) {
 			return f.ids["key"]
 		case name == "module":
 			return f.ids["module"]
+		case name == "lab":
+			return "git-hotfix-cherry-pick" // a practice lab of the pack
 		case name == "n":
 			return "1"
 		case name == "action":

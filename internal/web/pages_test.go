@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/authoring"
 	"github.com/certlab/certlab/internal/cohort"
+	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 )
 
@@ -37,7 +40,11 @@ type pageURL struct {
 // no URL here makes the page tests fail, so a new page is never left out.
 func seedPages(t testing.TB) (*testServer, []string, map[string][]pageURL) {
 	t.Helper()
-	ts := startServer(t)
+	// Credentials on (the admin's reviews, credentials and keys pages).
+	a := apptest.Start(t, app.Config{Seed: func() int64 { return 20261125 },
+		Credentials: &credential.Config{IssuerName: "certlab pages", KeySecret: []byte("pages-test-secret-0123456789")}})
+	ts := &testServer{URL: a.URL, Store: a.Store, Catalog: a.Catalog, Engine: a.Engine, App: a.App}
+	servers.Store(a.URL, ts)
 	ctx := context.Background()
 	anon := newBrowser(t, ts.URL)
 	study := newBrowser(t, ts.URL)
@@ -150,6 +157,50 @@ func seedPages(t testing.TB) (*testServer, []string, map[string][]pageURL) {
 	anItem := ex.Items[0]
 	aCase := ex.Cases[0]
 	const aLab = "git-hotfix-cherry-pick"
+	// A proctor, and a candidate in the lab section of an exam (the
+	// question sections completed).
+	proctor, _ := staff(t, ts, "pages-proctor@example.org", "Pia Proctor", certlab.RoleProctor)
+	labber := newBrowser(t, ts.URL)
+	lcsrf := labber.register("pages-lab@example.com").csrf(t)
+	lx := labber.start(lcsrf, url.Values{"exam": {"az-400"}, "mode": {"exam"}})
+	labAttempt := attemptURL.FindStringSubmatch(lx.URL)[1]
+	la := mustAttempt(t, ts, labAttempt)
+	var labKey string
+	for n, sec := range la.Form.Sections {
+		if sec.Kind == certlab.SectionLab {
+			labKey = sec.Questions[0].Key
+			break
+		}
+		labber.post(fmt.Sprintf("/attempts/%s/sections/%d/complete", labAttempt, n+1), url.Values{}, lcsrf)
+	}
+	if labKey == "" {
+		t.Fatal("the az-400 form has no lab section")
+	}
+	tu, err := ts.Store.UserByEmail(ctx, "pages-exam@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := study // the first account is the admin
+	// A credential (AZ-104 passed) and a declared external credential.
+	holder, err := ts.App.Accounts.Create(ctx, "pages-holder@example.com", "Hana Holder", "correct horse battery staple", certlab.RoleCandidate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	passExamOn(t, ts, time.Now(), holder, "az-104")
+	creds, err := ts.Store.Credentials(ctx, certlab.CredentialFilter{UserID: &holder.ID})
+	if err != nil || len(creds) == 0 {
+		t.Fatalf("the holder's credentials: %v %v", creds, err)
+	}
+	earned := time.Now().AddDate(-1, 0, 0)
+	ext, err := ts.App.Credentials.Declare(ctx, holder, credential.Declaration{Credential: "azure-developer-associate", Issuer: "Microsoft",
+		Name: "Microsoft Certified: Azure Developer Associate", ExternalID: "AZ204-1", EarnedAt: &earned})
+	if err != nil {
+		t.Fatal(err)
+	}
+	takerAps, err := ts.Store.Appointments(ctx, certlab.AppointmentFilter{UserID: &tu.ID})
+	if err != nil || len(takerAps) == 0 {
+		t.Fatalf("the exam taker's appointments: %v %v", takerAps, err)
+	}
 	runPath := fmt.Sprintf("/author/calibrations/%d", run.ID)
 	cohortPath := fmt.Sprintf("/instructor/cohorts/%d", co.ID)
 
@@ -193,6 +244,26 @@ func seedPages(t testing.TB) (*testServer, []string, map[string][]pageURL) {
 		"GET /instructor/cohorts/{id}/export.csv":  {{cohortPath + "/export.csv", instructor}},
 		"GET /cohorts":                             {{"/cohorts", study}},
 		"GET /cohorts/join":                        {{"/cohorts/join?code=" + co.Code, study}},
+		"GET /admin":                               {{"/admin", admin}},
+		"GET /admin/users":                         {{"/admin/users", admin}, {"/admin/users?role=candidate", admin}},
+		"GET /admin/users/new":                     {{"/admin/users/new", admin}},
+		"GET /admin/users/{id}":                    {{fmt.Sprintf("/admin/users/%d", tu.ID), admin}},
+		"GET /admin/reviews":                       {{"/admin/reviews", admin}},
+		"GET /admin/credentials":                   {{"/admin/credentials", admin}},
+		"GET /admin/credentials/{id}":              {{fmt.Sprintf("/admin/credentials/%d", creds[0].ID), admin}},
+		"GET /admin/reviews/{id}":                  {{fmt.Sprintf("/admin/reviews/%d", ext.ID), admin}},
+		"GET /proctor/appointments/{id}":           {{fmt.Sprintf("/proctor/appointments/%d", takerAps[0].ID), proctor}},
+		"GET /admin/keys":                          {{"/admin/keys", admin}},
+		"GET /admin/audit":                         {{"/admin/audit", admin}},
+		"GET /admin/audit.csv":                     {{"/admin/audit.csv", admin}},
+		"GET /proctor":                             {{"/proctor", proctor}},
+		"GET /proctor/live":                        {{"/proctor/live", proctor}},
+		"GET /proctor/attempts/{id}":               {{"/proctor/attempts/" + open, proctor}},
+		"GET /programs/{id}/labs":                  {{"/programs/" + programID + "/labs", study}},
+		"GET /labs/{lab}":                          {{"/labs/" + aLab, study}},
+		"GET /labs/{lab}/workspace":                {{"/labs/" + aLab + "/workspace", study}},
+		"GET /attempts/{id}/labs/{key}":            {{"/attempts/" + labAttempt + "/labs/" + url.PathEscape(labKey), labber}},
+		"GET /attempts/{id}/labs/{key}/workspace":  {{"/attempts/" + labAttempt + "/labs/" + url.PathEscape(labKey) + "/workspace", labber}},
 	}
 
 	var routes []string
@@ -228,6 +299,9 @@ func TestEveryPageUnder100KB(t *testing.T) {
 			if p.Status != http.StatusOK || p.URL != u.path {
 				t.Errorf("%s (%s): %d at %s, want 200 there\n%s", route, u.path, p.Status, p.URL, text(p.Body))
 				continue
+			}
+			if !strings.HasPrefix(p.Header.Get("Content-Type"), "text/html") {
+				continue // a download (workspace, CSV), not a page
 			}
 			all = append(all, sized{u.path, len(p.Body)})
 			if len(p.Body) > maxPageBytes {

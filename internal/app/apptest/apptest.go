@@ -137,9 +137,9 @@ func Start(tb testing.TB, cfg app.Config) *Server {
 }
 
 // Admit prepares a proctored exam for a candidate as a sitting day does:
-// a sitting of the exam that starts in five minutes (on the application's
-// clock, now), the candidate's booking made earlier, and a proctor's
-// admission through the scheduling service. It returns the appointment the
+// the candidate's live booking for the exam, or else a sitting that starts
+// in five minutes (on the application's clock, now) booked earlier, and a
+// proctor's admission through the scheduling service. It returns the appointment the
 // exam starts from.
 func Admit(tb testing.TB, a *app.App, now time.Time, candidate *certlab.User, examID string) int64 {
 	tb.Helper()
@@ -153,12 +153,29 @@ func Admit(tb testing.TB, a *app.App, now time.Time, candidate *certlab.User, ex
 		}
 	}
 	st.CreatedBy = proctor.ID
-	if err := a.Store.CreateSitting(ctx, st); err != nil {
-		tb.Fatalf("sitting: %v", err)
+	// A candidate holds one live booking per exam: admit the one they
+	// have, or book a sitting that starts in 5 minutes.
+	var ap *certlab.Appointment
+	mine, err := a.Store.Appointments(ctx, certlab.AppointmentFilter{UserID: &candidate.ID})
+	if err != nil {
+		tb.Fatalf("appointments: %v", err)
 	}
-	ap := &certlab.Appointment{SittingID: st.ID, UserID: candidate.ID, BookedAt: now.Add(-48 * time.Hour)}
-	if err := a.Store.BookAppointment(ctx, ap); err != nil {
-		tb.Fatalf("booking: %v", err)
+	for _, m := range mine {
+		if m.Status != certlab.AppointmentBooked && m.Status != certlab.AppointmentCheckedIn {
+			continue
+		}
+		if s, err := a.Store.Sitting(ctx, m.SittingID); err == nil && s.ExamID == examID {
+			ap = m
+		}
+	}
+	if ap == nil {
+		if err := a.Store.CreateSitting(ctx, st); err != nil {
+			tb.Fatalf("sitting: %v", err)
+		}
+		ap = &certlab.Appointment{SittingID: st.ID, UserID: candidate.ID, BookedAt: now.Add(-48 * time.Hour)}
+		if err := a.Store.BookAppointment(ctx, ap); err != nil {
+			tb.Fatalf("booking: %v", err)
+		}
 	}
 	if _, err := a.Schedule.Admit(ctx, proctor, ap.ID, "photo ID checked against the candidate on camera; desk clear"); err != nil {
 		tb.Fatalf("admission: %v", err)
