@@ -96,7 +96,7 @@ func TestSearchPathIsolation(t *testing.T) {
 
 // BenchmarkSaveResponse: scripts/test style server needed (CERTLAB_TEST_POSTGRES).
 func BenchmarkSaveResponse(b *testing.B) {
-	for _, n := range []int{1, 16, 64} {
+	for _, n := range []int{1, 16, 64, 256, 1024} {
 		b.Run(fmt.Sprintf("candidates=%d", n), func(b *testing.B) {
 			storetest.BenchmarkSaves(b, MustOpen(b), n)
 		})

@@ -88,12 +88,12 @@ func (s *Store) Users(ctx context.Context) ([]*certlab.User, error) {
 
 // UpdateUser writes name, role, accommodation and password hash.
 func (s *Store) UpdateUser(ctx context.Context, u *certlab.User) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE users SET name = ?, role = ?, extra_time_pct = ?, password_hash = ? WHERE id = ?`),
+	n, err := s.exec(ctx, s.q(`UPDATE users SET name = ?, role = ?, extra_time_pct = ?, password_hash = ? WHERE id = ?`),
 		u.Name, u.Role, u.ExtraTimePct, u.PasswordHash, u.ID)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return certlab.Errorf(certlab.ENOTFOUND, "user %d not found", u.ID)
 	}
 	return nil
@@ -101,7 +101,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *certlab.User) error {
 
 // CreateSession stores a session.
 func (s *Store) CreateSession(ctx context.Context, se *certlab.Session) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
+	_, err := s.exec(ctx, s.q(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`),
 		se.TokenHash, se.UserID, se.CSRF, ms(se.CreatedAt), ms(se.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("insert session: %w", err)
@@ -124,7 +124,7 @@ func (s *Store) Session(ctx context.Context, tokenHash string, now time.Time) (*
 
 // DeleteSession removes a session (sign-out).
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
-	_, err := s.db.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE token_hash = ?`), tokenHash)
+	_, err := s.exec(ctx, s.q(`DELETE FROM sessions WHERE token_hash = ?`), tokenHash)
 	return err
 }
 
@@ -133,8 +133,9 @@ func (s *Store) CreateToken(ctx context.Context, t *certlab.Token) error {
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = time.Now().UTC()
 	}
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-		t.UserID, t.Name, t.Hash, ms(t.CreatedAt)).Scan(&t.ID)
+	var err error
+	t.ID, err = s.insertID(ctx, s.q(`INSERT INTO tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
+		t.UserID, t.Name, t.Hash, ms(t.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert token: %w", err)
 	}
