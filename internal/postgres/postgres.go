@@ -4,6 +4,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -51,7 +52,7 @@ func OpenPool(ctx context.Context, dsn string, maxConns int) (*sqlstore.Store, e
 	if maxConns <= 0 {
 		maxConns = DefaultMaxConns
 	}
-	db := stdlib.OpenDB(*cfg)
+	db := sql.OpenDB(sqlstore.GuardText(stdlib.GetConnector(*cfg)))
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(30 * time.Minute)

@@ -55,3 +55,7 @@ func BenchmarkSaveResponse(b *testing.B) {
 		})
 	}
 }
+
+func TestHardeningContract(t *testing.T) {
+	storetest.RunHardening(t, func(t *testing.T) storetest.HardeningStore { return MustOpen(t).(storetest.HardeningStore) })
+}
