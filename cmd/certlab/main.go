@@ -67,6 +67,7 @@ func commands() map[string]command {
 		"items":     {"item analysis (items analyze)", runItems},
 		"badge":     {"verify Open Badges 3.0 credentials (badge verify)", runBadge},
 		"lab":       {"hands-on labs: list, start, check, hint, reset, solution, pack", runLab},
+		"loadtest":  {"load a server with simulated candidates (loadtest run|seed|flood)", runLoadtest},
 	}
 }
 

@@ -156,3 +156,25 @@ func TestStrictJSONBodies(t *testing.T) {
 		})
 	}
 }
+
+// Finding: "a NUL byte in a name, token name, share label or
+// external-credential field gives 500 on PostgreSQL; display names up to
+// about 1 MB are stored". Each is now a 400 naming the field, before the
+// store (which refuses NUL identically on both databases as well).
+func TestTextFieldsValidated(t *testing.T) {
+	ts := startCredentialServer(t)
+	admin := newClient(t, ts.URL)
+	a := admin.register("admin@example.org")
+	long := strings.Repeat("x", 101)
+	admin.wantError("PATCH", "/api/v1/users/"+strconv.FormatInt(a.ID, 10), map[string]any{"name": "nul\x00"}, 400, certlab.EINVALID)
+	admin.wantError("PATCH", "/api/v1/users/"+strconv.FormatInt(a.ID, 10), map[string]any{"name": strings.Repeat("n", 1<<19)}, 400, certlab.EINVALID)
+	admin.wantError("POST", "/api/v1/tokens", map[string]any{"name": long}, 400, certlab.EINVALID)
+	admin.wantError("POST", "/api/v1/me/transcript/shares", map[string]any{"label": "a\x00b"}, 400, certlab.EINVALID)
+	admin.wantError("POST", "/api/v1/me/transcript/shares", map[string]any{"label": long}, 400, certlab.EINVALID)
+	admin.wantError("POST", "/api/v1/external-credentials", map[string]any{"credential": "azure-administrator-associate", "issuer": "Micro\x00soft", "external_id": "1"}, 400, certlab.EINVALID)
+	c := newClient(t, ts.URL)
+	st, raw := c.do("POST", "/api/v1/auth/register", map[string]string{"email": "b@example.org", "name": "x\x1b[2J", "password": "correct horse battery"}, nil)
+	if st != 400 || !strings.Contains(string(raw), "control character") {
+		t.Fatalf("register with an escape sequence in the name: %d %s", st, raw)
+	}
+}

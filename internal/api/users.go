@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/audit"
 )
 
@@ -70,6 +71,10 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, admin *certl
 		return
 	}
 	if req.Name != nil {
+		if err := account.CheckName(*req.Name); err != nil {
+			s.error(w, r, err)
+			return
+		}
 		u.Name = *req.Name
 	}
 	if req.Role != nil {

@@ -10,11 +10,14 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/clientip"
 	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/metrics"
 	"github.com/certlab/certlab/internal/session"
 )
 
@@ -30,22 +33,86 @@ type Server struct {
 	// schema current). It runs on every readiness probe: it must be cheap
 	// and change nothing.
 	Ready func(ctx context.Context) error
+	// Metrics, when set, times every request and serves /metrics to
+	// admins (a session, or an API token with the admin scope).
+	Metrics *metrics.Metrics
+	// ClientIP finds the client address behind a request (trusted
+	// proxies); the zero value uses the peer address.
+	ClientIP clientip.Resolver
+
+	draining int32 // set by Drain; read atomically
+}
+
+// Drain makes the readiness probe answer 503 from now on, so that a load
+// balancer stops sending new requests while the server shuts down.
+func (s *Server) Drain() { atomic.StoreInt32(&s.draining, 1) }
+
+// HTTP server limits: every phase of a request has a deadline, so a slow
+// or idle client cannot hold a connection (and its goroutine) for long.
+const (
+	// ReadHeaderTimeout bounds reading the request line and headers.
+	ReadHeaderTimeout = 5 * time.Second
+	// ReadTimeout bounds reading the whole request, body included: a body
+	// trickled byte by byte is cut off.
+	ReadTimeout = 15 * time.Second
+	// WriteTimeout bounds a handler and writing its answer.
+	WriteTimeout = 30 * time.Second
+	// IdleTimeout bounds how long a kept-alive connection waits for the
+	// next request.
+	IdleTimeout = 60 * time.Second
+	// MaxHeaderBytes bounds the request headers.
+	MaxHeaderBytes = 64 << 10
+	// MaxBodyBytes bounds every request body (the API's JSON bodies have
+	// a smaller limit of their own).
+	MaxBodyBytes = 2 << 20
+)
+
+// HTTPServer returns an http.Server for h with certlab's timeouts and
+// limits.
+func HTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: MaxHeaderBytes}
 }
 
 // Handler returns the routes with the shared middleware, outermost first:
-// panic recovery, request logging, cross-origin protection, and
-// authentication (sessions, API tokens, CSRF).
+// panic recovery, request logging, metrics, the client address, the body
+// size limit, cross-origin protection, and authentication (sessions, API
+// tokens, CSRF).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", session.RequireRole(certlab.RoleAdmin, func(w http.ResponseWriter, r *http.Request, _ *certlab.User) {
+			s.Metrics.Handler().ServeHTTP(w, r)
+		}))
+	}
 	s.API.Routes(mux)       // the JSON API, /api/v1/…
 	s.API.PublicRoutes(mux) // /issuer, /achievements, /status/1, /credentials/{id}, /verify, /transcripts/{token}
 	if s.Web != nil {
 		mux.Handle("/", s.Web) // the web UI: every other path
 	}
 	cop := http.NewCrossOriginProtection()
-	return s.recoverPanics(s.logRequests(cop.Handler(s.Sessions.Authenticate(mux))))
+	var h http.Handler = s.ClientIP.Middleware(limitBody(cop.Handler(s.Sessions.Authenticate(mux))))
+	if s.Metrics != nil {
+		h = s.Metrics.Middleware(func(r *http.Request) string {
+			_, pattern := mux.Handler(r)
+			return pattern
+		}, h)
+	}
+	return s.recoverPanics(s.logRequests(h))
+}
+
+// limitBody bounds every request body to MaxBodyBytes.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBodyBytes {
+			httperror.WriteJSON(w, r, nil, certlab.Errorf(certlab.EINVALID, "request body is larger than %d bytes", MaxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
 }
 
 type statusRecorder struct {
@@ -95,6 +162,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if atomic.LoadInt32(&s.draining) == 1 {
+		writeStatus(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "shutting down"})
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	var err error

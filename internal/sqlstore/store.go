@@ -71,6 +71,10 @@ func (s *Store) DB() *sql.DB { return s.wdb }
 // Dialect returns the store's SQL dialect.
 func (s *Store) Dialect() Dialect { return s.d }
 
+// DBs returns the read pool and the write pool (the same pool when the
+// store has no separate writer).
+func (s *Store) DBs() (read, write *sql.DB) { return s.db, s.wdb }
+
 // PoolStats are the connection pool figures of the read and the write
 // pool (the same pool when the store has no separate writer).
 func (s *Store) PoolStats() (read, write sql.DBStats) { return s.db.Stats(), s.wdb.Stats() }
