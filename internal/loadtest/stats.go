@@ -103,8 +103,8 @@ func (s *Stats) Snapshot(op string) OpReport {
 // Report is the result of a run.
 type Report struct {
 	Candidates, SignedIn, Started, Submitted int
-	SignInPhase, ExamPhase, Total           time.Duration
-	Ops                                     []OpReport
+	SignInPhase, ExamPhase, Total            time.Duration
+	Ops                                      []OpReport
 }
 
 // Report sums up every kind of request.
