@@ -67,6 +67,8 @@ func commands() map[string]command {
 		"items":     {"item analysis (items analyze)", runItems},
 		"badge":     {"verify Open Badges 3.0 credentials (badge verify)", runBadge},
 		"lab":       {"hands-on labs: list, start, check, hint, reset, solution, pack", runLab},
+		"backup":    {"copy the SQLite database while the server runs (backup --out FILE)", runBackup},
+		"restore":   {"replace the SQLite database with a backup (restore --from FILE)", runRestore},
 		"loadtest":  {"load a server with simulated candidates (loadtest run|seed|flood)", runLoadtest},
 	}
 }
