@@ -34,8 +34,10 @@ func runLoadtest(ctx context.Context, env *Env, args []string) error {
 		return loadtestSeed(ctx, env, args)
 	case "flood":
 		return loadtestFlood(ctx, env, args)
+	case "verify":
+		return loadtestVerify(ctx, env, args)
 	}
-	fmt.Fprintln(env.Stderr, "usage: certlab loadtest [run|seed|flood] [flags]")
+	fmt.Fprintln(env.Stderr, "usage: certlab loadtest [run|seed|flood|verify] [flags]")
 	return fmt.Errorf("loadtest: unknown subcommand %q", sub)
 }
 
@@ -59,6 +61,7 @@ func loadtestRun(ctx context.Context, env *Env, args []string) error {
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	every := fs.Duration("progress", 5*time.Second, "progress line interval")
 	seed := fs.Uint64("seed", 1, "seed of the jitter and the answers")
+	ackLog := fs.String("ack-log", "", "append one line per acknowledged save to this file (for loadtest verify)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: certlab loadtest [run] --server URL --candidates N [flags]\n\nCandidates must exist: certlab loadtest seed, or CERTLAB_LOADTEST_ADMIN_TOKEN (an admin token with the admin scope) to create them through the API.\n\nflags:")
 		fs.PrintDefaults()
@@ -70,6 +73,15 @@ func loadtestRun(ctx context.Context, env *Env, args []string) error {
 		AdminToken: env.Getenv("CERTLAB_LOADTEST_ADMIN_TOKEN"), Exam: *examID, Mode: *mode, SignInConcurrency: *signins,
 		Ramp: *ramp, Think: *think, Duration: *duration, Submit: *submit, ForwardedFor: *forwarded,
 		Progress: env.Stdout, ProgressEvery: *every, Seed: *seed, Password: env.Getenv("CERTLAB_LOADTEST_PASSWORD")}
+	if *ackLog != "" {
+		f, err := os.OpenFile(*ackLog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(f, 1<<16)
+		defer func() { bw.Flush(); f.Close() }()
+		cfg.AckLog = bw
+	}
 	r, err := loadtest.New(cfg)
 	if err != nil {
 		return fmt.Errorf("loadtest: %w", err)
@@ -270,6 +282,83 @@ func loadtestFlood(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintln(env.Stdout, strings.Join(codes, "\n"))
 	if e := stats.Snapshot("signin").Errors; len(e) > 0 {
 		fmt.Fprintf(env.Stdout, "  transport errors: %v\n", e)
+	}
+	return nil
+}
+
+// loadtestVerify checks an acknowledgement log (loadtest run --ack-log)
+// against the database: every acknowledged save must be stored, with its
+// sequence number or a later one. It is what the crash test runs after
+// kill -9 and a restart.
+func loadtestVerify(ctx context.Context, env *Env, args []string) error {
+	fs := flag.NewFlagSet("loadtest verify", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	sf := registerSettings(fs, []setting{dbSetting})
+	ackLog := fs.String("ack-log", "", "the acknowledgement log of loadtest run")
+	fs.Usage = usageFunc(env.Stderr, fs, "loadtest verify --db DB --ack-log FILE", sf)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var cfg Config
+	if err := sf.resolve(env.Getenv, &cfg); err != nil {
+		return err
+	}
+	f, err := os.Open(*ackLog)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	type key struct {
+		attempt int64
+		q       string
+	}
+	want := map[key]int64{}
+	lines := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var k key
+		var seq int64
+		if _, err := fmt.Sscan(sc.Text(), &k.attempt, &k.q, &seq); err != nil {
+			return fmt.Errorf("%s:%d: %q is not ATTEMPT KEY SEQ", *ackLog, lines+1, sc.Text())
+		}
+		lines++
+		want[k] = max(want[k], seq)
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	s, err := openDB(ctx, cfg, quietLogger(env), false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	stored := map[key]int64{}
+	seen := map[int64]bool{}
+	for k := range want {
+		if seen[k.attempt] {
+			continue
+		}
+		seen[k.attempt] = true
+		rs, err := s.Responses(ctx, k.attempt)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			stored[key{k.attempt, r.Key}] = r.Seq
+		}
+	}
+	missing := 0
+	for k, seq := range want {
+		if stored[k] < seq {
+			missing++
+			if missing <= 10 {
+				fmt.Fprintf(env.Stdout, "missing: attempt %d question %s: save %d acknowledged, %d stored\n", k.attempt, k.q, seq, stored[k])
+			}
+		}
+	}
+	fmt.Fprintf(env.Stdout, "%d acknowledged saves (%d answers of %d attempts): %d stored, %d missing\n", lines, len(want), len(seen), len(want)-missing, missing)
+	if missing > 0 {
+		return errSilentFailure
 	}
 	return nil
 }

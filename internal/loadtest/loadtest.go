@@ -80,6 +80,10 @@ type Config struct {
 	ProgressEvery time.Duration
 	// Seed seeds the jitter and the answers.
 	Seed uint64
+	// AckLog, when set, receives one line per acknowledged save:
+	// "ATTEMPT KEY SEQ" (certlab loadtest verify checks them against the
+	// database after a crash).
+	AckLog io.Writer
 }
 
 // Ops are the measured kinds of request.
@@ -152,6 +156,16 @@ type Runner struct {
 	tr    *http.Transport
 
 	signedIn, started, submitted atomic.Int64
+	ackMu                        sync.Mutex
+}
+
+func (r *Runner) ack(attempt int64, key string, seq int64) {
+	if r.cfg.AckLog == nil {
+		return
+	}
+	r.ackMu.Lock()
+	fmt.Fprintf(r.cfg.AckLog, "%d %s %d\n", attempt, key, seq)
+	r.ackMu.Unlock()
 }
 
 // New checks the configuration and returns a runner.
@@ -538,6 +552,7 @@ func (c *candidate) step(ctx context.Context, v *exam.AttemptView, seq map[strin
 		c.fail(op, st, code)
 		return st != http.StatusConflict
 	}
+	c.r.ack(v.ID, q.Key, seq[q.Key])
 	if sequential && v.Position < open.Count-1 {
 		st, code := c.call(ctx, "next", "POST", fmt.Sprintf("/api/v1/attempts/%d/sections/%d/next", v.ID, open.Index+1), nil, v)
 		if st >= 300 || st == 0 {
