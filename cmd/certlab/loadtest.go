@@ -45,6 +45,7 @@ func loadtestRun(ctx context.Context, env *Env, args []string) error {
 	fs := flag.NewFlagSet("loadtest run", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	servers := fs.String("server", "http://127.0.0.1:8080", "server URL; several, comma-separated, are used in turn (candidate i goes to server i mod n)")
+	alternate := fs.Bool("alternate", false, "with several servers, send each candidate's successive requests to them in turn")
 	allow := fs.String("allow-host", "", "comma-separated non-loopback hosts that may be loaded (anything else but loopback is refused)")
 	n := fs.Int("candidates", 100, fmt.Sprintf("simulated candidates (at most %d)", loadtest.MaxCandidates))
 	first := fs.Int("first", 1, "number of the first candidate")
@@ -69,7 +70,7 @@ func loadtestRun(ctx context.Context, env *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := loadtest.Config{Servers: splitList(*servers), AllowHosts: splitList(*allow), Candidates: *n, First: *first, Prefix: *prefix,
+	cfg := loadtest.Config{Servers: splitList(*servers), Alternate: *alternate, AllowHosts: splitList(*allow), Candidates: *n, First: *first, Prefix: *prefix,
 		AdminToken: env.Getenv("CERTLAB_LOADTEST_ADMIN_TOKEN"), Exam: *examID, Mode: *mode, SignInConcurrency: *signins,
 		Ramp: *ramp, Think: *think, Duration: *duration, Submit: *submit, ForwardedFor: *forwarded,
 		Progress: env.Stdout, ProgressEvery: *every, Seed: *seed, Password: env.Getenv("CERTLAB_LOADTEST_PASSWORD")}

@@ -41,13 +41,17 @@ const DefaultPassword = "load test candidate passphrase"
 type Config struct {
 	// Servers are the base URLs; candidate i uses Servers[i % len].
 	Servers []string
+	// Alternate sends each candidate's successive requests to the servers
+	// in turn (sign-in on one, the next save on another…): every request
+	// must work on any server sharing the database.
+	Alternate bool
 	// AllowHosts are non-loopback host names or addresses the run may
 	// target; loopback is always allowed, anything else is refused.
 	AllowHosts []string
 	// Candidates is how many simulated candidates take part.
 	Candidates int
 	// First is the number of the first candidate (emails
-	// Prefix-NNNNN@loadtest.invalid).
+	// Prefix-NNNNN@loadtest.invalid); 0 means 1.
 	First  int
 	Prefix string
 	// Password of every candidate; "" means DefaultPassword.
@@ -131,6 +135,9 @@ func (c *Config) check() error {
 	if c.Password == "" {
 		c.Password = DefaultPassword
 	}
+	if c.First <= 0 {
+		c.First = 1
+	}
 	if c.Prefix == "" {
 		c.Prefix = "loadtest"
 	}
@@ -186,6 +193,7 @@ type candidate struct {
 	r      *Runner
 	n      int
 	server string
+	calls  int
 	http   *http.Client
 	csrf   string
 	ip     string
@@ -342,7 +350,13 @@ func (c *candidate) call(ctx context.Context, op, method, path string, body, out
 		if payload != nil {
 			rd = strings.NewReader(string(payload))
 		}
-		req, err := http.NewRequestWithContext(ctx, method, c.server+path, rd)
+		server := c.server
+		if c.r.cfg.Alternate {
+			servers := c.r.cfg.Servers
+			server = strings.TrimRight(servers[(c.n+c.calls)%len(servers)], "/")
+			c.calls++
+		}
+		req, err := http.NewRequestWithContext(ctx, method, server+path, rd)
 		if err != nil {
 			c.r.stats.Fail(op, "request: "+err.Error())
 			return 0, "request"
