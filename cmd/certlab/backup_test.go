@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,5 +38,24 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	}
 	if out, err := runCmd(t, ctx, "", "backup", "--db", "postgres://x@127.0.0.1/db", "--out", backup+"2"); err == nil || !strings.Contains(err.Error(), "pg_dump") {
 		t.Fatalf("backup of PostgreSQL: %v %s", err, out)
+	}
+}
+
+func TestHealthcheckCommand(t *testing.T) {
+	url := startServe(t, filepath.Join(t.TempDir(), "h.db"))
+	port := url[strings.LastIndex(url, ":")+1:]
+	env := func(k string) string {
+		if k == "CERTLAB_ADDR" {
+			return "0.0.0.0:" + port
+		}
+		return ""
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if err := run(context.Background(), []string{"healthcheck", "--path", path}, env, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+			t.Fatalf("healthcheck %s: %v", path, err)
+		}
+	}
+	if err := run(context.Background(), []string{"healthcheck", "--path", "/nowhere"}, env, strings.NewReader(""), io.Discard, io.Discard); err == nil {
+		t.Fatal("healthcheck of a missing path succeeded")
 	}
 }
