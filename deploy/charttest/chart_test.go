@@ -239,4 +239,3 @@ func keys(m map[string]map[string]any) []string {
 	}
 	return out
 }
-
