@@ -76,7 +76,7 @@ func (s *Service) blocked(states []*certlab.Throttle) error {
 		}
 	}
 	if wait > 0 {
-		e := certlab.Errorf(certlab.ETOOMANY, "too many failed attempts: try again in %s", wait.Round(time.Second)+time.Second)
+		e := certlab.Errorf(certlab.ETOOMANY, "too many failed attempts: try again in %d s", int((wait+time.Second-1)/time.Second))
 		e.RetryAfter = wait
 		return e
 	}
