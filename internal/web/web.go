@@ -251,6 +251,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 // "internal error" (and a log line with the detail) for the rest.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	httperror.Log(h.cfg.Logger, r, err)
+	httperror.SetRetryAfter(w, err) // throttled sign-ins, busy hashing
 	code, msg := certlab.ErrorCode(err), certlab.ErrorMessage(err)
 	status := httperror.Status(code)
 	h.render(w, r, status, "error", page{Title: http.StatusText(status), Data: errorData{Status: status, Message: msg, Code: code}})
