@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab/internal/exam"
+	"github.com/certlab/certlab/internal/item"
 )
 
 // Bounds: a run never exceeds them.
@@ -586,60 +587,8 @@ func (c *candidate) refresh(ctx context.Context, v *exam.AttemptView) bool {
 	return true
 }
 
-// Answer returns a valid response to the question as its view shows it:
-// an option, a few options, an order, a match per target, areas, a choice
-// per drop-down, or yes/no.
+// Answer returns a valid response to the question as its view shows it
+// (item.SampleResponse: each item kind makes its own).
 func Answer(q *exam.QuestionView, rng *rand.Rand) json.RawMessage {
-	it := q.Item
-	pick := func(n int) int { return rng.IntN(max(n, 1)) }
-	var v any
-	switch it.Type {
-	case "single":
-		v = it.Options[pick(len(it.Options))].ID
-	case "multiple":
-		k := max(1, min(it.Choose, len(it.Options)))
-		ids := []string{}
-		for _, i := range rng.Perm(len(it.Options))[:k] {
-			ids = append(ids, it.Options[i].ID)
-		}
-		v = ids
-	case "ordering":
-		ids := []string{}
-		for _, i := range rng.Perm(len(it.Options)) {
-			ids = append(ids, it.Options[i].ID)
-		}
-		v = ids
-	case "matching":
-		m := map[string]string{}
-		perm := rng.Perm(len(it.Options))
-		for i, t := range it.Targets {
-			if it.Reuse {
-				m[t.ID] = it.Options[pick(len(it.Options))].ID
-			} else if i < len(perm) {
-				m[t.ID] = it.Options[perm[i]].ID
-			}
-		}
-		v = m
-	case "hotarea":
-		k := max(1, min(it.Choose, len(it.Areas)))
-		ids := []string{}
-		for _, i := range rng.Perm(len(it.Areas))[:k] {
-			ids = append(ids, it.Areas[i].ID)
-		}
-		v = ids
-	case "activescreen":
-		m := map[string]string{}
-		for _, b := range it.Blanks {
-			if len(b.Options) > 0 {
-				m[b.ID] = b.Options[pick(len(b.Options))]
-			}
-		}
-		v = m
-	case "yesno-series":
-		v = rng.IntN(2) == 1
-	default:
-		v = nil
-	}
-	b, _ := json.Marshal(v)
-	return b
+	return item.SampleResponse(q.Item, rng)
 }
