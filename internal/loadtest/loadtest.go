@@ -404,7 +404,7 @@ func (c *candidate) call(ctx context.Context, op, method, path string, body, out
 		}
 		retry := resp.Header.Get("Retry-After")
 		if retry != "" && try < 5 && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-			c.r.stats.Fail(op, fmt.Sprintf("%d %s (retried)", resp.StatusCode, code))
+			c.r.stats.Retry(op, fmt.Sprintf("%d %s", resp.StatusCode, code))
 			var secs int
 			fmt.Sscan(retry, &secs)
 			if !sleepUntil(ctx, time.Now().Add(time.Duration(max(secs, 1))*time.Second)) {

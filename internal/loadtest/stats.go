@@ -20,13 +20,14 @@ type Stats struct {
 	samples map[string][]time.Duration
 	counts  map[string]int
 	errors  map[string]map[string]int // op -> "status code" -> count
+	retries map[string]map[string]int // answers with Retry-After that were retried
 	nerr    int
 	seen    uint64
 }
 
 // NewStats returns empty stats.
 func NewStats() *Stats {
-	return &Stats{samples: map[string][]time.Duration{}, counts: map[string]int{}, errors: map[string]map[string]int{}}
+	return &Stats{samples: map[string][]time.Duration{}, counts: map[string]int{}, errors: map[string]map[string]int{}, retries: map[string]map[string]int{}}
 }
 
 // Observe records a successful request of the kind op.
@@ -55,6 +56,17 @@ func (s *Stats) Fail(op, what string) {
 	s.nerr++
 }
 
+// Retry records an answer that asked the client to wait (429, 503 with
+// Retry-After) and was retried: back-pressure, not a failure.
+func (s *Stats) Retry(op, what string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.retries[op] == nil {
+		s.retries[op] = map[string]int{}
+	}
+	s.retries[op][what]++
+}
+
 // Errors returns how many requests failed so far.
 func (s *Stats) Errors() int {
 	s.mu.Lock()
@@ -68,6 +80,7 @@ type OpReport struct {
 	Count                   int
 	P50, P95, P99, Max, Avg time.Duration
 	Errors                  map[string]int
+	Retried                 map[string]int
 }
 
 func percentile(sorted []time.Duration, p float64) time.Duration {
@@ -82,9 +95,12 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 func (s *Stats) Snapshot(op string) OpReport {
 	s.mu.Lock()
 	d := slices.Clone(s.samples[op])
-	r := OpReport{Op: op, Count: s.counts[op], Errors: map[string]int{}}
+	r := OpReport{Op: op, Count: s.counts[op], Errors: map[string]int{}, Retried: map[string]int{}}
 	for k, v := range s.errors[op] {
 		r.Errors[k] = v
+	}
+	for k, v := range s.retries[op] {
+		r.Retried[k] = v
 	}
 	s.mu.Unlock()
 	slices.Sort(d)
@@ -126,7 +142,8 @@ func (r *Report) Op(op string) OpReport {
 	return OpReport{Op: op}
 }
 
-// ErrorCount is the number of failed requests, retried ones included.
+// ErrorCount is the number of failed requests (answers that were retried
+// after Retry-After are not failures; see OpReport.Retried).
 func (r *Report) ErrorCount() int {
 	n := 0
 	for _, o := range r.Ops {
@@ -160,6 +177,14 @@ func (r *Report) Write(w io.Writer) {
 		e := "0"
 		if len(errs) > 0 {
 			e = strings.Join(errs, ", ")
+		}
+		var retried []string
+		for k, v := range o.Retried {
+			retried = append(retried, fmt.Sprintf("%s ×%d", k, v))
+		}
+		sort.Strings(retried)
+		if len(retried) > 0 {
+			e += "; retried after Retry-After: " + strings.Join(retried, ", ")
 		}
 		fmt.Fprintf(w, "%-9s %9d %9s %9s %9s %9s %9s  %s\n", o.Op, o.Count, ms(o.P50), ms(o.P95), ms(o.P99), ms(o.Max), ms(o.Avg), e)
 	}
