@@ -100,7 +100,7 @@ type Config struct {
 type PoolConfig struct {
 	// MaxConns is the PostgreSQL pool size (0: postgres.DefaultMaxConns).
 	MaxConns int
-	// Readers is the number of SQLite read connections (0: 8).
+	// Readers is the number of SQLite read connections (0: 16).
 	Readers int
 }
 

@@ -58,7 +58,7 @@ func TestMetricsAccess(t *testing.T) {
 	for _, want := range []string{
 		`certlab_http_request_duration_seconds_bucket{code="201",method="POST",route="POST /api/v1/auth/register"`,
 		"certlab_open_attempts 0", "certlab_sqlite_group_commits_total", "certlab_password_hashes_running",
-		`go_sql_max_open_connections{db_name="read"} 8`, "go_goroutines", "process_resident_memory_bytes",
+		`go_sql_max_open_connections{db_name="read"} 16`, "go_goroutines", "process_resident_memory_bytes",
 	} {
 		if !strings.Contains(w.Body.String(), want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -28,7 +28,7 @@ var Dialect = sqlstore.Dialect{
 
 // Options tune how the database is opened; the zero value is the default.
 type Options struct {
-	// Readers is the number of read connections (0: 8). Reads never wait
+	// Readers is the number of read connections (0: 16). Reads never wait
 	// for the writer in WAL mode.
 	Readers int
 	// MaxGroup bounds how many write transactions one group commit carries
@@ -61,7 +61,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*sqlstore.Store, err
 		}
 	}
 	if o.Readers <= 0 {
-		o.Readers = 8
+		o.Readers = 16
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
