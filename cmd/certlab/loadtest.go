@@ -83,6 +83,19 @@ func loadtestRun(ctx context.Context, env *Env, args []string) error {
 		defer func() { bw.Flush(); f.Close() }()
 		cfg.AckLog = bw
 	}
+	// The servers' CPU time over the exam phase, from their metrics: what
+	// the phase cost them, whatever else the machine was doing.
+	cpuAtExams := map[string]float64{}
+	cfg.OnPhase = func(name string) {
+		if name != "sitting exams" {
+			return
+		}
+		for _, u := range splitList(*metricsURL) {
+			if v, err := serverMetric(ctx, u, cfg.AllowHosts, "process_cpu_seconds_total"); err == nil {
+				cpuAtExams[u] = v
+			}
+		}
+	}
 	r, err := loadtest.New(cfg)
 	if err != nil {
 		return fmt.Errorf("loadtest: %w", err)
@@ -91,9 +104,22 @@ func loadtestRun(ctx context.Context, env *Env, args []string) error {
 	if rep != nil {
 		fmt.Fprintln(env.Stdout, "== report")
 		rep.Write(env.Stdout)
+		requests := 0
+		for _, o := range rep.Ops {
+			if o.Op != "create" && o.Op != "signin" {
+				requests += o.Count
+			}
+		}
 		for _, u := range splitList(*metricsURL) {
 			if err := printServerMetrics(ctx, env.Stdout, u, cfg.AllowHosts); err != nil {
 				fmt.Fprintf(env.Stdout, "server metrics %s: %v\n", u, err)
+			}
+			if before, ok := cpuAtExams[u]; ok && requests > 0 {
+				if after, err := serverMetric(ctx, u, cfg.AllowHosts, "process_cpu_seconds_total"); err == nil {
+					share := float64(requests) / float64(len(splitList(*metricsURL)))
+					fmt.Fprintf(env.Stdout, "  exam phase: %.1f s of server CPU, %.2f ms per request (%.0f requests), %.2f cores on average\n",
+						after-before, 1000*(after-before)/share, share, (after-before)/rep.ExamPhase.Seconds())
+				}
 			}
 		}
 		if *jsonOut != "" {
@@ -116,6 +142,32 @@ func loadtestRun(ctx context.Context, env *Env, args []string) error {
 var serverMetrics = []string{"process_resident_memory_bytes", "go_memstats_heap_inuse_bytes", "go_goroutines", "certlab_open_attempts",
 	"certlab_sqlite_group_commits_total", "certlab_sqlite_writes_total", "certlab_sqlite_write_failures_total", "certlab_sqlite_commit_seconds_total",
 	"certlab_password_hashes_running", "certlab_password_hashes_waiting", "certlab_sweep_runs_total", `go_sql_open_connections`, "go_sql_wait_count_total"}
+
+// serverMetric reads one unlabelled sample of a server's /metrics.
+func serverMetric(ctx context.Context, u string, allow []string, name string) (float64, error) {
+	if err := loadtest.CheckTargets([]string{u}, allow); err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), "GET", u, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			var v float64
+			_, err := fmt.Sscan(rest, &v)
+			return v, err
+		}
+	}
+	return 0, fmt.Errorf("%s has no %s", u, name)
+}
 
 func printServerMetrics(ctx context.Context, w io.Writer, u string, allow []string) error {
 	if err := loadtest.CheckTargets([]string{u}, allow); err != nil {

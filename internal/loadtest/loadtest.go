@@ -85,6 +85,9 @@ type Config struct {
 	ProgressEvery time.Duration
 	// Seed seeds the jitter and the answers.
 	Seed uint64
+	// OnPhase, when set, is called as each phase begins ("creating
+	// candidates", "signing in", "sitting exams").
+	OnPhase func(name string)
 	// AckLog, when set, receives one line per acknowledged save:
 	// "ATTEMPT KEY SEQ" (certlab loadtest verify checks them against the
 	// database after a crash).
@@ -261,6 +264,9 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 func (r *Runner) phase(name string) {
 	if r.cfg.Progress != nil {
 		fmt.Fprintf(r.cfg.Progress, "== %s\n", name)
+	}
+	if r.cfg.OnPhase != nil {
+		r.cfg.OnPhase(name)
 	}
 }
 
