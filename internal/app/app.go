@@ -361,6 +361,7 @@ func (a *App) newMetrics() *metrics.Metrics {
 	}
 	m.Gauge("certlab_password_hashes_running", "Password hashes running now.", func() float64 { r, _ := a.Accounts.HashStats(); return float64(r) })
 	m.Gauge("certlab_password_hashes_waiting", "Requests waiting for a password hashing slot.", func() float64 { _, w := a.Accounts.HashStats(); return float64(w) })
+	m.Gauge("certlab_http_requests_waiting", "Requests waiting for a slot (the bound on requests in flight).", func() float64 { _, w := a.Server.InFlightStats(); return float64(w) })
 	m.CountQuery("certlab_open_attempts", "Attempts started or paused (sittings in progress, practice included), from the database.", a.Store.CountOpenAttempts)
 	return m
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -159,4 +160,59 @@ func TestEveryPhaseHasADeadline(t *testing.T) {
 func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
+}
+
+// The bound on requests in flight: beyond Running, requests wait; beyond
+// Waiting they get 503 with Retry-After at once; health checks pass by.
+func TestInFlightLimit(t *testing.T) {
+	a := apptest.New(t, app.Config{})
+	srv := *a.Server
+	release := make(chan struct{})
+	var entered atomic.Int64
+	srv.Web = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered.Add(1)
+		<-release
+	})
+	srv.InFlight = server.InFlightLimit{Running: 2, Waiting: 3, MaxWait: 5 * time.Second}
+	h := srv.Handler()
+	codes := make(chan int, 10)
+	for range 10 {
+		go func() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest("GET", "/slow", nil))
+			codes <- w.Code
+		}()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		running, waiting := srv.InFlightStats()
+		if running == 2 && waiting == 3 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if running, waiting := srv.InFlightStats(); running != 2 || waiting != 3 || entered.Load() != 2 {
+		t.Fatalf("running %d, waiting %d, in the handler %d; want 2, 3, 2", running, waiting, entered.Load())
+	}
+	busy := 0
+	for range 5 {
+		if c := <-codes; c == http.StatusServiceUnavailable {
+			busy++
+		}
+	}
+	if busy != 5 {
+		t.Fatalf("%d of the 5 requests beyond the line were refused", busy)
+	}
+	if w := get(h, "/healthz", nil); w.Code != http.StatusOK {
+		t.Fatalf("healthz while full: %d", w.Code)
+	}
+	close(release)
+	for range 5 {
+		if c := <-codes; c != http.StatusOK {
+			t.Fatalf("a request that waited got %d", c)
+		}
+	}
+	if entered.Load() != 5 {
+		t.Fatalf("%d requests ran, want 5", entered.Load())
+	}
 }

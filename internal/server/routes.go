@@ -39,8 +39,22 @@ type Server struct {
 	// ClientIP finds the client address behind a request (trusted
 	// proxies); the zero value uses the peer address.
 	ClientIP clientip.Resolver
+	// InFlight bounds the requests handled at once; zero values mean
+	// defaults.
+	InFlight InFlightLimit
+
+	limiter *inFlight
 
 	draining int32 // set by Drain; read atomically
+}
+
+// InFlightStats reports the requests being handled and waiting for a
+// slot now (after Handler was built).
+func (s *Server) InFlightStats() (running, waiting int) {
+	if s.limiter == nil {
+		return 0, 0
+	}
+	return s.limiter.stats()
 }
 
 // Drain makes the readiness probe answer 503 from now on, so that a load
@@ -75,9 +89,9 @@ func HTTPServer(h http.Handler) *http.Server {
 }
 
 // Handler returns the routes with the shared middleware, outermost first:
-// panic recovery, request logging, metrics, the client address, the body
-// size limit, cross-origin protection, and authentication (sessions, API
-// tokens, CSRF).
+// panic recovery, request logging, metrics, the bound on requests in
+// flight, the client address, the body size limit, cross-origin
+// protection, and authentication (sessions, API tokens, CSRF).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -93,7 +107,8 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("/", s.Web) // the web UI: every other path
 	}
 	cop := http.NewCrossOriginProtection()
-	var h http.Handler = s.ClientIP.Middleware(limitBody(cop.Handler(s.Sessions.Authenticate(mux))))
+	s.limiter = newInFlight(s.InFlight)
+	var h http.Handler = s.limiter.middleware(s.ClientIP.Middleware(limitBody(cop.Handler(s.Sessions.Authenticate(mux)))))
 	if s.Metrics != nil {
 		h = s.Metrics.Middleware(func(r *http.Request) string {
 			_, pattern := mux.Handler(r)
