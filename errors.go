@@ -7,27 +7,33 @@ package certlab
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. They are stable: API clients match on them.
 const (
-	ECONFLICT       = "conflict"         // the action conflicts with the current state
-	EINTERNAL       = "internal"         // a bug or an outage; details only in the log
-	EINVALID        = "invalid"          // the request is malformed or breaks a rule
-	ENOTFOUND       = "not_found"        // no such thing (or not visible to the caller)
-	EUNAUTHORIZED   = "unauthorized"     // not signed in
-	EFORBIDDEN      = "forbidden"        // signed in, but not allowed
-	EDEADLINE       = "deadline_passed"  // the attempt's time is up
-	ESECTIONCLOSED  = "section_closed"   // the section is completed and cannot be reopened
-	ENOTREVISITABLE = "not_revisitable"  // a yes/no statement already answered and left behind
-	ESCHEMA         = "schema_behind"    // the database schema is older than this binary
-	EEXAMOPEN       = "exam_in_progress" // the candidate is taking an exam: other activity waits until it is submitted
+	ECONFLICT       = "conflict"          // the action conflicts with the current state
+	EINTERNAL       = "internal"          // a bug or an outage; details only in the log
+	EINVALID        = "invalid"           // the request is malformed or breaks a rule
+	ENOTFOUND       = "not_found"         // no such thing (or not visible to the caller)
+	EUNAUTHORIZED   = "unauthorized"      // not signed in
+	EFORBIDDEN      = "forbidden"         // signed in, but not allowed
+	EDEADLINE       = "deadline_passed"   // the attempt's time is up
+	ESECTIONCLOSED  = "section_closed"    // the section is completed and cannot be reopened
+	ENOTREVISITABLE = "not_revisitable"   // a yes/no statement already answered and left behind
+	ESCHEMA         = "schema_behind"     // the database schema is older than this binary
+	EEXAMOPEN       = "exam_in_progress"  // the candidate is taking an exam: other activity waits until it is submitted
+	ETOOMANY        = "too_many_requests" // too many attempts (failed sign-ins, registrations): wait RetryAfter
+	EBUSY           = "busy"              // the server is at capacity for this kind of request: retry after RetryAfter
 )
 
 // Error is an error with a stable code and a message safe to show to users.
 type Error struct {
 	Code    string
 	Message string
+	// RetryAfter, for ETOOMANY and EBUSY, is how long the client should
+	// wait before trying again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -61,4 +67,14 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// RetryAfter returns how long the client should wait before retrying, from
+// the first *Error in err's chain; 0 when it does not say.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

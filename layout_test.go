@@ -93,7 +93,7 @@ var allowedImports = map[string][]string{
 
 	// Services: one concept each, on the domain's Store interface.
 	"internal/audit":          {"."},
-	"internal/account":        {".", "internal/auth", "internal/audit", "internal/mail"},
+	"internal/account":        {".", "internal/auth", "internal/audit", "internal/mail", "internal/clientip"},
 	"internal/exam":           {".", "internal/item"},
 	"internal/study":          {".", "internal/cat", "internal/exam", "internal/irt", "internal/item", "internal/readiness", "internal/srs", "internal/chart"},
 	"internal/credential":     {".", "internal/audit", "internal/auth", "internal/badge", "internal/mail"},
@@ -107,17 +107,21 @@ var allowedImports = map[string][]string{
 	"internal/overview":       {"."},
 	"internal/labrun/labtest": {"internal/lab"},
 	"internal/labrun":         {".", "internal/exam", "internal/lab", "internal/study"},
+	"internal/strictjson":     nil,
+	"internal/loadtest":       {"internal/exam", "internal/item"},
+	"internal/clientip":       nil,
+	"internal/metrics":        nil,
 
 	// HTTP: shared pieces below both front ends, the two front ends side by
 	// side, and the server that composes them.
 	"internal/httperror": {"."},
-	"internal/session":   {".", "internal/auth", "internal/httperror"},
+	"internal/session":   {".", "internal/auth", "internal/httperror", "internal/account"},
 	"internal/api": {".", "internal/account", "internal/audit", "internal/chart", "internal/credential", "internal/exam",
-		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/authoring", "internal/cohort", "internal/item", "internal/overview", "internal/labrun"},
+		"internal/examstart", "internal/httperror", "internal/proctor", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/authoring", "internal/cohort", "internal/item", "internal/overview", "internal/labrun", "internal/strictjson"},
 	"internal/web": {".", "internal/account", "internal/chart", "internal/credential", "internal/exam", "internal/examstart",
 		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort", "internal/mail", "internal/overview", "internal/audit", "internal/proctor", "internal/labrun"},
 	"internal/obapi":  {".", "internal/auth", "internal/credential", "internal/httperror", "internal/session"},
-	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session"},
+	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session", "internal/clientip", "internal/metrics"},
 
 	// Clients: the API client and the terminal UI on it.
 	"internal/client":   {".", "internal/exam", "internal/examstart", "internal/pathway", "internal/labrun"},
@@ -126,11 +130,11 @@ var allowedImports = map[string][]string{
 	// Wiring: the only places that choose concrete databases.
 	"internal/app": {".", "content", "internal/account", "internal/api", "internal/audit", "internal/auth", "internal/credential",
 		"internal/exam", "internal/mail", "internal/obapi", "internal/pack", "internal/postgres", "internal/proctor",
-		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web", "internal/cohort", "internal/authoring", "internal/lab", "internal/labrun"},
+		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web", "internal/cohort", "internal/authoring", "internal/lab", "internal/labrun", "internal/metrics", "internal/clientip"},
 	"internal/app/apptest": {".", "content", "internal/app", "internal/auth", "internal/badge", "internal/pack", "internal/lab"},
 	"cmd/certlab": {".", "content", "internal/account", "internal/app", "internal/auth", "internal/badge", "internal/client",
 		"internal/credential", "internal/exam", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab",
-		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway", "internal/authoring", "internal/labrun"},
+		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway", "internal/authoring", "internal/labrun", "internal/loadtest", "internal/sqlite", "internal/server", "internal/clientip"},
 }
 
 // TestLayout holds every package to its entry in allowedImports.

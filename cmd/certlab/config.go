@@ -8,13 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/certlab/certlab/internal/app"
+	"github.com/certlab/certlab/internal/auth"
+	"github.com/certlab/certlab/internal/clientip"
 	"github.com/certlab/certlab/internal/sqlstore"
 )
 
@@ -41,6 +45,13 @@ type Config struct {
 	LinkedInOrgID  string  // the issuer's LinkedIn organisation id, for "Add to LinkedIn profile" links
 	Server         string  // server URL of the terminal client
 	Token          string  // API token of the terminal client
+
+	MetricsAddr     string         // separate listen address for /metrics and pprof; "" for none
+	TrustedProxies  []netip.Prefix // proxies whose X-Forwarded-For names the client
+	DBMaxConns      int            // PostgreSQL pool size
+	PasswordHash    auth.Params    // argon2id costs of new password hashes
+	HashConcurrency int            // password hashes at once; 0 for the number of CPUs
+	ShutdownTimeout time.Duration  // how long shutdown waits for requests in flight
 }
 
 // setting is one configuration value: its flag, its CERTLAB_* variable,
@@ -190,6 +201,53 @@ var serveSettings = []setting{
 		Default: literal(""), DefaultDoc: "none", set: func(c *Config, v string) error { c.TrustedIssuers = v; return nil }},
 	{Flag: "linkedin-org-id", Env: "CERTLAB_LINKEDIN_ORG_ID", Arg: "ID", Usage: "the issuer's LinkedIn organisation id: \"Add to LinkedIn profile\" links name the issuer by it rather than by name",
 		Default: literal(""), DefaultDoc: "none (the issuer name)", set: func(c *Config, v string) error { c.LinkedInOrgID = v; return nil }},
+	{Flag: "metrics-addr", Env: "CERTLAB_METRICS_ADDR", Arg: "HOST:PORT", Usage: "separate listen address for /metrics (no authentication) and /debug/pprof; keep it off the public network",
+		Default: literal(""), DefaultDoc: "none: /metrics only on the main address, for admins",
+		set: func(c *Config, v string) error {
+			if v != "" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("%q is not HOST:PORT", v)
+				}
+			}
+			c.MetricsAddr = v
+			return nil
+		}},
+	{Flag: "trusted-proxies", Env: "CERTLAB_TRUSTED_PROXIES", Arg: "CIDRS", Usage: "comma-separated addresses or networks of proxies (load balancer, ingress) whose X-Forwarded-For names the client, for per-address limits",
+		Default: literal(""), DefaultDoc: "none: the peer address is the client",
+		set: func(c *Config, v string) (err error) { c.TrustedProxies, err = clientip.ParseTrusted(v); return err }},
+	{Flag: "db-max-conns", Env: "CERTLAB_DB_MAX_CONNS", Arg: "N", Usage: "PostgreSQL connections of this server, all kept open when idle (servers × N must stay under the database's max_connections)",
+		Default: literal("20"), DefaultDoc: "20",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return fmt.Errorf("%q must be a number from 1 to 1000", v)
+			}
+			c.DBMaxConns = n
+			return nil
+		}},
+	{Flag: "password-hash", Env: "CERTLAB_PASSWORD_HASH", Arg: "m=KiB,t=N,p=N", Usage: "argon2id costs of new password hashes: memory in KiB, passes, lanes",
+		Default: literal(auth.DefaultParams.String()), DefaultDoc: auth.DefaultParams.String(),
+		set: func(c *Config, v string) (err error) { c.PasswordHash, err = auth.ParseParams(v); return err }},
+	{Flag: "hash-concurrency", Env: "CERTLAB_HASH_CONCURRENCY", Arg: "N", Usage: "password hashes computed at once (each takes the hash's memory); more wait, then get 503",
+		Default: literal("0"), DefaultDoc: "the number of CPUs",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 256 {
+				return fmt.Errorf("%q must be a number from 0 (the number of CPUs) to 256", v)
+			}
+			c.HashConcurrency = n
+			return nil
+		}},
+	{Flag: "shutdown-timeout", Env: "CERTLAB_SHUTDOWN_TIMEOUT", Arg: "DURATION", Usage: "on SIGTERM, how long to wait for requests in flight (saves finish and commit) before closing",
+		Default: literal("30s"), DefaultDoc: "30s",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > 10*time.Minute {
+				return fmt.Errorf("%q must be a duration from 1s to 10m", v)
+			}
+			c.ShutdownTimeout = d
+			return nil
+		}},
 }
 
 // clientSettings are how the terminal commands (practice, exam take) reach

@@ -55,19 +55,23 @@ type command struct {
 // commands lists every sub-command; each lives in a file of its own.
 func commands() map[string]command {
 	return map[string]command{
-		"serve":     {"run the certlab server (web UI and JSON API)", runServe},
-		"migrate":   {"bring the database schema up to date", runMigrate},
-		"content":   {"lint and summarise program packs (content lint|stats)", runContent},
-		"user":      {"manage accounts (user add EMAIL --role ROLE)", runUser},
-		"token":     {"create API tokens (token create EMAIL)", runToken},
-		"practice":  {"a practice set in the terminal", runPractice},
-		"exam":      {"take a full timed exam in the terminal (exam take EXAM)", runExam},
-		"pathway":   {"your way to each credential: steps, states, the next action", runPathway},
-		"pipeline":  {"expand, validate and run Azure Pipelines YAML locally", runPipeline},
-		"calibrate": {"calibrate item parameters with IRT", runCalibrate},
-		"items":     {"item analysis (items analyze)", runItems},
-		"badge":     {"verify Open Badges 3.0 credentials (badge verify)", runBadge},
-		"lab":       {"hands-on labs: list, start, check, hint, reset, solution, pack", runLab},
+		"serve":       {"run the certlab server (web UI and JSON API)", runServe},
+		"migrate":     {"bring the database schema up to date", runMigrate},
+		"content":     {"lint and summarise program packs (content lint|stats)", runContent},
+		"user":        {"manage accounts (user add EMAIL --role ROLE)", runUser},
+		"token":       {"create API tokens (token create EMAIL)", runToken},
+		"practice":    {"a practice set in the terminal", runPractice},
+		"exam":        {"take a full timed exam in the terminal (exam take EXAM)", runExam},
+		"pathway":     {"your way to each credential: steps, states, the next action", runPathway},
+		"pipeline":    {"expand, validate and run Azure Pipelines YAML locally", runPipeline},
+		"calibrate":   {"calibrate item parameters with IRT", runCalibrate},
+		"items":       {"item analysis (items analyze)", runItems},
+		"badge":       {"verify Open Badges 3.0 credentials (badge verify)", runBadge},
+		"lab":         {"hands-on labs: list, start, check, hint, reset, solution, pack", runLab},
+		"backup":      {"copy the SQLite database while the server runs (backup --out FILE)", runBackup},
+		"healthcheck": {"exit 0 if the server on this machine answers /healthz (container health check)", runHealthcheck},
+		"restore":     {"replace the SQLite database with a backup (restore --from FILE)", runRestore},
+		"loadtest":    {"load a server with simulated candidates (loadtest run|seed|flood)", runLoadtest},
 	}
 }
 

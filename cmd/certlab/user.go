@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/account"
@@ -66,16 +67,19 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// runToken: certlab token create EMAIL [--name NAME] prints a new API token.
+// runToken: certlab token create EMAIL [--name NAME] [--scopes S] [--days N]
+// prints a new API token.
 func runToken(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(env.Stderr, "usage: certlab token create EMAIL [--name NAME]")
+		fmt.Fprintln(env.Stderr, "usage: certlab token create EMAIL [--name NAME] [--scopes read,write,tokens,admin] [--days N]")
 		return flag.ErrHelp
 	}
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	sf := registerSettings(fs, []setting{dbSetting})
 	name := fs.String("name", "cli", "a name to recognise the token by")
+	scopes := fs.String("scopes", "read,write", "comma-separated scopes: read, write, tokens (create more tokens), admin (admin routes; admins only)")
+	days := fs.Int("days", 30, "days until the token expires (1 to 365)")
 	fs.Usage = usageFunc(env.Stderr, fs, "token create EMAIL [flags]", sf)
 	email, rest := splitPositional(args[1:])
 	if err := fs.Parse(rest); err != nil {
@@ -101,7 +105,13 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	secret, _, err := accounts.NewToken(ctx, u, *name)
+	var list []string
+	for _, sc := range strings.Split(*scopes, ",") {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			list = append(list, sc)
+		}
+	}
+	secret, _, err := accounts.NewToken(ctx, u, account.TokenRequest{Name: *name, Scopes: list, Lifetime: time.Duration(*days) * 24 * time.Hour})
 	if err != nil {
 		return err
 	}

@@ -53,11 +53,11 @@ func TestCreateRules(t *testing.T) {
 		name, email, password, role string
 		code                        string
 	}{
-		{"valid proctor", "p@example.org", "long enough pw", certlab.RoleProctor, ""},
-		{"not an address", "not-an-address", "long enough pw", certlab.RoleCandidate, certlab.EINVALID},
-		{"name and address", "Ada <ada@example.org>", "long enough pw", certlab.RoleCandidate, certlab.EINVALID},
+		{"valid proctor", "p@example.org", "long enough passphrase", certlab.RoleProctor, ""},
+		{"not an address", "not-an-address", "long enough passphrase", certlab.RoleCandidate, certlab.EINVALID},
+		{"name and address", "Ada <ada@example.org>", "long enough passphrase", certlab.RoleCandidate, certlab.EINVALID},
 		{"short password", "short@example.org", "123456789", certlab.RoleCandidate, certlab.EINVALID},
-		{"unknown role", "r@example.org", "long enough pw", "superuser", certlab.EINVALID},
+		{"unknown role", "r@example.org", "long enough passphrase", "superuser", certlab.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +72,7 @@ func TestCreateRules(t *testing.T) {
 	}
 	// Create never makes the first account an admin: that is Register's rule.
 	s2, _ := newService(t)
-	if u, err := s2.Create(context.Background(), "c@example.org", "", "long enough pw", certlab.RoleCandidate); err != nil || u.Role != certlab.RoleCandidate {
+	if u, err := s2.Create(context.Background(), "c@example.org", "", "long enough passphrase", certlab.RoleCandidate); err != nil || u.Role != certlab.RoleCandidate {
 		t.Fatalf("first account made by Create: %+v %v", u, err)
 	}
 }
@@ -102,11 +102,11 @@ func TestSignIn(t *testing.T) {
 func TestNewToken(t *testing.T) {
 	s, store := newService(t)
 	ctx := context.Background()
-	u, err := s.Create(ctx, "cli@example.org", "", "long enough pw", certlab.RoleCandidate)
+	u, err := s.Create(ctx, "cli@example.org", "", "long enough passphrase", certlab.RoleCandidate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, tok, err := s.NewToken(ctx, u, "laptop")
+	secret, tok, err := s.NewToken(ctx, u, account.TokenRequest{Name: "laptop"})
 	if err != nil {
 		t.Fatal(err)
 	}

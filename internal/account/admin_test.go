@@ -202,7 +202,7 @@ func TestDisabledAccountCannotSignIn(t *testing.T) {
 	if err := e.store.CreateSession(e.ctx, &certlab.Session{TokenHash: "s", UserID: e.cand.ID, CSRF: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.acc.NewToken(e.ctx, e.cand, "cli"); err != nil {
+	if _, _, err := e.acc.NewToken(e.ctx, e.cand, account.TokenRequest{Name: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.adm.Disable(e.ctx, e.admin, e.cand.ID, "left"); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/auth"
 )
 
@@ -105,7 +106,7 @@ func TestChangePasswordEndsOtherSessionsAndTokens(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := s.NewToken(ctx, u, "laptop"); err != nil {
+	if _, _, err := s.NewToken(ctx, u, account.TokenRequest{Name: "laptop"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ChangePassword(ctx, u, "wrong current one", "second secret phrase", "this-session"); certlab.ErrorCode(err) != certlab.EUNAUTHORIZED {

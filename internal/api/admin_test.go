@@ -40,7 +40,7 @@ func TestUserChangesAreAudited(t *testing.T) {
 	admin := newClient(t, ts.URL)
 	a := admin.register("admin@example.org")
 	var u certlab.User
-	admin.must("POST", "/api/v1/users", map[string]string{"email": "cand@example.org", "password": "long enough pw", "role": "candidate"}, &u)
+	admin.must("POST", "/api/v1/users", map[string]string{"email": "cand@example.org", "password": "long enough passphrase", "role": "candidate"}, &u)
 	admin.must("PATCH", "/api/v1/users/"+strconv.FormatInt(u.ID, 10), map[string]any{"extra_time_pct": 50}, &u)
 	if u.ExtraTimePct != 50 {
 		t.Fatalf("accommodation not set: %+v", u)

@@ -21,6 +21,7 @@ import (
 	"github.com/certlab/certlab/internal/api"
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/app/apptest"
+	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/badge"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
@@ -126,13 +127,24 @@ func (ts *credServer) httpVerifier() *badge.Verifier {
 	return &badge.Verifier{Contexts: cl, Keys: &badge.WebResolver{AllowHTTP: true}, Status: &badge.HTTPStatusFetcher{AllowHTTP: true}, Now: ts.Clock.Now}
 }
 
-// withToken switches a registered client to an API token, which does not
-// expire when the test moves the clock by months.
-func withToken(c *client) *client {
+// withToken switches a registered client to an API token with every scope
+// its user may have. API tokens expire within a year, and these tests move
+// the clock by years, so the token is written to the store directly with
+// an expiry beyond the test's dates.
+func withToken(c *client, store certlab.Store) *client {
 	c.t.Helper()
-	var tok struct{ Token string }
-	c.must("POST", "/api/v1/tokens", map[string]string{"name": "e2e"}, &tok)
-	c.bearer = tok.Token
+	var me certlab.User
+	c.must("GET", "/api/v1/me", nil, &me)
+	scopes := []string{certlab.ScopeRead, certlab.ScopeWrite, certlab.ScopeTokens}
+	if me.Role == certlab.RoleAdmin {
+		scopes = append(scopes, certlab.ScopeAdmin)
+	}
+	secret := auth.NewSecret("clt_")
+	if err := store.CreateToken(context.Background(), &certlab.Token{UserID: me.ID, Name: "e2e", Hash: auth.HashSecret(secret),
+		Scopes: scopes, CreatedAt: time.Now(), ExpiresAt: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		c.t.Fatal(err)
+	}
+	c.bearer = secret
 	return c
 }
 
@@ -184,10 +196,10 @@ func TestEndToEndCredentials(t *testing.T) {
 	ctx := context.Background()
 	admin := newClient(t, ts.URL)
 	admin.register("admin@example.org")
-	withToken(admin)
+	withToken(admin, ts.Store)
 	cand := newClient(t, ts.URL)
 	cand.register("candidate@example.org")
-	withToken(cand)
+	withToken(cand, ts.Store)
 	anon := newClient(t, ts.URL)
 
 	// Public issuer documents.
@@ -359,7 +371,7 @@ func TestEndToEndCredentials(t *testing.T) {
 	// Retake policy: after a failed attempt the next is refused with the time it is allowed.
 	other := newClient(t, ts.URL)
 	other.register("other@example.org")
-	withToken(other)
+	withToken(other, ts.Store)
 	failed := ts.sitOverHTTP(t, other, certlab.ModeExam, false)
 	fa, _ := ts.Store.Attempt(ctx, failed.ID)
 	next := fa.SubmittedAt.Add(24 * time.Hour)
@@ -390,13 +402,13 @@ func TestEndToEndSchedulingAndProctoring(t *testing.T) {
 	ts := startCredentialServer(t)
 	admin := newClient(t, ts.URL)
 	admin.register("admin@example.org")
-	withToken(admin)
+	withToken(admin, ts.Store)
 	cand := newClient(t, ts.URL)
 	candUser := cand.register("candidate@example.org")
-	withToken(cand)
+	withToken(cand, ts.Store)
 	proctor := newClient(t, ts.URL)
 	proctorUser := proctor.register("proctor@example.org")
-	withToken(proctor)
+	withToken(proctor, ts.Store)
 	admin.must("PATCH", fmt.Sprintf("/api/v1/users/%d", proctorUser.ID), map[string]any{"role": certlab.RoleProctor, "reason": "proctors the December sittings"}, nil)
 
 	// An admin defines a sitting in Paris time; the candidate books, then cancels.

@@ -24,6 +24,7 @@ import (
 	"github.com/certlab/certlab/internal/proctor"
 	"github.com/certlab/certlab/internal/schedule"
 	"github.com/certlab/certlab/internal/session"
+	"github.com/certlab/certlab/internal/strictjson"
 	"github.com/certlab/certlab/internal/study"
 )
 
@@ -80,14 +81,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// decode reads a JSON request body into v, strictly.
+// MaxBodyBytes bounds a JSON request body of the API.
+const MaxBodyBytes = 1 << 20
+
+// decode reads a JSON request body into v, strictly (internal/strictjson):
+// exactly one value, no duplicate keys, no fields v does not have, at most
+// MaxBodyBytes.
 func decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return certlab.Errorf(certlab.EINVALID, "request body must be application/json, not %s", ct)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := strictjson.Decode(r.Body, v, strictjson.Options{MaxBytes: MaxBodyBytes}); err != nil {
 		return certlab.Errorf(certlab.EINVALID, "request body: %v", err)
 	}
 	return nil

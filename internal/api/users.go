@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/audit"
 )
 
@@ -46,6 +47,10 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, admin *certl
 		}
 	}
 	if req.Name != nil {
+		if err := account.CheckName(*req.Name); err != nil {
+			s.error(w, r, err)
+			return
+		}
 		u.Name = *req.Name
 	}
 	if req.ExtraTimePct != nil {

@@ -33,10 +33,10 @@ func TestPublicVerifyNamesTheIssuer(t *testing.T) {
 	ts := startCredentialServer(t)
 	admin := newClient(t, ts.URL)
 	admin.register("admin@example.org")
-	withToken(admin)
+	withToken(admin, ts.Store)
 	cand := newClient(t, ts.URL)
 	cand.register("candidate@example.org")
-	withToken(cand)
+	withToken(cand, ts.Store)
 	anon := newClient(t, ts.URL)
 
 	ts.sitOverHTTP(t, cand, certlab.ModeExam, true)

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -23,12 +24,14 @@ import (
 	"github.com/certlab/certlab/internal/audit"
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/authoring"
+	"github.com/certlab/certlab/internal/clientip"
 	"github.com/certlab/certlab/internal/cohort"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/lab"
 	"github.com/certlab/certlab/internal/labrun"
 	"github.com/certlab/certlab/internal/mail"
+	"github.com/certlab/certlab/internal/metrics"
 	"github.com/certlab/certlab/internal/obapi"
 	"github.com/certlab/certlab/internal/pack"
 	"github.com/certlab/certlab/internal/postgres"
@@ -93,6 +96,31 @@ type Config struct {
 	// enabled; its BaseURL, Title, Store, Credentials, RenderConsent,
 	// Logger and Now are filled in by New.
 	OBAPI obapi.Config
+	// Hashes bounds the password hashes running at once; zero values
+	// mean account's defaults.
+	Hashes account.HashLimit
+	// Throttle is the policy for failed sign-ins and registrations; zero
+	// means account.DefaultThrottlePolicy.
+	Throttle account.ThrottlePolicy
+	// TrustedProxies are the networks whose X-Forwarded-For names the
+	// client (per-address limits); none trusts no proxy.
+	TrustedProxies []netip.Prefix
+	// Pool sizes the database connections; zero values mean defaults.
+	Pool PoolConfig
+	// Metrics collects Prometheus metrics (served by Server at /metrics to
+	// admins, and by Metrics.OpsHandler on a separate address).
+	Metrics bool
+	// Instance names this server in the jobs table; "" uses the host name
+	// and process id.
+	Instance string
+}
+
+// PoolConfig sizes the database connections.
+type PoolConfig struct {
+	// MaxConns is the PostgreSQL pool size (0: postgres.DefaultMaxConns).
+	MaxConns int
+	// Readers is the number of SQLite read connections (0: 16).
+	Readers int
 }
 
 // App is a built certlab: its parts, for the commands and tests that need
@@ -126,8 +154,11 @@ type App struct {
 	// OB is the Open Badges 3.0 API; nil when credentials are disabled.
 	OB     *obapi.Server
 	Server *server.Server
+	// Metrics is nil unless Config.Metrics is set.
+	Metrics *metrics.Metrics
 
-	handler http.Handler
+	handler  http.Handler
+	instance string
 }
 
 // New builds the application. The order is the order of dependencies:
@@ -166,7 +197,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}
 	var err error
-	if a.Store, err = OpenStore(ctx, cfg.DB, cfg.Migrate, a.Logger); err != nil {
+	if a.Store, err = OpenStoreWith(ctx, cfg.DB, cfg.Migrate, a.Logger, cfg.Pool); err != nil {
 		return nil, err
 	}
 	if err := a.build(ctx, cfg); err != nil {
@@ -194,7 +225,7 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	}
 	if cfg.Credentials != nil {
 		if a.Credentials, err = credential.New(ctx, *cfg.Credentials,
-			credential.Options{Store: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger, Mailer: a.Mailer}); err != nil {
+			credential.Options{Store: store, Catalog: cat, Audit: a.Audit, Now: now, Logger: logger, Mailer: a.Mailer, Lock: store.WithLock}); err != nil {
 			return err
 		}
 		logger.Info("credentials enabled", "issuer", a.Credentials.IssuerID(), "key", a.Credentials.SigningKeyID())
@@ -218,7 +249,7 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if a.Cohorts, err = cohort.New(cohort.Config{Store: store, Study: store, Catalog: cat, Engine: a.Engine, Readiness: a.Study, Audit: a.Audit, Now: now, Logger: logger}); err != nil {
 		return err
 	}
-	if a.Accounts, err = account.New(store, cfg.PasswordParams); err != nil {
+	if a.Accounts, err = account.NewWith(store, cfg.PasswordParams, account.Options{Hashes: cfg.Hashes, Throttle: cfg.Throttle, Now: now}); err != nil {
 		return err
 	}
 	a.AccountAdmin = &account.Admin{Accounts: a.Accounts, Store: store, Audit: a.Audit, Mailer: a.Mailer, Now: now}
@@ -249,7 +280,16 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 			return err
 		}
 	}
-	a.Server = &server.Server{API: a.API, Web: a.Web, OB: a.OB, Sessions: a.Sessions, Logger: logger, Ready: a.Ready}
+	a.instance = cfg.Instance
+	if a.instance == "" {
+		host, _ := os.Hostname()
+		a.instance = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	if cfg.Metrics {
+		a.Metrics = a.newMetrics()
+	}
+	a.Server = &server.Server{API: a.API, Web: a.Web, OB: a.OB, Sessions: a.Sessions, Logger: logger, Ready: a.Ready,
+		Metrics: a.Metrics, ClientIP: clientip.Resolver{Trusted: cfg.TrustedProxies}}
 	a.handler = a.Server.Handler()
 	return nil
 }
@@ -278,7 +318,8 @@ func (a *App) Ready(ctx context.Context) error {
 	return a.Store.CheckSchema(ctx)
 }
 
-// Close stops background work (calibrations) and closes the store.
+// Close stops background work (calibrations), finishes the writes in
+// flight and closes the store.
 func (a *App) Close() error {
 	if a.Authoring != nil {
 		a.Authoring.Close()
@@ -287,65 +328,164 @@ func (a *App) Close() error {
 }
 
 // Sweep intervals: deadlines are enforced within seconds; credential work
-// (expiry, reminders, no-shows) is coarser.
+// (expiry, reminders, no-shows) is coarser; expired throttles are cleared
+// now and then.
 const (
 	DeadlineSweepInterval   = 5 * time.Second
 	CredentialSweepInterval = time.Minute
+	ThrottleSweepInterval   = 10 * time.Minute
 )
+
+// Job names in the jobs table.
+const (
+	JobDeadlines   = "deadlines"
+	JobNoShows     = "no-shows"
+	JobCredentials = "credentials"
+	JobThrottles   = "throttles"
+	JobReminders   = "appointment-reminders"
+	JobPurge       = "purge"
+)
+
+// RunJob runs one periodic job now if no server sharing the database ran
+// it within its interval (sqlstore.Store.RunJob: a PostgreSQL advisory
+// lock, then a claim in the jobs table), and reports whether it ran here.
+func (a *App) RunJob(ctx context.Context, name string) (bool, error) {
+	var interval time.Duration
+	var fn func(ctx context.Context) error
+	switch name {
+	case JobDeadlines:
+		interval = DeadlineSweepInterval
+		fn = func(ctx context.Context) error {
+			n, err := a.Engine.SweepDeadlines(ctx)
+			if n > 0 {
+				a.Logger.Info("attempts submitted at their deadline", "count", n)
+			}
+			return err
+		}
+	case JobNoShows:
+		interval = CredentialSweepInterval
+		fn = func(ctx context.Context) error {
+			n, err := a.Schedule.RecordNoShows(ctx)
+			if n > 0 {
+				a.Logger.Info("no-shows recorded", "count", n)
+			}
+			return err
+		}
+	case JobCredentials:
+		if a.Credentials == nil {
+			return false, nil
+		}
+		interval = CredentialSweepInterval
+		fn = func(ctx context.Context) error {
+			res, err := a.Credentials.Sweep(ctx)
+			if res != (credential.SweepResult{}) {
+				a.Logger.Info("credential sweep", "expired", res.Expired, "issued", res.Issued, "reminders", res.Reminders)
+			}
+			return err
+		}
+	case JobThrottles:
+		interval = ThrottleSweepInterval
+		fn = func(ctx context.Context) error {
+			_, err := a.Store.SweepThrottles(ctx, a.Engine.Now(), 24*time.Hour)
+			return err
+		}
+	case JobReminders:
+		interval = CredentialSweepInterval
+		fn = func(ctx context.Context) error {
+			n, err := a.Schedule.SendReminders(ctx)
+			if n > 0 {
+				a.Logger.Info("appointment reminders sent", "count", n)
+			}
+			return err
+		}
+	case JobPurge:
+		interval = ThrottleSweepInterval
+		fn = func(ctx context.Context) error {
+			// Password resets are counted for an hour (the per-account
+			// limit), then kept a day; expired OAuth codes and tokens go.
+			if _, err := a.Store.PurgePasswordResets(ctx, a.Engine.Now().Add(-24*time.Hour)); err != nil {
+				return fmt.Errorf("password reset purge: %w", err)
+			}
+			if a.OB != nil {
+				if _, err := a.OB.Purge(ctx); err != nil {
+					return fmt.Errorf("OAuth token purge: %w", err)
+				}
+			}
+			return nil
+		}
+	default:
+		return false, fmt.Errorf("no job %q", name)
+	}
+	return a.Store.RunJob(ctx, name, interval, a.Engine.Now(), a.instance, fn)
+}
 
 // RunSweeps does the time-driven work until ctx ends: attempts past their
 // deadline are submitted every few seconds; every minute no-shows are
 // recorded, appointment reminders sent and, with credentials, credentials
 // expire, reminders go out and pending credentials are evaluated again.
-// Failures are logged.
+// With several servers on one database each job runs on one of them per
+// interval (RunJob). Failures are logged.
 func (a *App) RunSweeps(ctx context.Context) {
 	deadlines := time.NewTicker(DeadlineSweepInterval)
 	defer deadlines.Stop()
 	credentials := time.NewTicker(CredentialSweepInterval)
 	defer credentials.Stop()
+	throttles := time.NewTicker(ThrottleSweepInterval)
+	defer throttles.Stop()
+	run := func(job string) {
+		step := func() (bool, error) {
+			ran, err := a.RunJob(ctx, job)
+			if err != nil && ctx.Err() == nil {
+				a.Logger.Error("sweep", "job", job, "err", err)
+			}
+			return ran, err
+		}
+		if a.Metrics != nil {
+			a.Metrics.Sweep(job, step)
+		} else {
+			step()
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-deadlines.C:
-			if n, err := a.Engine.SweepDeadlines(ctx); err != nil {
-				a.Logger.Error("deadline sweep", "err", err)
-			} else if n > 0 {
-				a.Logger.Info("attempts submitted at their deadline", "count", n)
-			}
+			run(JobDeadlines)
 		case <-credentials.C:
-			// Password resets are counted for an hour (the per-account
-			// limit), then kept a day.
-			if _, err := a.Store.PurgePasswordResets(ctx, time.Now().Add(-24*time.Hour)); err != nil {
-				a.Logger.Error("password reset purge", "err", err)
-			}
-			if n, err := a.Schedule.RecordNoShows(ctx); err != nil {
-				a.Logger.Error("no-show sweep", "err", err)
-			} else if n > 0 {
-				a.Logger.Info("no-shows recorded", "count", n)
-			}
-			if n, err := a.Schedule.SendReminders(ctx); err != nil {
-				a.Logger.Error("appointment reminder sweep", "err", err)
-			} else if n > 0 {
-				a.Logger.Info("appointment reminders sent", "count", n)
-			}
-			if a.Credentials == nil {
-				continue
-			}
-			if a.OB != nil {
-				if _, err := a.OB.Purge(ctx); err != nil {
-					a.Logger.Error("OAuth token purge", "err", err)
-				}
-			}
-			res, err := a.Credentials.Sweep(ctx)
-			if err != nil {
-				a.Logger.Error("credential sweep", "err", err)
-			}
-			if res != (credential.SweepResult{}) {
-				a.Logger.Info("credential sweep", "expired", res.Expired, "issued", res.Issued, "reminders", res.Reminders)
-			}
+			run(JobNoShows)
+			run(JobReminders)
+			run(JobCredentials)
+		case <-throttles.C:
+			run(JobThrottles)
+			run(JobPurge)
 		}
 	}
+}
+
+// newMetrics registers the application's gauges next to the request
+// metrics: open attempts, the database pools, SQLite's writer and the
+// password hashing.
+func (a *App) newMetrics() *metrics.Metrics {
+	m := metrics.New()
+	rdb, wdb := a.Store.DBs()
+	m.DB(rdb, "read")
+	if wdb != rdb {
+		m.DB(wdb, "write")
+	}
+	if _, ok := a.Store.WriterStats(); ok {
+		ws := func() sqlstore.WriterStats { st, _ := a.Store.WriterStats(); return st }
+		m.Counter("certlab_sqlite_group_commits_total", "Group commits of SQLite's writer (one fsync each).", func() float64 { return float64(ws().Commits) })
+		m.Counter("certlab_sqlite_writes_total", "Write transactions committed by SQLite's writer.", func() float64 { return float64(ws().Writes) })
+		m.Counter("certlab_sqlite_write_failures_total", "Write transactions of SQLite's writer that returned an error.", func() float64 { return float64(ws().Failed) })
+		m.Counter("certlab_sqlite_commit_seconds_total", "Time SQLite's writer spent in COMMIT.", func() float64 { return ws().Commit.Seconds() })
+		m.Gauge("certlab_sqlite_write_queue", "Write transactions waiting for SQLite's writer.", func() float64 { return float64(ws().Queued) })
+	}
+	m.Gauge("certlab_password_hashes_running", "Password hashes running now.", func() float64 { r, _ := a.Accounts.HashStats(); return float64(r) })
+	m.Gauge("certlab_password_hashes_waiting", "Requests waiting for a password hashing slot.", func() float64 { _, w := a.Accounts.HashStats(); return float64(w) })
+	m.Gauge("certlab_http_requests_waiting", "Requests waiting for a slot (the bound on requests in flight).", func() float64 { _, w := a.Server.InFlightStats(); return float64(w) })
+	m.CountQuery("certlab_open_attempts", "Attempts started or paused (sittings in progress, practice included), from the database.", a.Store.CountOpenAttempts)
+	return m
 }
 
 // Packs is the file system program packs load from: the folder dir, or
@@ -363,19 +503,24 @@ func IsPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
-// OpenStore opens the database (SQLite file or postgres:// URL). With
-// migrate it brings the schema up to date; without, it refuses a schema
-// that is behind (ESCHEMA).
+// OpenStore opens the database (SQLite file or postgres:// URL) with the
+// default pool. With migrate it brings the schema up to date; without, it
+// refuses a schema that is behind (ESCHEMA).
 func OpenStore(ctx context.Context, db string, migrate bool, logger *slog.Logger) (*sqlstore.Store, error) {
+	return OpenStoreWith(ctx, db, migrate, logger, PoolConfig{})
+}
+
+// OpenStoreWith is OpenStore with a pool configuration.
+func OpenStoreWith(ctx context.Context, db string, migrate bool, logger *slog.Logger, pool PoolConfig) (*sqlstore.Store, error) {
 	if db == "" {
 		return nil, errors.New("no database configured")
 	}
 	var s *sqlstore.Store
 	var err error
 	if IsPostgres(db) {
-		s, err = postgres.Open(ctx, db)
+		s, err = postgres.OpenPool(ctx, db, pool.MaxConns)
 	} else {
-		s, err = sqlite.Open(ctx, db)
+		s, err = sqlite.OpenWith(ctx, db, sqlite.Options{Readers: pool.Readers})
 	}
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/fixture"
@@ -119,7 +120,7 @@ func TestOneOpenExamUnderRace(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			token, _, err := first.Accounts.NewToken(ctx, cand, "race")
+			token, _, err := first.Accounts.NewToken(ctx, cand, account.TokenRequest{Name: "race"})
 			if err != nil {
 				t.Fatal(err)
 			}

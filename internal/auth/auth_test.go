@@ -46,3 +46,47 @@ func TestSecrets(t *testing.T) {
 		t.Fatal("secret hashes")
 	}
 }
+
+func TestParseParams(t *testing.T) {
+	tests := []struct {
+		in  string
+		ok  bool
+		out auth.Params
+	}{
+		{"m=19456,t=2,p=1", true, auth.Params{Memory: 19456, Time: 2, Threads: 1, KeyLen: 32}},
+		{"m=65536,t=3,p=2", true, auth.Params{Memory: 65536, Time: 3, Threads: 2, KeyLen: 32}},
+		{"m=1024,t=1,p=1", false, auth.Params{}},
+		{"m=19456,t=0,p=1", false, auth.Params{}},
+		{"m=19456,t=2,p=1,x", false, auth.Params{}},
+		{"19456,2,1", false, auth.Params{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, err := auth.ParseParams(tt.in)
+			if (err == nil) != tt.ok || p != tt.out {
+				t.Fatalf("auth.ParseParams(%q) = %+v, %v", tt.in, p, err)
+			}
+			if tt.ok && p.String() != tt.in {
+				t.Fatalf("String() = %q", p.String())
+			}
+		})
+	}
+	if auth.DefaultParams.String() != "m=19456,t=2,p=1" {
+		t.Fatalf("default %s", auth.DefaultParams)
+	}
+}
+
+func FuzzParseParams(f *testing.F) {
+	for _, s := range []string{"m=19456,t=2,p=1", "m=1,t=1,p=1", "m=99999999999999999999,t=1,p=1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := auth.ParseParams(s)
+		if err != nil {
+			return
+		}
+		if again, err := auth.ParseParams(p.String()); err != nil || again != p {
+			t.Fatalf("%q → %+v does not read back: %+v %v", s, p, again, err)
+		}
+	})
+}

@@ -411,3 +411,45 @@ func addVerificationMethods(doc map[string]any, vms []VerificationMethod) {
 	doc["verificationMethod"] = list
 	doc["assertionMethod"] = assert
 }
+
+// Reload reads the active key from the store again, for servers that
+// share one store: after another server rotated the key, this one signs
+// with the new key too. With no active key stored (a rotation that
+// stopped between its two steps) it creates one. Callers that may race
+// with another server's rotation hold a lock across servers around it.
+func (k *Keyring) Reload(ctx context.Context) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	keys, err := k.store.IssuerKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("reload issuer keyring: %w", err)
+	}
+	var active []StoredKey
+	for _, sk := range keys {
+		if sk.Retired.IsZero() && sk.Withdrawn.IsZero() {
+			active = append(active, sk)
+		}
+	}
+	switch len(active) {
+	case 0:
+		if _, err := k.createKey(ctx); err != nil {
+			return fmt.Errorf("reload issuer keyring: %w", err)
+		}
+		return nil
+	case 1:
+	default:
+		return fmt.Errorf("reload issuer keyring: %d keys are active at once; the store is inconsistent", len(active))
+	}
+	if active[0].ID == k.active.VerificationMethod {
+		return nil
+	}
+	priv, err := k.sealer.Open(active[0].SealedPrivateKey, active[0].ID)
+	if err != nil {
+		return fmt.Errorf("reload issuer keyring: %w", err)
+	}
+	if EncodeMultikey(priv.Public().(ed25519.PublicKey)) != active[0].PublicKeyMultibase {
+		return fmt.Errorf("reload issuer keyring: key %s: private key does not match its public key", active[0].ID)
+	}
+	k.active = SigningKey{VerificationMethod: active[0].ID, PrivateKey: priv}
+	return nil
+}

@@ -331,7 +331,11 @@ func (s *Service) sign(ctx context.Context, c *certlab.Credential, p *certlab.Pr
 	if c.ValidUntil != nil {
 		b.ValidUntil = *c.ValidUntil
 	}
-	ic, err := s.contexts.Issue(b, s.keys.SigningKey(), now)
+	key, err := s.signingKey(ctx)
+	if err != nil {
+		return err
+	}
+	ic, err := s.contexts.Issue(b, key, now)
 	if err != nil {
 		return fmt.Errorf("sign credential %s: %w", c.PublicID, err)
 	}

@@ -61,6 +61,14 @@ func (s *Service) Declare(ctx context.Context, u *certlab.User, d Declaration) (
 	case d.ExternalID == "" && d.URL == "":
 		return nil, certlab.Errorf(certlab.EINVALID, "give the credential ID or a transcript share link so an admin can check it")
 	}
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{{"credential", d.Credential, 200}, {"issuer", d.Issuer, 200}, {"name", d.Name, 200}, {"external_id", d.ExternalID, 200}, {"url", d.URL, 2000}} {
+		if err := certlab.CheckLine(f.name, f.v, f.max); err != nil {
+			return nil, err
+		}
+	}
 	if d.URL != "" {
 		if pu, err := url.Parse(d.URL); err != nil || pu.Scheme != "https" || pu.Host == "" {
 			return nil, certlab.Errorf(certlab.EINVALID, "url %q: must be an https:// link", d.URL)
@@ -104,8 +112,9 @@ func (s *Service) Review(ctx context.Context, admin *certlab.User, id int64, ver
 		return nil, nil, certlab.Errorf(certlab.EINVALID, "note: say what you checked before approving")
 	case note == "":
 		return nil, nil, certlab.Errorf(certlab.EINVALID, "note: say why the credential is rejected")
-	case len(note) > 1000:
-		return nil, nil, certlab.Errorf(certlab.EINVALID, "note: at most 1,000 characters")
+	}
+	if err := certlab.CheckText("note", note, 1000); err != nil {
+		return nil, nil, err
 	}
 	e, err := s.store.ExternalCredential(ctx, id)
 	if err != nil {

@@ -94,12 +94,25 @@ func (s *Service) StatusList(ctx context.Context) ([]byte, error) {
 	now := s.clock()
 	s.statusMu.Lock()
 	defer s.statusMu.Unlock()
-	if s.statusDoc != nil && !now.Before(s.statusBuilt) && now.Sub(s.statusBuilt) < statusListRefresh {
-		return s.statusDoc, nil
-	}
+	// The revocations are read on every request, so a revocation on
+	// another server sharing the database shows at once; only the signing
+	// (the costly part) is cached, for as long as the same credentials are
+	// revoked under the same key.
 	revoked, err := s.store.Credentials(ctx, certlab.CredentialFilter{Status: certlab.CredentialRevoked})
 	if err != nil {
 		return nil, fmt.Errorf("status list: %w", err)
+	}
+	key, err := s.signingKey(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("status list: %w", err)
+	}
+	var of strings.Builder
+	of.WriteString(key.VerificationMethod)
+	for _, c := range revoked {
+		fmt.Fprintf(&of, ",%d", c.StatusIndex)
+	}
+	if s.statusDoc != nil && s.statusOf == of.String() && !now.Before(s.statusBuilt) && now.Sub(s.statusBuilt) < statusListRefresh {
+		return s.statusDoc, nil
 	}
 	list := badge.NewStatusList(badge.MinStatusListBits)
 	for _, c := range revoked {
@@ -114,7 +127,7 @@ func (s *Service) StatusList(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("status list: %w", err)
 	}
-	signed, err := s.contexts.SignDataIntegrity(doc, s.keys.SigningKey(), now)
+	signed, err := s.contexts.SignDataIntegrity(doc, key, now)
 	if err != nil {
 		return nil, fmt.Errorf("sign status list: %w", err)
 	}
@@ -122,7 +135,7 @@ func (s *Service) StatusList(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("status list: %w", err)
 	}
-	s.statusDoc, s.statusBuilt = b, now
+	s.statusDoc, s.statusBuilt, s.statusOf = b, now, of.String()
 	return b, nil
 }
 
@@ -221,11 +234,22 @@ func (s *Service) RotateKey(ctx context.Context, admin *certlab.User, reason str
 	}
 	if reason = strings.TrimSpace(reason); reason == "" {
 		reason = "routine rotation"
-	} else if len(reason) > 1000 {
-		return "", certlab.Errorf(certlab.EINVALID, "reason: at most 1,000 characters")
+	} else if err := certlab.CheckText("reason", reason, 1000); err != nil {
+		return "", err
 	}
-	old := s.keys.SigningKey().VerificationMethod
-	sk, err := s.keys.Rotate(ctx)
+	var old string
+	var sk badge.StoredKey
+	err := s.lock(ctx, issuerKeysLock, func(ctx context.Context) error {
+		// Another server may have rotated meanwhile: start from the key
+		// that is active now, so that one key stays active.
+		if err := s.keys.Reload(ctx); err != nil {
+			return err
+		}
+		old = s.keys.SigningKey().VerificationMethod
+		var err error
+		sk, err = s.keys.Rotate(ctx)
+		return err
+	})
 	if err != nil {
 		return "", err
 	}
@@ -245,7 +269,13 @@ func (s *Service) WithdrawKey(ctx context.Context, admin *certlab.User, keyID, r
 	if strings.TrimSpace(reason) == "" {
 		return certlab.Errorf(certlab.EINVALID, "reason: say why the key is withdrawn")
 	}
-	if err := s.keys.Withdraw(ctx, keyID, reason); err != nil {
+	err := s.lock(ctx, issuerKeysLock, func(ctx context.Context) error {
+		if err := s.keys.Reload(ctx); err != nil {
+			return err
+		}
+		return s.keys.Withdraw(ctx, keyID, reason)
+	})
+	if err != nil {
 		return certlab.Errorf(certlab.ENOTFOUND, "%v", err)
 	}
 	s.invalidateStatusList()

@@ -62,6 +62,22 @@ type Options struct {
 	Logger *slog.Logger
 	// Mailer sends reminder e-mails; nil logs them.
 	Mailer mail.Mailer
+	// Lock runs fn holding a lock shared by every server of the database
+	// (sqlstore.Store.WithLock); issuer key creation and rotation take it.
+	// Nil means one server: no lock.
+	Lock func(ctx context.Context, name string, fn func(ctx context.Context) error) error
+}
+
+// issuerKeysLock is the name of the lock around issuer key changes.
+const issuerKeysLock = "issuer-keys"
+
+// signingKey returns the active key, read again from the store first, so
+// that a key another server rotated is never used here to sign.
+func (s *Service) signingKey(ctx context.Context) (badge.SigningKey, error) {
+	if err := s.keys.Reload(ctx); err != nil {
+		return badge.SigningKey{}, err
+	}
+	return s.keys.SigningKey(), nil
 }
 
 // Service is the credential service. It is safe for concurrent use.
@@ -85,6 +101,9 @@ type Service struct {
 
 	pageMu    sync.Mutex // the public pages' recent verifications (public.go)
 	pageCache map[string]pageVerification
+	statusOf    string // what statusDoc was built from: the revoked indexes and the key
+
+	lock func(ctx context.Context, name string, fn func(ctx context.Context) error) error
 }
 
 // New opens the issuer keyring (creating the first key on first start) and
@@ -124,7 +143,17 @@ func New(ctx context.Context, cfg Config, o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("credential service: %w", err)
 	}
-	if s.keys, err = badge.OpenKeyring(ctx, KeyStore{Store: o.Store}, sealer, s.IssuerID(), s.clock); err != nil {
+	s.lock = o.Lock
+	if s.lock == nil {
+		s.lock = func(ctx context.Context, _ string, fn func(ctx context.Context) error) error { return fn(ctx) }
+	}
+	// Servers starting together on an empty database must not each create
+	// a first key.
+	err = s.lock(ctx, issuerKeysLock, func(ctx context.Context) (err error) {
+		s.keys, err = badge.OpenKeyring(ctx, KeyStore{Store: o.Store}, sealer, s.IssuerID(), s.clock)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("credential service: %w", err)
 	}
 	return s, nil

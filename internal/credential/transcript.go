@@ -88,6 +88,9 @@ func (s *Service) Transcript(ctx context.Context, u *certlab.User) (*Transcript,
 // CreateShare makes a shareable link to the user's transcript and returns
 // its token (shown once; only its hash is stored).
 func (s *Service) CreateShare(ctx context.Context, u *certlab.User, label string) (string, *certlab.TranscriptShare, error) {
+	if err := certlab.CheckLine("label", label, 100); err != nil {
+		return "", nil, err
+	}
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
 		return "", nil, fmt.Errorf("transcript link: %w", err)

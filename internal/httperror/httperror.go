@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/certlab/certlab"
 )
@@ -25,7 +27,9 @@ func Status(code string) int {
 		return http.StatusNotFound
 	case certlab.ECONFLICT, certlab.ESECTIONCLOSED, certlab.ENOTREVISITABLE, certlab.EDEADLINE, certlab.EEXAMOPEN:
 		return http.StatusConflict
-	case certlab.ESCHEMA:
+	case certlab.ETOOMANY:
+		return http.StatusTooManyRequests
+	case certlab.ESCHEMA, certlab.EBUSY:
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
@@ -47,10 +51,20 @@ func Log(logger *slog.Logger, r *http.Request, err error) {
 	}
 }
 
+// SetRetryAfter sets the Retry-After header (whole seconds, rounded up)
+// when err says how long to wait.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	if d := certlab.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
+}
+
 // WriteJSON answers a request with err as a JSON error body under the
-// status of its code.
+// status of its code (with Retry-After when the error says how long to
+// wait).
 func WriteJSON(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	Log(logger, r, err)
+	SetRetryAfter(w, err)
 	code := certlab.ErrorCode(err)
 	var body Body
 	body.Error.Code, body.Error.Message = code, certlab.ErrorMessage(err)

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/obapi"
 )
 
@@ -152,7 +153,7 @@ func TestAuthorizationErrors(t *testing.T) {
 		}
 	})
 	t.Run("consent with an API token instead of a session is refused", func(t *testing.T) {
-		secret, _, err := srv.Accounts.NewToken(ctx, adaUser, "script")
+		secret, _, err := srv.Accounts.NewToken(ctx, adaUser, account.TokenRequest{Name: "script"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -96,7 +96,7 @@ func TestSearchPathIsolation(t *testing.T) {
 
 // BenchmarkSaveResponse: scripts/test style server needed (CERTLAB_TEST_POSTGRES).
 func BenchmarkSaveResponse(b *testing.B) {
-	for _, n := range []int{1, 16, 64} {
+	for _, n := range []int{1, 16, 64, 256, 1024} {
 		b.Run(fmt.Sprintf("candidates=%d", n), func(b *testing.B) {
 			storetest.BenchmarkSaves(b, MustOpen(b), n)
 		})
@@ -106,4 +106,8 @@ func BenchmarkSaveResponse(b *testing.B) {
 // BenchmarkListPages: scripts/with-postgres go test ./internal/postgres -run XXX -bench ListPages
 func BenchmarkListPages(b *testing.B) {
 	storetest.BenchmarkListPages(b, MustOpen(b))
+}
+
+func TestHardeningContract(t *testing.T) {
+	storetest.RunHardening(t, func(t *testing.T) storetest.HardeningStore { return MustOpen(t) })
 }

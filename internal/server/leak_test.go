@@ -19,13 +19,14 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/credential"
 	"github.com/certlab/certlab/internal/exam"
 	"github.com/certlab/certlab/internal/item"
-	"github.com/certlab/certlab/internal/sandbox"
 	"github.com/certlab/certlab/internal/lab"
+	"github.com/certlab/certlab/internal/sandbox"
 )
 
 // leakClient is a candidate reaching the server both ways: the browser's
@@ -200,7 +201,7 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := a.Accounts.NewToken(ctx, cand, "leak test")
+	token, _, err := a.Accounts.NewToken(ctx, cand, account.TokenRequest{Name: "leak test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,11 +10,15 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/certlab/certlab"
 	"github.com/certlab/certlab/internal/api"
+	"github.com/certlab/certlab/internal/clientip"
 	"github.com/certlab/certlab/internal/httperror"
+	"github.com/certlab/certlab/internal/metrics"
 	"github.com/certlab/certlab/internal/obapi"
 	"github.com/certlab/certlab/internal/session"
 )
@@ -34,6 +38,62 @@ type Server struct {
 	// schema current). It runs on every readiness probe: it must be cheap
 	// and change nothing.
 	Ready func(ctx context.Context) error
+	// Metrics, when set, times every request and serves /metrics to
+	// admins (a session, or an API token with the admin scope).
+	Metrics *metrics.Metrics
+	// ClientIP finds the client address behind a request (trusted
+	// proxies); the zero value uses the peer address.
+	ClientIP clientip.Resolver
+	// InFlight bounds the requests handled at once; zero values mean
+	// defaults.
+	InFlight InFlightLimit
+
+	limiter *inFlight
+
+	draining int32 // set by Drain; read atomically
+}
+
+// InFlightStats reports the requests being handled and waiting for a
+// slot now (after Handler was built).
+func (s *Server) InFlightStats() (running, waiting int) {
+	if s.limiter == nil {
+		return 0, 0
+	}
+	return s.limiter.stats()
+}
+
+// Drain makes the readiness probe answer 503 from now on, so that a load
+// balancer stops sending new requests while the server shuts down.
+func (s *Server) Drain() { atomic.StoreInt32(&s.draining, 1) }
+
+// HTTP server limits: every phase of a request has a deadline, so a slow
+// or idle client cannot hold a connection (and its goroutine) for long.
+const (
+	// ReadHeaderTimeout bounds reading the request line and headers.
+	ReadHeaderTimeout = 5 * time.Second
+	// ReadTimeout bounds reading the whole request, body included: a body
+	// trickled byte by byte is cut off.
+	ReadTimeout = 15 * time.Second
+	// WriteTimeout bounds a handler and writing its answer.
+	WriteTimeout = 30 * time.Second
+	// IdleTimeout bounds how long a kept-alive connection waits for the
+	// next request.
+	IdleTimeout = 60 * time.Second
+	// MaxHeaderBytes bounds the request headers.
+	MaxHeaderBytes = 64 << 10
+	// MaxBodyBytes bounds every request body (the API's JSON bodies have
+	// a smaller limit of their own).
+	MaxBodyBytes = 2 << 20
+	// MaxUploadBytes bounds the bodies of the upload routes (a lab
+	// workspace as a form or a raw archive): the session's form limit.
+	MaxUploadBytes = session.MaxFormBytes
+)
+
+// HTTPServer returns an http.Server for h with certlab's timeouts and
+// limits.
+func HTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: MaxHeaderBytes}
 }
 
 // patternList records route patterns.
@@ -50,6 +110,9 @@ func (l *patternList) HandleFunc(p string, _ func(http.ResponseWriter, *http.Req
 // without an entry fails them.
 func (s *Server) Patterns() []string {
 	l := patternList{"GET /healthz", "GET /readyz"}
+	if s.Metrics != nil {
+		l = append(l, "GET /metrics")
+	}
 	s.API.Routes(&l)
 	s.API.PublicRoutes(&l)
 	if s.OB != nil {
@@ -63,12 +126,18 @@ func (s *Server) Patterns() []string {
 }
 
 // Handler returns the routes with the shared middleware, outermost first:
-// panic recovery, request logging, cross-origin protection, and
-// authentication (sessions, API tokens, CSRF).
+// panic recovery, request logging, metrics, the bound on requests in
+// flight, the client address, the body size limit, cross-origin
+// protection, and authentication (sessions, API tokens, CSRF).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", session.RequireRole(certlab.RoleAdmin, func(w http.ResponseWriter, r *http.Request, _ *certlab.User) {
+			s.Metrics.Handler().ServeHTTP(w, r)
+		}))
+	}
 	s.API.Routes(mux) // the JSON API, /api/v1/…
 	// /issuer, /achievements, /status/1, /credentials/{id}, /verify,
 	// /transcripts/{token}; a browser gets the web UI's page of the
@@ -81,7 +150,7 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("/", s.Web) // the web UI: every other path
 	}
 	cop := http.NewCrossOriginProtection()
-	chain := cop.Handler(s.Sessions.Authenticate(mux))
+	var h http.Handler = cop.Handler(s.Sessions.Authenticate(mux))
 	if s.OB != nil {
 		// The Open Badges API and the OAuth token, registration and
 		// revocation endpoints authenticate with access tokens and client
@@ -89,10 +158,18 @@ func (s *Server) Handler() http.Handler {
 		// of the session middleware.
 		outer := http.NewServeMux()
 		s.OB.Routes(outer)
-		outer.Handle("/", chain)
-		return s.recoverPanics(s.logRequests(outer))
+		outer.Handle("/", h)
+		h = outer
 	}
-	return s.recoverPanics(s.logRequests(chain))
+	s.limiter = newInFlight(s.InFlight)
+	h = s.limiter.middleware(s.ClientIP.Middleware(limitBody(mux, h)))
+	if s.Metrics != nil {
+		h = s.Metrics.Middleware(func(r *http.Request) string {
+			_, pattern := mux.Handler(r)
+			return pattern
+		}, h)
+	}
+	return s.recoverPanics(s.logRequests(h))
 }
 
 // publicPages are the web UI's pages of public documents, by the API's
@@ -105,6 +182,32 @@ func (s *Server) publicPages() map[string]http.Handler {
 	}
 	return nil
 }
+
+// uploadRoute says whether a route takes workspace uploads (lab submissions, as a form or a
+// raw archive): their bodies may reach MaxUploadBytes.
+func uploadRoute(pattern string) bool {
+	return strings.HasPrefix(pattern, "POST ") && strings.HasSuffix(pattern, "/submissions")
+}
+
+// limitBody bounds every request body to MaxBodyBytes, or MaxUploadBytes
+// on the upload routes.
+func limitBody(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := int64(MaxBodyBytes)
+		if r.Method == http.MethodPost {
+			if _, pattern := mux.Handler(r); uploadRoute(pattern) {
+				limit = MaxUploadBytes
+			}
+		}
+		if r.ContentLength > limit {
+			httperror.WriteJSON(w, r, nil, certlab.Errorf(certlab.EINVALID, "request body is larger than %d bytes", limit))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}
+
 
 type statusRecorder struct {
 	http.ResponseWriter
@@ -153,6 +256,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if atomic.LoadInt32(&s.draining) == 1 {
+		writeStatus(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "shutting down"})
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	var err error

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/httperror"
 )
@@ -44,6 +45,7 @@ type ctxKey int
 const (
 	userKey ctxKey = iota
 	sessionKey
+	tokenKey
 )
 
 // Start signs the user in: it stores a new session (only the hash of its
@@ -81,22 +83,26 @@ func (m *Manager) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); h != "" {
-			token, ok := strings.CutPrefix(h, "Bearer ")
+			value, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
 				m.fail(w, r, certlab.Errorf(certlab.EUNAUTHORIZED, "Authorization must be a Bearer token"))
 				return
 			}
-			t, err := m.Store.TokenByHash(ctx, auth.HashSecret(strings.TrimSpace(token)))
+			t, u, err := account.AuthenticateToken(ctx, m.Store, value, m.Now())
 			if err != nil {
+				m.fail(w, r, err)
+				return
+			}
+			if u.DisabledAt != nil {
 				m.fail(w, r, certlab.Errorf(certlab.EUNAUTHORIZED, "invalid API token"))
 				return
 			}
-			u, err := m.Store.User(ctx, t.UserID)
-			if err != nil || u.DisabledAt != nil {
-				m.fail(w, r, certlab.Errorf(certlab.EUNAUTHORIZED, "invalid API token"))
+			if err := checkMethodScope(r, t); err != nil {
+				m.fail(w, r, err)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey, u)))
+			ctx = context.WithValue(ctx, userKey, u)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, tokenKey, t)))
 			return
 		}
 		if c, err := r.Cookie(CookieName); err == nil && c.Value != "" && !m.Sessionless[r.URL.Path] {
@@ -116,6 +122,34 @@ func (m *Manager) Authenticate(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+// checkMethodScope: a token reads (GET, HEAD) with the read scope and
+// changes state with the write scope; signing itself out needs neither,
+// and managing tokens needs the tokens scope instead.
+func checkMethodScope(r *http.Request, t *certlab.Token) error {
+	need := certlab.ScopeWrite
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		need = certlab.ScopeRead
+	}
+	if r.Method == http.MethodPost && r.URL.Path == LogoutPath {
+		return nil
+	}
+	if r.URL.Path == TokensPath || strings.HasPrefix(r.URL.Path, TokensPath+"/") {
+		return nil // the tokens scope is checked there (RequireScope)
+	}
+	if !t.HasScope(need) {
+		return certlab.Errorf(certlab.EFORBIDDEN, "this API token lacks the %s scope", need)
+	}
+	return nil
+}
+
+// TokensPath is where tokens are managed: the tokens scope governs it,
+// whatever the method.
+const TokensPath = "/api/v1/tokens"
+
+// LogoutPath is the API's sign-out endpoint, which any token may call to
+// revoke itself.
+const LogoutPath = "/api/v1/auth/logout"
 
 func (m *Manager) fail(w http.ResponseWriter, r *http.Request, err error) {
 	httperror.WriteJSON(w, r, m.Logger, err)
@@ -146,6 +180,35 @@ func UserFrom(ctx context.Context) *certlab.User {
 	return u
 }
 
+// TokenFrom returns the API token of a request authenticated by one, or
+// nil (cookie sessions).
+func TokenFrom(ctx context.Context) *certlab.Token {
+	t, _ := ctx.Value(tokenKey).(*certlab.Token)
+	return t
+}
+
+// HasScope reports whether the request may act within the scope: cookie
+// sessions may do everything their user may; tokens only within their
+// scopes.
+func HasScope(ctx context.Context, scope string) bool {
+	if t := TokenFrom(ctx); t != nil {
+		return t.HasScope(scope)
+	}
+	return true
+}
+
+// RequireScope is RequireUser for requests that may act within the scope
+// (see HasScope). Others get a JSON forbidden error.
+func RequireScope(scope string, h UserHandler) http.HandlerFunc {
+	return RequireUser(func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
+		if !HasScope(r.Context(), scope) {
+			httperror.WriteJSON(w, r, nil, certlab.Errorf(certlab.EFORBIDDEN, "this API token lacks the %s scope", scope))
+			return
+		}
+		h(w, r, u)
+	})
+}
+
 // SessionFrom returns the cookie session of an authenticated request, or
 // nil (API tokens have none).
 func SessionFrom(ctx context.Context) *certlab.Session {
@@ -170,11 +233,16 @@ func RequireUser(h UserHandler) http.HandlerFunc {
 }
 
 // RequireRole is RequireUser for users with the role; admins have every
-// role. Others get a JSON forbidden error.
+// role. Others get a JSON forbidden error. An admin route called with an
+// API token also needs the token's admin scope.
 func RequireRole(role string, h UserHandler) http.HandlerFunc {
 	return RequireUser(func(w http.ResponseWriter, r *http.Request, u *certlab.User) {
 		if u.Role != role && u.Role != certlab.RoleAdmin {
 			httperror.WriteJSON(w, r, nil, certlab.Errorf(certlab.EFORBIDDEN, "this needs the %s role", role))
+			return
+		}
+		if role == certlab.RoleAdmin && !HasScope(r.Context(), certlab.ScopeAdmin) {
+			httperror.WriteJSON(w, r, nil, certlab.Errorf(certlab.EFORBIDDEN, "this API token lacks the admin scope"))
 			return
 		}
 		h(w, r, u)

@@ -59,7 +59,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal("the store must keep only the hash of the cookie's secret")
 	}
 	f.token = auth.NewSecret("clt_")
-	if err := store.CreateToken(ctx, &certlab.Token{UserID: f.user.ID, Name: "t", Hash: auth.HashSecret(f.token)}); err != nil {
+	if err := store.CreateToken(ctx, &certlab.Token{UserID: f.user.ID, Name: "t", Hash: auth.HashSecret(f.token), Scopes: []string{"read", "write", "admin"}, ExpiresAt: f.now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -95,7 +95,7 @@ func TestAuthenticate(t *testing.T) {
 	}{
 		{"nothing", "GET", "/", nil, 200, "anonymous"},
 		{"API token", "POST", "/", []func(*http.Request){func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+f.token) }}, 200, "ada@example.org by token"},
-		{"unknown API token", "GET", "/", []func(*http.Request){func(r *http.Request) { r.Header.Set("Authorization", "Bearer clt_nope") }}, 401, "invalid API token"},
+		{"unknown API token", "GET", "/", []func(*http.Request){func(r *http.Request) { r.Header.Set("Authorization", "Bearer clt_nope") }}, 401, "invalid, expired or revoked API token"},
 		{"not a bearer token", "GET", "/", []func(*http.Request){func(r *http.Request) { r.Header.Set("Authorization", "Basic eDp5") }}, 401, "Bearer"},
 		{"cookie read", "GET", "/", []func(*http.Request){cookie}, 200, "ada@example.org by cookie"},
 		{"cookie post without CSRF token", "POST", "/", []func(*http.Request){cookie}, 403, "X-CSRF-Token"},

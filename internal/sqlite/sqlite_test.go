@@ -49,7 +49,7 @@ func TestSittingRenameMigration(t *testing.T) { storetest.RunSittingRename(t, op
 
 // BenchmarkSaveResponse: go test ./internal/sqlite -run XXX -bench SaveResponse
 func BenchmarkSaveResponse(b *testing.B) {
-	for _, n := range []int{1, 16, 64} {
+	for _, n := range []int{1, 16, 64, 256, 1024} {
 		b.Run(fmt.Sprintf("candidates=%d", n), func(b *testing.B) {
 			storetest.BenchmarkSaves(b, MustOpen(b), n)
 		})
@@ -59,4 +59,8 @@ func BenchmarkSaveResponse(b *testing.B) {
 // BenchmarkListPages: go test ./internal/sqlite -run XXX -bench ListPages
 func BenchmarkListPages(b *testing.B) {
 	storetest.BenchmarkListPages(b, MustOpen(b))
+}
+
+func TestHardeningContract(t *testing.T) {
+	storetest.RunHardening(t, func(t *testing.T) storetest.HardeningStore { return MustOpen(t).(storetest.HardeningStore) })
 }

@@ -29,8 +29,9 @@ func scanAccommodation(row interface{ Scan(...any) error }) (*certlab.Accommodat
 // CreateAccommodationRequest stores a new, open request.
 func (s *Store) CreateAccommodationRequest(ctx context.Context, r *certlab.AccommodationRequest) error {
 	r.Status = certlab.AccommodationRequested
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO accommodation_requests (user_id, kind, extra_time_pct, details, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), r.UserID, r.Kind, r.ExtraTimePct, r.Details, r.Status, ms(r.CreatedAt)).Scan(&r.ID)
+	var err error
+	r.ID, err = s.insertID(ctx, s.q(`INSERT INTO accommodation_requests (user_id, kind, extra_time_pct, details, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), r.UserID, r.Kind, r.ExtraTimePct, r.Details, r.Status, ms(r.CreatedAt))
 	if err != nil {
 		if s.d.IsUnique(err) {
 			return certlab.Errorf(certlab.ECONFLICT, "you already have an open %s request: withdraw it or wait for the decision", r.Kind)
@@ -79,12 +80,12 @@ func (s *Store) AccommodationRequests(ctx context.Context, f certlab.Accommodati
 // DecideAccommodationRequest moves a request between states with a
 // conditional update, so two decisions cannot both apply.
 func (s *Store) DecideAccommodationRequest(ctx context.Context, id int64, from, to string, by *int64, note string, at time.Time) (*certlab.AccommodationRequest, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE accommodation_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?
+	n, err := s.exec(ctx, s.q(`UPDATE accommodation_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?
 		WHERE id = ? AND status = ?`), to, int64Ptr(by), ms(at), note, id, from)
 	if err != nil {
 		return nil, fmt.Errorf("update accommodation request %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		r, err := s.AccommodationRequest(ctx, id)
 		if err != nil {
 			return nil, err
@@ -97,7 +98,7 @@ func (s *Store) DecideAccommodationRequest(ctx context.Context, id int64, from, 
 // CreateAppointmentReminder records a reminder; the primary key refuses a
 // second one for the same appointment and sitting.
 func (s *Store) CreateAppointmentReminder(ctx context.Context, r *certlab.AppointmentReminder) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO appointment_reminders (appointment_id, sitting_id, user_id, sent_at) VALUES (?, ?, ?, ?)`),
+	_, err := s.exec(ctx, s.q(`INSERT INTO appointment_reminders (appointment_id, sitting_id, user_id, sent_at) VALUES (?, ?, ?, ?)`),
 		r.AppointmentID, r.SittingID, r.UserID, ms(r.SentAt))
 	if err != nil {
 		if s.d.IsUnique(err) {

@@ -78,67 +78,16 @@ func (s *Store) UsePasswordReset(ctx context.Context, hash string, now time.Time
 
 // PurgePasswordResets deletes the resets that expired before the time.
 func (s *Store) PurgePasswordResets(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM password_resets WHERE expires_at < ?`), ms(before))
+	n, err := s.exec(ctx, s.q(`DELETE FROM password_resets WHERE expires_at < ?`), ms(before))
 	if err != nil {
 		return 0, fmt.Errorf("purge password resets: %w", err)
 	}
-	return res.RowsAffected()
-}
-
-// Tokens lists the user's API tokens, newest first.
-func (s *Store) Tokens(ctx context.Context, userID int64) ([]*certlab.Token, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, user_id, name, hash, created_at FROM tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC`), userID)
-	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	var out []*certlab.Token
-	for rows.Next() {
-		t := &certlab.Token{}
-		var created int64
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Hash, &created); err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		t.CreatedAt = fromMS(created)
-		out = append(out, t)
-	}
-	return out, rows.Err()
-}
-
-// RevokeToken revokes one of the user's tokens. Tokens have no revocation
-// time in this schema: a revoked token is deleted.
-func (s *Store) RevokeToken(ctx context.Context, userID, id int64, _ time.Time) error {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM tokens WHERE id = ? AND user_id = ?`), id, userID)
-	if err != nil {
-		return fmt.Errorf("revoke token: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return certlab.Errorf(certlab.ENOTFOUND, "you have no API token %d", id)
-	}
-	return nil
-}
-
-// RevokeTokens revokes every token of the user.
-func (s *Store) RevokeTokens(ctx context.Context, userID int64, _ time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM tokens WHERE user_id = ?`), userID)
-	if err != nil {
-		return 0, fmt.Errorf("revoke tokens: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
-}
-
-// DeleteUserSessions signs out every session of the user but keepHash.
-func (s *Store) DeleteUserSessions(ctx context.Context, userID int64, keepHash string) error {
-	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`), userID, keepHash); err != nil {
-		return fmt.Errorf("end sessions: %w", err)
-	}
-	return nil
+	return n, nil
 }
 
 // MarkModuleRead records that the user read a module.
 func (s *Store) MarkModuleRead(ctx context.Context, userID int64, programID, moduleID string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO module_reads (user_id, program_id, module_id, read_at) VALUES (?, ?, ?, ?)
+	_, err := s.exec(ctx, s.q(`INSERT INTO module_reads (user_id, program_id, module_id, read_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (user_id, program_id, module_id) DO UPDATE SET read_at = excluded.read_at`), userID, programID, moduleID, ms(at))
 	if err != nil {
 		return fmt.Errorf("mark module %s read: %w", moduleID, err)
@@ -148,7 +97,7 @@ func (s *Store) MarkModuleRead(ctx context.Context, userID int64, programID, mod
 
 // UnmarkModuleRead forgets that the user read a module.
 func (s *Store) UnmarkModuleRead(ctx context.Context, userID int64, programID, moduleID string) error {
-	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM module_reads WHERE user_id = ? AND program_id = ? AND module_id = ?`), userID, programID, moduleID); err != nil {
+	if _, err := s.exec(ctx, s.q(`DELETE FROM module_reads WHERE user_id = ? AND program_id = ? AND module_id = ?`), userID, programID, moduleID); err != nil {
 		return fmt.Errorf("unmark module %s: %w", moduleID, err)
 	}
 	return nil

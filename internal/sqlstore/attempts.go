@@ -55,9 +55,9 @@ func (s *Store) CreateAttempt(ctx context.Context, a *certlab.Attempt) error {
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = time.Now().UTC()
 	}
-	err = s.db.QueryRowContext(ctx, s.q(`INSERT INTO attempts (user_id, exam_id, mode, status, seed, form, section, position, extra_time_pct, created_at, started_at, deadline)
+	a.ID, err = s.insertID(ctx, s.q(`INSERT INTO attempts (user_id, exam_id, mode, status, seed, form, section, position, extra_time_pct, created_at, started_at, deadline)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		a.UserID, a.ExamID, a.Mode, a.Status, a.Seed, string(form), a.Section, a.Position, a.ExtraTimePct, ms(a.CreatedAt), msPtr(a.StartedAt), msPtr(a.Deadline)).Scan(&a.ID)
+		a.UserID, a.ExamID, a.Mode, a.Status, a.Seed, string(form), a.Section, a.Position, a.ExtraTimePct, ms(a.CreatedAt), msPtr(a.StartedAt), msPtr(a.Deadline))
 	if err != nil && s.d.IsUnique(err) {
 		// attempts_one_open_exam: one open exam attempt per candidate.
 		return certlab.Errorf(certlab.EEXAMOPEN, "you are already taking an exam: submit it before starting another")

@@ -139,8 +139,9 @@ func scanRun(row interface{ Scan(...any) error }, extra ...any) (*certlab.Calibr
 
 // CreateCalibrationRun stores a new run.
 func (s *Store) CreateCalibrationRun(ctx context.Context, r *certlab.CalibrationRun) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO calibration_runs (exam_id, model, status, phase, max_cycles, started_by, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		r.ExamID, r.Model, r.Status, r.Phase, r.MaxCycles, r.StartedBy, ms(r.StartedAt), ms(r.StartedAt)).Scan(&r.ID)
+	var err error
+	r.ID, err = s.insertID(ctx, s.q(`INSERT INTO calibration_runs (exam_id, model, status, phase, max_cycles, started_by, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		r.ExamID, r.Model, r.Status, r.Phase, r.MaxCycles, r.StartedBy, ms(r.StartedAt), ms(r.StartedAt))
 	if err != nil {
 		return fmt.Errorf("insert calibration run: %w", err)
 	}
@@ -149,12 +150,12 @@ func (s *Store) CreateCalibrationRun(ctx context.Context, r *certlab.Calibration
 
 // UpdateCalibrationRun stores a run's progress, status and result.
 func (s *Store) UpdateCalibrationRun(ctx context.Context, r *certlab.CalibrationRun) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE calibration_runs SET status = ?, phase = ?, cycle = ?, max_cycles = ?, change = ?, progress = ?, message = ?, items = ?, examinees = ?, updated_at = ?, ended_at = ?, result = ? WHERE id = ?`),
+	n, err := s.exec(ctx, s.q(`UPDATE calibration_runs SET status = ?, phase = ?, cycle = ?, max_cycles = ?, change = ?, progress = ?, message = ?, items = ?, examinees = ?, updated_at = ?, ended_at = ?, result = ? WHERE id = ?`),
 		r.Status, r.Phase, r.Cycle, r.MaxCycles, finite(r.Change), finite(r.Progress), r.Message, r.Items, r.Examinees, ms(r.UpdatedAt), msPtr(r.EndedAt), r.Result, r.ID)
 	if err != nil {
 		return fmt.Errorf("update calibration run %d: %w", r.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return certlab.Errorf(certlab.ENOTFOUND, "calibration run %d not found", r.ID)
 	}
 	return nil
@@ -213,11 +214,11 @@ func (s *Store) CalibrationRuns(ctx context.Context, examID string, limit int) (
 
 // MarkRunApplied records when a finished run's parameters were applied.
 func (s *Store) MarkRunApplied(ctx context.Context, id int64, at time.Time) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE calibration_runs SET applied_at = ? WHERE id = ? AND status = ? AND applied_at IS NULL`), ms(at), id, certlab.RunDone)
+	n, err := s.exec(ctx, s.q(`UPDATE calibration_runs SET applied_at = ? WHERE id = ? AND status = ? AND applied_at IS NULL`), ms(at), id, certlab.RunDone)
 	if err != nil {
 		return fmt.Errorf("mark run %d applied: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		if _, err := s.CalibrationRun(ctx, id); err != nil {
 			return err
 		}

@@ -25,8 +25,9 @@ func scanCohort(row interface{ Scan(...any) error }) (*certlab.Cohort, error) {
 
 // CreateCohort stores a cohort; its code must be unused.
 func (s *Store) CreateCohort(ctx context.Context, c *certlab.Cohort) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO cohorts (name, exam_id, instructor_id, code, ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		c.Name, c.ExamID, c.InstructorID, c.Code, ms(c.EndsAt), ms(c.CreatedAt)).Scan(&c.ID)
+	var err error
+	c.ID, err = s.insertID(ctx, s.q(`INSERT INTO cohorts (name, exam_id, instructor_id, code, ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		c.Name, c.ExamID, c.InstructorID, c.Code, ms(c.EndsAt), ms(c.CreatedAt))
 	if err != nil {
 		if s.d.IsUnique(err) {
 			return certlab.Errorf(certlab.ECONFLICT, "cohort code %s is taken", c.Code)
@@ -81,7 +82,7 @@ func (s *Store) UserCohorts(ctx context.Context, userID int64) ([]*certlab.Cohor
 
 // JoinCohort adds a member.
 func (s *Store) JoinCohort(ctx context.Context, m *certlab.CohortMember) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO cohort_members (cohort_id, user_id, joined_at) VALUES (?, ?, ?)`), m.CohortID, m.UserID, ms(m.JoinedAt))
+	_, err := s.exec(ctx, s.q(`INSERT INTO cohort_members (cohort_id, user_id, joined_at) VALUES (?, ?, ?)`), m.CohortID, m.UserID, ms(m.JoinedAt))
 	if err != nil {
 		if s.d.IsUnique(err) {
 			return certlab.Errorf(certlab.ECONFLICT, "already a member of cohort %d", m.CohortID)
@@ -93,11 +94,11 @@ func (s *Store) JoinCohort(ctx context.Context, m *certlab.CohortMember) error {
 
 // LeaveCohort removes a member.
 func (s *Store) LeaveCohort(ctx context.Context, cohortID, userID int64) error {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM cohort_members WHERE cohort_id = ? AND user_id = ?`), cohortID, userID)
+	n, err := s.exec(ctx, s.q(`DELETE FROM cohort_members WHERE cohort_id = ? AND user_id = ?`), cohortID, userID)
 	if err != nil {
 		return fmt.Errorf("leave cohort %d: %w", cohortID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return certlab.Errorf(certlab.ENOTFOUND, "user %d is not a member of cohort %d", userID, cohortID)
 	}
 	return nil
@@ -137,9 +138,10 @@ func scanAssignment(row interface{ Scan(...any) error }) (*certlab.Assignment, e
 
 // CreateAssignment stores an assignment of a cohort.
 func (s *Store) CreateAssignment(ctx context.Context, a *certlab.Assignment) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO cohort_assignments (cohort_id, kind, program_id, module_id, domain, count, title, due_at, created_by, created_at)
+	var err error
+	a.ID, err = s.insertID(ctx, s.q(`INSERT INTO cohort_assignments (cohort_id, kind, program_id, module_id, domain, count, title, due_at, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		a.CohortID, a.Kind, a.ProgramID, a.ModuleID, a.Domain, a.Count, a.Title, ms(a.DueAt), a.CreatedBy, ms(a.CreatedAt)).Scan(&a.ID)
+		a.CohortID, a.Kind, a.ProgramID, a.ModuleID, a.Domain, a.Count, a.Title, ms(a.DueAt), a.CreatedBy, ms(a.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert assignment: %w", err)
 	}
@@ -192,14 +194,14 @@ func (s *Store) StartWork(ctx context.Context, w *certlab.AssignmentWork) error 
 	if w.AttemptID != nil {
 		attempt = *w.AttemptID
 	}
-	res, err := s.db.ExecContext(ctx, s.q(`INSERT INTO assignment_work (assignment_id, user_id, attempt_id, started_at) VALUES (?, ?, ?, ?)
+	n, err := s.exec(ctx, s.q(`INSERT INTO assignment_work (assignment_id, user_id, attempt_id, started_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (assignment_id, user_id) DO UPDATE SET attempt_id = excluded.attempt_id, started_at = excluded.started_at
 		WHERE assignment_work.completed_at IS NULL`),
 		w.AssignmentID, w.UserID, attempt, ms(w.StartedAt))
 	if err != nil {
 		return fmt.Errorf("start assignment %d: %w", w.AssignmentID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return certlab.Errorf(certlab.ECONFLICT, "assignment %d is already completed", w.AssignmentID)
 	}
 	return nil

@@ -38,10 +38,11 @@ func (s *Store) CreateCredential(ctx context.Context, c *certlab.Credential) err
 	if c.UpdatedAt.IsZero() {
 		c.UpdatedAt = c.CreatedAt
 	}
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO credentials (public_id, user_id, program_id, status, issued_at, valid_from, valid_until, status_index, document, jwt, renewals, revoked_at, revoked_reason, created_at, updated_at)
+	var err error
+	c.ID, err = s.insertID(ctx, s.q(`INSERT INTO credentials (public_id, user_id, program_id, status, issued_at, valid_from, valid_until, status_index, document, jwt, renewals, revoked_at, revoked_reason, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		c.PublicID, c.UserID, c.ProgramID, c.Status, msPtr(c.IssuedAt), msPtr(c.ValidFrom), msPtr(c.ValidUntil), c.StatusIndex,
-		string(c.Document), c.JWT, c.Renewals, msPtr(c.RevokedAt), c.RevokedReason, ms(c.CreatedAt), ms(c.UpdatedAt)).Scan(&c.ID)
+		string(c.Document), c.JWT, c.Renewals, msPtr(c.RevokedAt), c.RevokedReason, ms(c.CreatedAt), ms(c.UpdatedAt))
 	if err != nil {
 		if s.d.IsUnique(err) {
 			return certlab.Errorf(certlab.ECONFLICT, "user %d already has a credential for program %s, or status index %d is taken", c.UserID, c.ProgramID, c.StatusIndex)
@@ -105,7 +106,7 @@ func (s *Store) Credentials(ctx context.Context, f certlab.CredentialFilter) ([]
 
 // UpdateCredential writes c if its status is still fromStatus.
 func (s *Store) UpdateCredential(ctx context.Context, c *certlab.Credential, fromStatus string) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE credentials SET status = ?, issued_at = ?, valid_from = ?, valid_until = ?, status_index = ?, document = ?, jwt = ?,
+	n, err := s.exec(ctx, s.q(`UPDATE credentials SET status = ?, issued_at = ?, valid_from = ?, valid_until = ?, status_index = ?, document = ?, jwt = ?,
 		renewals = ?, revoked_at = ?, revoked_reason = ?, updated_at = ? WHERE id = ? AND status = ?`),
 		c.Status, msPtr(c.IssuedAt), msPtr(c.ValidFrom), msPtr(c.ValidUntil), c.StatusIndex, string(c.Document), c.JWT,
 		c.Renewals, msPtr(c.RevokedAt), c.RevokedReason, ms(c.UpdatedAt), c.ID, fromStatus)
@@ -115,7 +116,7 @@ func (s *Store) UpdateCredential(ctx context.Context, c *certlab.Credential, fro
 		}
 		return fmt.Errorf("update credential %d: %w", c.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return certlab.Errorf(certlab.ECONFLICT, "credential %d changed meanwhile (no longer %s)", c.ID, fromStatus)
 	}
 	return nil
@@ -151,10 +152,11 @@ func (s *Store) CreateExternalCredential(ctx context.Context, e *certlab.Externa
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = time.Now().UTC()
 	}
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO external_credentials (user_id, credential_id, issuer, name, external_id, url, earned_at, expires_at, status, reviewed_by, reviewed_at, review_note, created_at)
+	var err error
+	e.ID, err = s.insertID(ctx, s.q(`INSERT INTO external_credentials (user_id, credential_id, issuer, name, external_id, url, earned_at, expires_at, status, reviewed_by, reviewed_at, review_note, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		e.UserID, e.CredentialID, e.Issuer, e.Name, e.ExternalID, e.URL, msPtr(e.EarnedAt), msPtr(e.ExpiresAt), e.Status,
-		int64Ptr(e.ReviewedBy), msPtr(e.ReviewedAt), e.ReviewNote, ms(e.CreatedAt)).Scan(&e.ID)
+		int64Ptr(e.ReviewedBy), msPtr(e.ReviewedAt), e.ReviewNote, ms(e.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert external credential: %w", err)
 	}
@@ -199,12 +201,12 @@ func (s *Store) ExternalCredentials(ctx context.Context, f certlab.ExternalFilte
 
 // ReviewExternalCredential records the review of a declared credential.
 func (s *Store) ReviewExternalCredential(ctx context.Context, e *certlab.ExternalCredential) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE external_credentials SET status = ?, reviewed_by = ?, reviewed_at = ?, review_note = ? WHERE id = ? AND status = ?`),
+	n, err := s.exec(ctx, s.q(`UPDATE external_credentials SET status = ?, reviewed_by = ?, reviewed_at = ?, review_note = ? WHERE id = ? AND status = ?`),
 		e.Status, int64Ptr(e.ReviewedBy), msPtr(e.ReviewedAt), e.ReviewNote, e.ID, certlab.ExternalDeclared)
 	if err != nil {
 		return fmt.Errorf("review external credential %d: %w", e.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		if _, err := s.ExternalCredential(ctx, e.ID); err != nil {
 			return err
 		}
@@ -216,8 +218,9 @@ func (s *Store) ReviewExternalCredential(ctx context.Context, e *certlab.Externa
 // CreateReminder records a sent reminder, once per credential, validity
 // end and threshold.
 func (s *Store) CreateReminder(ctx context.Context, r *certlab.Reminder) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO reminders (credential_id, user_id, valid_until, days, message, sent_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		r.CredentialID, r.UserID, ms(r.ValidUntil), r.Days, r.Message, ms(r.SentAt)).Scan(&r.ID)
+	var err error
+	r.ID, err = s.insertID(ctx, s.q(`INSERT INTO reminders (credential_id, user_id, valid_until, days, message, sent_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		r.CredentialID, r.UserID, ms(r.ValidUntil), r.Days, r.Message, ms(r.SentAt))
 	if err != nil {
 		if s.d.IsUnique(err) {
 			return certlab.Errorf(certlab.ECONFLICT, "the %d-day reminder of credential %d was already sent", r.Days, r.CredentialID)
@@ -262,8 +265,9 @@ func scanShare(row interface{ Scan(...any) error }) (*certlab.TranscriptShare, e
 
 // CreateTranscriptShare stores a new share link.
 func (s *Store) CreateTranscriptShare(ctx context.Context, sh *certlab.TranscriptShare) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO transcript_shares (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-		sh.UserID, sh.TokenHash, sh.Label, ms(sh.CreatedAt)).Scan(&sh.ID)
+	var err error
+	sh.ID, err = s.insertID(ctx, s.q(`INSERT INTO transcript_shares (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
+		sh.UserID, sh.TokenHash, sh.Label, ms(sh.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert transcript share: %w", err)
 	}
@@ -296,11 +300,11 @@ func (s *Store) TranscriptShares(ctx context.Context, userID int64) ([]*certlab.
 
 // RevokeTranscriptShare revokes one of the user's share links.
 func (s *Store) RevokeTranscriptShare(ctx context.Context, userID, id int64, at time.Time) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE transcript_shares SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL`), ms(at), id, userID)
+	n, err := s.exec(ctx, s.q(`UPDATE transcript_shares SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL`), ms(at), id, userID)
 	if err != nil {
 		return fmt.Errorf("revoke transcript share %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return certlab.Errorf(certlab.ENOTFOUND, "transcript link %d not found or already revoked", id)
 	}
 	return nil
@@ -350,7 +354,7 @@ func (s *Store) SaveIssuerKey(ctx context.Context, k certlab.IssuerKey) error {
 	if len(k.SealedPrivateKey) > 0 {
 		sealed = k.SealedPrivateKey
 	}
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO issuer_keys (id, public_key_multibase, sealed_private_key, created_at, retired_at, withdrawn_at, withdrawn_reason)
+	_, err := s.exec(ctx, s.q(`INSERT INTO issuer_keys (id, public_key_multibase, sealed_private_key, created_at, retired_at, withdrawn_at, withdrawn_reason)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET public_key_multibase = excluded.public_key_multibase, sealed_private_key = excluded.sealed_private_key,
 		created_at = excluded.created_at, retired_at = excluded.retired_at, withdrawn_at = excluded.withdrawn_at, withdrawn_reason = excluded.withdrawn_reason`),
@@ -375,7 +379,7 @@ func (s *Store) CredentialName(ctx context.Context, userID int64) (*certlab.Cred
 
 // SaveCredentialName stores the user's choice of name on credentials.
 func (s *Store) SaveCredentialName(ctx context.Context, n *certlab.CredentialName) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO credential_names (user_id, name, hidden, updated_at) VALUES (?, ?, ?, ?)
+	_, err := s.exec(ctx, s.q(`INSERT INTO credential_names (user_id, name, hidden, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, hidden = excluded.hidden, updated_at = excluded.updated_at`),
 		n.UserID, n.Name, n.Hidden, ms(n.UpdatedAt))
 	if err != nil {

@@ -45,11 +45,11 @@ func (s *Store) CreateLabSubmission(ctx context.Context, sub *certlab.LabSubmiss
 
 // SetLabSubmissionCounted marks a submission as recorded in its attempt.
 func (s *Store) SetLabSubmissionCounted(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE lab_submissions SET counted = ? WHERE id = ?`), true, id)
+	n, err := s.exec(ctx, s.q(`UPDATE lab_submissions SET counted = ? WHERE id = ?`), true, id)
 	if err != nil {
 		return fmt.Errorf("mark lab submission %d counted: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return certlab.Errorf(certlab.ENOTFOUND, "lab submission %d not found", id)
 	}
 	return nil

@@ -18,7 +18,7 @@ func (s *Store) CreateOAuthClient(ctx context.Context, c *certlab.OAuthClient) e
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = time.Now().UTC()
 	}
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO oauth_clients (id, secret_hash, metadata, created_at) VALUES (?, ?, ?, ?)`),
+	_, err := s.exec(ctx, s.q(`INSERT INTO oauth_clients (id, secret_hash, metadata, created_at) VALUES (?, ?, ?, ?)`),
 		c.ID, c.SecretHash, string(c.Metadata), ms(c.CreatedAt))
 	if err != nil {
 		if s.d.IsUnique(err) {
@@ -47,7 +47,7 @@ func (s *Store) CreateOAuthToken(ctx context.Context, t *certlab.OAuthToken) err
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = time.Now().UTC()
 	}
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO oauth_tokens (kind, signature, request_id, client_id, user_id, active, request, expires_at, created_at)
+	_, err := s.exec(ctx, s.q(`INSERT INTO oauth_tokens (kind, signature, request_id, client_id, user_id, active, request, expires_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		t.Kind, t.Signature, t.RequestID, t.ClientID, t.UserID, t.Active, string(t.Request), ms(t.ExpiresAt), ms(t.CreatedAt))
 	if err != nil {
@@ -74,11 +74,11 @@ func (s *Store) OAuthToken(ctx context.Context, kind, signature string) (*certla
 }
 
 func (s *Store) execOne(ctx context.Context, what, query string, args ...any) error {
-	res, err := s.db.ExecContext(ctx, s.q(query), args...)
+	n, err := s.exec(ctx, s.q(query), args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
+	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	} else if n == 0 {
 		return certlab.Errorf(certlab.ENOTFOUND, "%s: not found", what)
@@ -99,7 +99,7 @@ func (s *Store) DeleteOAuthToken(ctx context.Context, kind, signature string) er
 // DeactivateOAuthRequest marks every record of the kind from the request
 // inactive.
 func (s *Store) DeactivateOAuthRequest(ctx context.Context, kind, requestID string) error {
-	if _, err := s.db.ExecContext(ctx, s.q(`UPDATE oauth_tokens SET active = FALSE WHERE request_id = ? AND kind = ?`), requestID, kind); err != nil {
+	if _, err := s.exec(ctx, s.q(`UPDATE oauth_tokens SET active = FALSE WHERE request_id = ? AND kind = ?`), requestID, kind); err != nil {
 		return fmt.Errorf("deactivate OAuth %s of a request: %w", kind, err)
 	}
 	return nil
@@ -107,7 +107,7 @@ func (s *Store) DeactivateOAuthRequest(ctx context.Context, kind, requestID stri
 
 // DeleteOAuthRequest deletes every record of the kind from the request.
 func (s *Store) DeleteOAuthRequest(ctx context.Context, kind, requestID string) error {
-	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM oauth_tokens WHERE request_id = ? AND kind = ?`), requestID, kind); err != nil {
+	if _, err := s.exec(ctx, s.q(`DELETE FROM oauth_tokens WHERE request_id = ? AND kind = ?`), requestID, kind); err != nil {
 		return fmt.Errorf("delete OAuth %s of a request: %w", kind, err)
 	}
 	return nil
@@ -115,11 +115,11 @@ func (s *Store) DeleteOAuthRequest(ctx context.Context, kind, requestID string) 
 
 // PurgeOAuthTokens deletes the records that expired before the time.
 func (s *Store) PurgeOAuthTokens(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM oauth_tokens WHERE expires_at < ?`), ms(before))
+	n, err := s.exec(ctx, s.q(`DELETE FROM oauth_tokens WHERE expires_at < ?`), ms(before))
 	if err != nil {
 		return 0, fmt.Errorf("purge OAuth tokens: %w", err)
 	}
-	return res.RowsAffected()
+	return n, nil
 }
 
 // OAuthSecret returns the stored HMAC secret, storing candidate if there
@@ -128,7 +128,7 @@ func (s *Store) OAuthSecret(ctx context.Context, candidate []byte) ([]byte, erro
 	if len(candidate) == 0 {
 		return nil, errors.New("OAuth secret: empty candidate")
 	}
-	if _, err := s.db.ExecContext(ctx, s.q(`INSERT INTO oauth_secrets (id, secret, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING`),
+	if _, err := s.exec(ctx, s.q(`INSERT INTO oauth_secrets (id, secret, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING`),
 		candidate, ms(time.Now())); err != nil {
 		return nil, fmt.Errorf("store OAuth secret: %w", err)
 	}
@@ -231,7 +231,7 @@ func (s *Store) ReplacePushedCredential(ctx context.Context, p *certlab.PushedCr
 
 // ProfileID returns the user's profile id, storing candidate the first time.
 func (s *Store) ProfileID(ctx context.Context, userID int64, candidate string) (string, error) {
-	if _, err := s.db.ExecContext(ctx, s.q(`INSERT INTO ob_profiles (user_id, profile_id) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING`), userID, candidate); err != nil {
+	if _, err := s.exec(ctx, s.q(`INSERT INTO ob_profiles (user_id, profile_id) VALUES (?, ?) ON CONFLICT (user_id) DO NOTHING`), userID, candidate); err != nil {
 		return "", fmt.Errorf("store profile id of user %d: %w", userID, err)
 	}
 	var id string

@@ -26,9 +26,10 @@ func scanSitting(row interface{ Scan(...any) error }) (*certlab.Sitting, error) 
 
 // CreateSitting stores a new sitting.
 func (s *Store) CreateSitting(ctx context.Context, st *certlab.Sitting) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO sittings (exam_id, starts_at, time_zone, capacity, booked, delivery, location, proctored, created_by, created_at)
+	var err error
+	st.ID, err = s.insertID(ctx, s.q(`INSERT INTO sittings (exam_id, starts_at, time_zone, capacity, booked, delivery, location, proctored, created_by, created_at)
 		VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id`),
-		st.ExamID, ms(st.StartsAt), st.TimeZone, st.Capacity, st.Delivery, st.Location, st.Proctored, st.CreatedBy, ms(st.CreatedAt)).Scan(&st.ID)
+		st.ExamID, ms(st.StartsAt), st.TimeZone, st.Capacity, st.Delivery, st.Location, st.Proctored, st.CreatedBy, ms(st.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert sitting: %w", err)
 	}
@@ -122,13 +123,13 @@ func scanAppointment(row interface{ Scan(...any) error }) (*certlab.Appointment,
 // AdmitAppointment records a proctor's admission of a booked or checked-in
 // appointment.
 func (s *Store) AdmitAppointment(ctx context.Context, id, by int64, note string, at time.Time) (*certlab.Appointment, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE appointments SET status = ?, updated_at = ?, admitted_by = ?, admitted_at = ?, admission_note = ?,
+	n, err := s.exec(ctx, s.q(`UPDATE appointments SET status = ?, updated_at = ?, admitted_by = ?, admitted_at = ?, admission_note = ?,
 		checked_in_at = COALESCE(checked_in_at, ?) WHERE id = ? AND status IN (?, ?)`),
 		certlab.AppointmentAdmitted, ms(at), by, ms(at), note, ms(at), id, certlab.AppointmentBooked, certlab.AppointmentCheckedIn)
 	if err != nil {
 		return nil, fmt.Errorf("admit appointment %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		ap, err := s.Appointment(ctx, id)
 		if err != nil {
 			return nil, err
@@ -364,8 +365,9 @@ func (s *Store) AttemptPauses(ctx context.Context, attemptID int64) ([]*certlab.
 
 // AppendAudit appends one entry to the audit log.
 func (s *Store) AppendAudit(ctx context.Context, e *certlab.AuditEntry) error {
-	err := s.db.QueryRowContext(ctx, s.q(`INSERT INTO audit_log (at, actor_id, role, action, target, detail) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		ms(e.At), e.ActorID, e.Role, e.Action, e.Target, e.Detail).Scan(&e.ID)
+	var err error
+	e.ID, err = s.insertID(ctx, s.q(`INSERT INTO audit_log (at, actor_id, role, action, target, detail) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		ms(e.At), e.ActorID, e.Role, e.Action, e.Target, e.Detail)
 	if err != nil {
 		return fmt.Errorf("append audit entry %s: %w", e.Action, err)
 	}

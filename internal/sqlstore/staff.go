@@ -109,11 +109,11 @@ func (s *Store) UsersPage(ctx context.Context, q certlab.UserQuery) ([]*certlab.
 
 // SetUserDisabled disables (at set) or enables (nil) an account.
 func (s *Store) SetUserDisabled(ctx context.Context, id int64, at *time.Time) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE users SET disabled_at = ? WHERE id = ?`), msPtr(at), id)
+	n, err := s.exec(ctx, s.q(`UPDATE users SET disabled_at = ? WHERE id = ?`), msPtr(at), id)
 	if err != nil {
 		return fmt.Errorf("disable user %d: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return certlab.Errorf(certlab.ENOTFOUND, "user %d not found", id)
 	}
 	return nil
@@ -187,7 +187,7 @@ const touchEvery = 10 * time.Second
 
 // TouchAttempt records the candidate's last contact with an attempt.
 func (s *Store) TouchAttempt(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE attempts SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)`),
+	_, err := s.exec(ctx, s.q(`UPDATE attempts SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)`),
 		ms(at), id, ms(at.Add(-touchEvery)))
 	if err != nil {
 		return fmt.Errorf("touch attempt %d: %w", id, err)

@@ -40,21 +40,63 @@ type Dialect struct {
 
 // Store is the SQL implementation of certlab.Store.
 type Store struct {
-	db *sql.DB
-	d  Dialect
+	db  *sql.DB // reads
+	wdb *sql.DB // writes: db itself, or SQLite's one write connection
+	w   *groupWriter
+	d   Dialect
 }
 
 var _ certlab.Store = (*Store)(nil)
 
-// New wraps an open database. It does not migrate: call Migrate, or
-// CheckSchema to refuse a schema that is behind.
-func New(db *sql.DB, d Dialect) *Store { return &Store{db: db, d: d} }
+// New wraps an open database whose pool both reads and writes
+// (PostgreSQL: the server orders concurrent transactions). It does not
+// migrate: call Migrate, or CheckSchema to refuse a schema that is behind.
+func New(db *sql.DB, d Dialect) *Store { return &Store{db: db, wdb: db, d: d} }
 
-// DB returns the underlying database.
-func (s *Store) DB() *sql.DB { return s.db }
+// NewGroupCommit wraps a database opened twice: read, a pool of read-only
+// connections, and write, limited to one connection, which a single writer
+// goroutine owns. Every write transaction goes to that writer, which
+// commits concurrent ones together (group commit: one fsync for many, each
+// answered after its commit). maxGroup bounds a group (0: 512). For SQLite,
+// where only one connection can write at a time.
+func NewGroupCommit(read, write *sql.DB, d Dialect, maxGroup int) *Store {
+	write.SetMaxOpenConns(1)
+	return &Store{db: read, wdb: write, w: newGroupWriter(write, maxGroup), d: d}
+}
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// DB returns the database connection that may write (tests and tools; the
+// store's own writes go through its writer).
+func (s *Store) DB() *sql.DB { return s.wdb }
+
+// Dialect returns the store's SQL dialect.
+func (s *Store) Dialect() Dialect { return s.d }
+
+// DBs returns the read pool and the write pool (the same pool when the
+// store has no separate writer).
+func (s *Store) DBs() (read, write *sql.DB) { return s.db, s.wdb }
+
+// PoolStats are the connection pool figures of the read and the write
+// pool (the same pool when the store has no separate writer).
+func (s *Store) PoolStats() (read, write sql.DBStats) { return s.db.Stats(), s.wdb.Stats() }
+
+// WriterStats returns the group-commit writer's counters; ok is false
+// when the store has none (PostgreSQL).
+func (s *Store) WriterStats() (st WriterStats, ok bool) {
+	if s.w == nil {
+		return WriterStats{}, false
+	}
+	return s.w.stats(), true
+}
+
+// Close finishes the writes already queued, then closes the database.
+func (s *Store) Close() error {
+	if s.w != nil {
+		s.w.close()
+		err := s.wdb.Close()
+		return errors.Join(err, s.db.Close())
+	}
+	return s.db.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -160,7 +202,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 // MigrateTo is Migrate up to and including version (tests of a migration
 // on data written by the schema before it).
 func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+	if _, err := s.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	applied, _, err := s.SchemaVersion(ctx)
@@ -204,8 +246,14 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	return nil
 }
 
+// tx runs fn in a write transaction: through the group-commit writer when
+// the store has one, else in a transaction of its own. It returns after
+// the commit.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	if s.w != nil {
+		return s.w.do(ctx, fn)
+	}
+	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -217,6 +265,33 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// Write runs fn in a write transaction of the store (through the
+// group-commit writer when it has one) and returns after its commit. fn
+// may run inside a group with other writes: it must use only tx.
+func (s *Store) Write(ctx context.Context, fn func(*sql.Tx) error) error { return s.tx(ctx, fn) }
+
+// exec runs one writing statement in a write transaction and returns the
+// number of rows it changed.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}
+
+// insertID runs an INSERT … RETURNING id in a write transaction.
+func (s *Store) insertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error { return tx.QueryRowContext(ctx, query, args...).Scan(&id) })
+	return id, err
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certlab/certlab"
+	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/app/apptest"
 	"github.com/certlab/certlab/internal/client"
@@ -34,7 +35,7 @@ func TestExamLabSectionInTheTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := a.Accounts.NewToken(ctx, u, "terminal")
+	token, _, err := a.Accounts.NewToken(ctx, u, account.TokenRequest{Name: "terminal"})
 	if err != nil {
 		t.Fatal(err)
 	}

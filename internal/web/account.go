@@ -23,9 +23,12 @@ type accountData struct {
 	// NewToken is the secret of the token just created: shown this once.
 	NewToken     string
 	NewTokenName string
-	// TokenScopes are the scopes a new token can be given; empty while the
-	// backend has none (every token then acts fully for its user).
-	TokenScopes []string
+	// TokenScopes are the scopes a new token can be given (none picked:
+	// account.DefaultTokenScopes); TokenLifetimes the lifetimes offered,
+	// in days, DefaultLifetime preselected.
+	TokenScopes     []string
+	TokenLifetimes  []int
+	DefaultLifetime int
 	// Notice says what was just done; PasswordError and TokenError what
 	// went wrong in a section.
 	Notice        string
@@ -33,9 +36,11 @@ type accountData struct {
 	TokenError    string
 }
 
-// tokenScopes are the scopes the token form offers: none on this build,
-// where tokens carry no scopes.
-var tokenScopes []string
+// tokenScopes are the scopes the token form offers (admin only to admins).
+var tokenScopes = []string{certlab.ScopeRead, certlab.ScopeWrite, certlab.ScopeTokens, certlab.ScopeAdmin}
+
+// tokenLifetimes are the lifetimes the token form offers, in days.
+var tokenLifetimes = []int{7, 30, 90, 365}
 
 // withSession lets only a browser session through: changing a password or
 // minting tokens needs the signed-in person, not an API token.
@@ -54,7 +59,12 @@ func (h *Handler) accountData(ctx context.Context, u *certlab.User) (*accountDat
 	if err != nil {
 		return nil, err
 	}
-	return &accountData{MinPassword: account.MinPasswordLength, MaxPassword: account.MaxPasswordLength, Tokens: toks, TokenScopes: tokenScopes}, nil
+	scopes := tokenScopes
+	if u.Role != certlab.RoleAdmin {
+		scopes = scopes[:len(scopes)-1]
+	}
+	return &accountData{MinPassword: account.MinPasswordLength, MaxPassword: account.MaxPasswordLength, Tokens: toks, TokenScopes: scopes,
+		TokenLifetimes: tokenLifetimes, DefaultLifetime: int(account.DefaultTokenLifetime / (24 * time.Hour))}, nil
 }
 
 func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, u *certlab.User, status int, edit func(*accountData)) {
@@ -112,7 +122,16 @@ func (h *Handler) createToken(w http.ResponseWriter, r *http.Request, u *certlab
 		})
 		return
 	}
-	secret, t, err := h.cfg.Accounts.NewToken(r.Context(), u, name)
+	req := account.TokenRequest{Name: name, Scopes: r.PostForm["scope"]}
+	if days := r.PostFormValue("days"); days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 {
+			h.renderAccount(w, r, u, http.StatusBadRequest, func(d *accountData) { d.TokenError = "Choose how many days the token lives." })
+			return
+		}
+		req.Lifetime = time.Duration(n) * 24 * time.Hour
+	}
+	secret, t, err := h.cfg.Accounts.NewToken(r.Context(), u, req)
 	if err != nil {
 		if code := certlab.ErrorCode(err); code == certlab.EINVALID || code == certlab.EFORBIDDEN {
 			h.renderAccount(w, r, u, http.StatusBadRequest, func(d *accountData) { d.TokenError = certlab.ErrorMessage(err) })

@@ -126,7 +126,7 @@ func (p page) csrf(t testing.TB) string {
 // the dashboard page.
 func (b *browser) register(email string) page {
 	b.t.Helper()
-	p := b.post("/register", url.Values{"email": {email}, "name": {"Test Candidate"}, "password": {"correct horse"}, "password2": {"correct horse"}}, "")
+	p := b.post("/register", url.Values{"email": {email}, "name": {"Test Candidate"}, "password": {"correct horse battery"}, "password2": {"correct horse battery"}}, "")
 	if p.Status != http.StatusOK || p.URL != "/" {
 		b.t.Fatalf("register: got %d at %s, want the dashboard:\n%s", p.Status, p.URL, p.Body)
 	}

@@ -159,17 +159,18 @@ func parse(cfg Config) (*Handler, error) {
 			}
 			return u, nil
 		},
-		"clock":    formatSeconds,
-		"percent":  func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
-		"inc":      func(i int) int { return i + 1 },
-		"date":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
-		"day":      day,
-		"days":     func(d time.Duration) int64 { return int64(d / (24 * time.Hour)) },
-		"minutes":  func(d time.Duration) int64 { return int64(d / time.Minute) },
-		"deref":    func(p *int64) int64 { return *p },
-		"markdown": h.markdown.HTML,
-		"inline":   h.markdown.Inline,
-		"plain":    h.markdown.Plain,
+		"clock":     formatSeconds,
+		"percent":   func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) },
+		"inc":       func(i int) int { return i + 1 },
+		"date":      func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+		"day":       day,
+		"days":      func(d time.Duration) int64 { return int64(d / (24 * time.Hour)) },
+		"minutes":   func(d time.Duration) int64 { return int64(d / time.Minute) },
+		"deref":     func(p *int64) int64 { return *p },
+		"derefTime": func(p *time.Time) time.Time { return *p },
+		"markdown":  h.markdown.HTML,
+		"inline":    h.markdown.Inline,
+		"plain":     h.markdown.Plain,
 		// stateClass makes a progress state a class name ("not-started").
 		"stateClass": func(s string) string { return strings.ReplaceAll(s, " ", "-") },
 		// Console helpers (staff.go).
@@ -409,6 +410,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 // "internal error" (and a log line with the detail) for the rest.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	httperror.Log(h.cfg.Logger, r, err)
+	httperror.SetRetryAfter(w, err) // throttled sign-ins, busy hashing
 	code, msg := certlab.ErrorCode(err), certlab.ErrorMessage(err)
 	status := httperror.Status(code)
 	d := errorData{Status: status, Message: msg, Code: code}

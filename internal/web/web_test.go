@@ -33,7 +33,7 @@ func TestSignInRegisterSignOut(t *testing.T) {
 		code int
 	}{
 		{"passwords differ", url.Values{"email": {"a@example.com"}, "password": {"0123456789"}, "password2": {"0123456789x"}}, "The two passwords differ.", http.StatusBadRequest},
-		{"short password", url.Values{"email": {"a@example.com"}, "password": {"short"}, "password2": {"short"}}, "at least 10 characters", http.StatusBadRequest},
+		{"short password", url.Values{"email": {"a@example.com"}, "password": {"short"}, "password2": {"short"}}, "at least 15 characters", http.StatusBadRequest},
 		{"bad e-mail", url.Values{"email": {"not-an-address"}, "password": {"0123456789"}, "password2": {"0123456789"}}, "is not an e-mail address", http.StatusBadRequest},
 	}
 	for _, c := range cases {
@@ -47,7 +47,7 @@ func TestSignInRegisterSignOut(t *testing.T) {
 	dash := b.register("cand@example.com")
 	t.Run("register while signed in", func(t *testing.T) {
 		reg := b.get("/register")
-		p := b.post("/register", url.Values{"csrf_token": {reg.csrf(t)}, "email": {"second@example.com"}, "password": {"0123456789"}, "password2": {"0123456789"}}, "")
+		p := b.post("/register", url.Values{"csrf_token": {reg.csrf(t)}, "email": {"second@example.com"}, "password": {"correct horse battery"}, "password2": {"correct horse battery"}}, "")
 		if p.Status != http.StatusOK || p.URL != "/" {
 			t.Fatalf("registering a second account from a signed-in browser: %d at %s", p.Status, p.URL)
 		}
@@ -75,7 +75,7 @@ func TestSignInRegisterSignOut(t *testing.T) {
 		}
 	})
 	t.Run("next stays on this site", func(t *testing.T) {
-		p := b.post("/signin", url.Values{"email": {"cand@example.com"}, "password": {"correct horse"}, "next": {"//evil.example/x"}}, "")
+		p := b.post("/signin", url.Values{"email": {"cand@example.com"}, "password": {"correct horse battery"}, "next": {"//evil.example/x"}}, "")
 		if p.URL != "/" {
 			t.Fatalf("sign-in with an off-site next went to %s, want /", p.URL)
 		}
