@@ -45,10 +45,10 @@ func newAdminEnv(t *testing.T) *adminEnv {
 	now := func() time.Time { return t0 }
 	e.adm = &account.Admin{Accounts: s, Store: store, Audit: audit.New(store, now), Mailer: e.mail, Now: now}
 	var err error
-	if e.admin, err = s.Register(e.ctx, "admin@example.org", "Admin", "admin-password-123"); err != nil {
+	if e.admin, err = s.Register(e.ctx, "admin@example.org", "Admin", "granite-harbour-kite-123"); err != nil {
 		t.Fatal(err)
 	}
-	if e.cand, err = s.Register(e.ctx, "cand@example.org", "Cand", "candidate-password"); err != nil {
+	if e.cand, err = s.Register(e.ctx, "cand@example.org", "Cand", "kestrel-orchard-lamp"); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -151,11 +151,11 @@ func TestAdminBadInputChangesNothing(t *testing.T) {
 			return err
 		}, certlab.EINVALID, "is not an e-mail address"},
 		{"create with an unknown role", func() error {
-			_, _, err := e.adm.Create(e.ctx, e.admin, account.NewUser{Email: "new@example.org", Role: "superuser", Password: "long enough pw"}, "http://x")
+			_, _, err := e.adm.Create(e.ctx, e.admin, account.NewUser{Email: "new@example.org", Role: "superuser", Password: "long enough passphrase"}, "http://x")
 			return err
 		}, certlab.EINVALID, `role "superuser"`},
 		{"create a taken address", func() error {
-			_, _, err := e.adm.Create(e.ctx, e.admin, account.NewUser{Email: "cand@example.org", Password: "long enough pw"}, "http://x")
+			_, _, err := e.adm.Create(e.ctx, e.admin, account.NewUser{Email: "cand@example.org", Password: "long enough passphrase"}, "http://x")
 			return err
 		}, certlab.ECONFLICT, "exists already"},
 		{"a candidate acting as admin", func() error { _, err := e.adm.Disable(e.ctx, e.cand, e.admin.ID, "coup"); return err }, certlab.EFORBIDDEN, "admin"},
@@ -208,7 +208,7 @@ func TestDisabledAccountCannotSignIn(t *testing.T) {
 	if _, err := e.adm.Disable(e.ctx, e.admin, e.cand.ID, "left"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.acc.SignIn(e.ctx, "cand@example.org", "candidate-password"); certlab.ErrorCode(err) != certlab.EFORBIDDEN || !strings.Contains(err.Error(), "disabled") {
+	if _, err := e.acc.SignIn(e.ctx, "cand@example.org", "kestrel-orchard-lamp"); certlab.ErrorCode(err) != certlab.EFORBIDDEN || !strings.Contains(err.Error(), "disabled") {
 		t.Fatalf("sign-in of a disabled account: %v", err)
 	}
 	if _, err := e.acc.SignIn(e.ctx, "cand@example.org", "wrong password!"); certlab.ErrorCode(err) != certlab.EUNAUTHORIZED {
@@ -220,7 +220,7 @@ func TestDisabledAccountCannotSignIn(t *testing.T) {
 	if _, err := e.adm.Enable(e.ctx, e.admin, e.cand.ID, "back"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.acc.SignIn(e.ctx, "cand@example.org", "candidate-password"); err != nil {
+	if _, err := e.acc.SignIn(e.ctx, "cand@example.org", "kestrel-orchard-lamp"); err != nil {
 		t.Fatalf("sign-in after enabling: %v", err)
 	}
 }

@@ -188,6 +188,10 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, u *certl
 		s.error(w, r, err)
 		return
 	}
+	if body.Current == "" || body.New == "" {
+		s.error(w, r, certlab.Errorf(certlab.EINVALID, "current_password and new_password are both required"))
+		return
+	}
 	if err := s.Accounts.ChangePassword(r.Context(), u, body.Current, body.New, se.TokenHash); err != nil {
 		s.error(w, r, err)
 		return

@@ -113,10 +113,10 @@ func TestOneOpenExamUnderRace(t *testing.T) {
 			}
 			ctx := context.Background()
 			first := apps[0]
-			if _, err := first.Accounts.Register(ctx, "admin@example.org", "Admin", "admin-password-1234567"); err != nil {
+			if _, err := first.Accounts.Register(ctx, "admin@example.org", "Admin", "granite-harbour-kite-1234567"); err != nil {
 				t.Fatal(err)
 			}
-			cand, err := first.Accounts.Register(ctx, "cand@example.org", "Candidate", "candidate-password-12345")
+			cand, err := first.Accounts.Register(ctx, "cand@example.org", "Candidate", "kestrel-orchard-lamp-12345")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -38,7 +38,7 @@ func TestAppointmentRemindersOnceAcrossServers(t *testing.T) {
 		apptest.New(t, app.Config{DB: dsn, Migrate: true, Now: clk.Now, Mailer: mail}),
 	}
 	a := servers[0]
-	admin, err := a.Accounts.Create(ctx, "admin@example.org", "Admin", "admin password 1234", certlab.RoleAdmin)
+	admin, err := a.Accounts.Create(ctx, "admin@example.org", "Admin", "granite harbour kite 1234", certlab.RoleAdmin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestAppointmentRemindersOnceAcrossServers(t *testing.T) {
 	}
 	var cands []*certlab.User
 	for _, email := range []string{"a@example.org", "b@example.org", "c@example.org"} {
-		u, err := a.Accounts.Create(ctx, email, "C", "candidate password 1234", certlab.RoleCandidate)
+		u, err := a.Accounts.Create(ctx, email, "C", "kestrel orchard lamp 1234", certlab.RoleCandidate)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -101,7 +101,7 @@ type Service struct {
 
 	pageMu    sync.Mutex // the public pages' recent verifications (public.go)
 	pageCache map[string]pageVerification
-	statusOf    string // what statusDoc was built from: the revoked indexes and the key
+	statusOf  string // what statusDoc was built from: the revoked indexes and the key
 
 	lock func(ctx context.Context, name string, fn func(ctx context.Context) error) error
 }

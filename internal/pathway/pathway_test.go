@@ -148,7 +148,7 @@ func TestExpertPathway(t *testing.T) {
 
 	// Book AZ-104: booked beats practice; when check-in opens, check in.
 	sch := a.Schedule
-	admin, _ := a.Accounts.Create(ctx, "admin@example.org", "Admin", "admin password 1234", certlab.RoleAdmin)
+	admin, _ := a.Accounts.Create(ctx, "admin@example.org", "Admin", "granite harbour kite 1234", certlab.RoleAdmin)
 	st, err := sch.CreateSitting(ctx, admin, schedule.SittingRequest{Exam: "az-104", Start: "2026-12-03T10:00", TimeZone: "Europe/Paris", Capacity: 4, Delivery: certlab.DeliveryOnline, Proctored: true})
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +205,7 @@ func TestExternalPrerequisite(t *testing.T) {
 	ctx := context.Background()
 	clk := apptest.NewClock(t0)
 	a := apptest.New(t, app.Config{Now: clk.Now, Credentials: &credential.Config{BaseURL: "https://certlab.test", KeySecret: []byte("pathway-test-secret-0123456789")}})
-	admin, _ := a.Accounts.Create(ctx, "admin@example.org", "Admin", "admin password 1234", certlab.RoleAdmin)
+	admin, _ := a.Accounts.Create(ctx, "admin@example.org", "Admin", "granite harbour kite 1234", certlab.RoleAdmin)
 	u, _ := a.Accounts.Create(ctx, "cand@example.org", "Cand", "correct horse battery", certlab.RoleCandidate)
 	ext, err := a.Credentials.Declare(ctx, u, credential.Declaration{Credential: "azure-developer-associate", Issuer: "Microsoft", Name: "Azure Developer Associate", ExternalID: "ABC-123"})
 	if err != nil {

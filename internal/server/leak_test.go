@@ -194,10 +194,10 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 	clk := apptest.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	a := apptest.Start(t, app.Config{Now: clk.Now, Seed: func() int64 { return 7 },
 		Credentials: &credential.Config{IssuerName: "certlab leak test", KeySecret: []byte("leak-test-secret-0123456789")}})
-	if _, err := a.Accounts.Register(ctx, "admin@example.org", "Admin", "admin-password-1234567"); err != nil {
+	if _, err := a.Accounts.Register(ctx, "admin@example.org", "Admin", "granite-harbour-kite-1234567"); err != nil {
 		t.Fatal(err)
 	}
-	cand, err := a.Accounts.Register(ctx, "cand@example.org", "Candidate", "candidate-password-12345")
+	cand, err := a.Accounts.Register(ctx, "cand@example.org", "Candidate", "kestrel-orchard-lamp-12345")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestNothingOfTheExamPoolLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	signin.Body.Close()
-	if resp, err := c.http.PostForm(a.URL+"/signin", url.Values{"email": {"cand@example.org"}, "password": {"candidate-password-12345"}}); err != nil || resp.StatusCode != 200 {
+	if resp, err := c.http.PostForm(a.URL+"/signin", url.Values{"email": {"cand@example.org"}, "password": {"kestrel-orchard-lamp-12345"}}); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("sign in: %v %v", resp, err)
 	} else {
 		resp.Body.Close()

@@ -72,6 +72,7 @@ var matrix = []matrixLine{
 	{"/ims/ob/v3p0/profile", oauthToken, "401 401 401 401 401 401"},
 	{"DELETE /api/v1/me/cohorts/{id}", owner, "401 404 404 404 404 404"},
 	{"DELETE /api/v1/me/transcript/shares/{id}", owner, "401 404 404 404 404 404"},
+	{"DELETE /api/v1/tokens/{id}", owner, "401 404 404 404 404 404"},
 	{"GET /.well-known/did.json", public, "200 200 200 200 200 200"},
 	{"GET /.well-known/oauth-authorization-server", oauthToken, "200 200 200 200 200 200"},
 	{"GET /accommodations", signedIn, "in 200 200 200 200 200"},
@@ -130,6 +131,7 @@ var matrix = []matrixLine{
 	{"GET /api/v1/labs/{lab}/solution", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/labs/{lab}/workspace", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/me", signedIn, "401 200 200 200 200 200"},
+	{"GET /api/v1/tokens", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/me/assignments", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/me/cohorts", signedIn, "401 200 200 200 200 200"},
 	{"GET /api/v1/me/credential-name", signedIn, "401 200 200 200 200 200"},
@@ -254,6 +256,7 @@ var matrix = []matrixLine{
 	{"POST /api/v1/me/assignments/{id}/complete", owner, "401 404 404 404 404 404"},
 	{"POST /api/v1/me/assignments/{id}/start", owner, "401 404 404 404 404 404"},
 	{"POST /api/v1/me/cohorts", signedIn, "401 400 400 400 400 400"},
+	{"POST /api/v1/me/password", signedIn, "401 400 400 400 400 400"},
 	{"POST /api/v1/me/transcript/shares", signedIn, "401 201 201 201 201 201"},
 	{"POST /api/v1/proctor/attempts/{id}/end", proctors, "401 403 400 403 403 400"},
 	{"POST /api/v1/proctor/attempts/{id}/incidents", proctors, "401 403 400 403 403 400"},
@@ -347,11 +350,11 @@ func newMatrixFixture(t *testing.T) (*matrixFixture, *apptest.Server) {
 			t.Fatal(err)
 		}
 	}
-	admin, err := a.Accounts.Register(ctx, "admin@example.org", "Admin", "admin-password-12345")
+	admin, err := a.Accounts.Register(ctx, "admin@example.org", "Admin", "granite-harbour-kite-12345")
 	must(err)
 	users := map[string]*certlab.User{certlab.RoleAdmin: admin}
 	for _, role := range []string{certlab.RoleCandidate, certlab.RoleProctor, certlab.RoleAuthor} {
-		u, err := a.Accounts.Create(ctx, role+"@example.org", strings.ToUpper(role[:1])+role[1:], "password-of-"+role, role)
+		u, err := a.Accounts.Create(ctx, role+"@example.org", strings.ToUpper(role[:1])+role[1:], "seven-quiet-rivers-and-a-lamp", role)
 		must(err)
 		users[role] = u
 	}
@@ -390,7 +393,7 @@ func newMatrixFixture(t *testing.T) (*matrixFixture, *apptest.Server) {
 
 	// Another candidate sits the proctored exam now: the proctor routes'
 	// attempt.
-	examinee, err := a.Accounts.Create(ctx, "examinee@example.org", "Examinee", "password-of-examinee", certlab.RoleCandidate)
+	examinee, err := a.Accounts.Create(ctx, "examinee@example.org", "Examinee", "seven-quiet-rivers-and-a-lamp", certlab.RoleCandidate)
 	must(err)
 	apID := apptest.Admit(t, a.App, clk.Now(), examinee, "az-400")
 	ex, err := a.Engine.CreateAttempt(ctx, examinee, "az-400", certlab.ModeExam, exam.PracticeOptions{Appointment: apID})

@@ -208,7 +208,6 @@ func limitBody(mux *http.ServeMux, next http.Handler) http.Handler {
 	})
 }
 
-
 type statusRecorder struct {
 	http.ResponseWriter
 	status int

@@ -151,8 +151,16 @@ func testOwnTokensAndSessions(t *testing.T, s certlab.Store) {
 	if n, err := s.RevokeTokens(ctx, u.ID, t0); err != nil || n != 1 {
 		t.Fatalf("revoke all: %d %v, want 1", n, err)
 	}
-	if list, _ := s.Tokens(ctx, u.ID); len(list) != 0 {
-		t.Fatalf("tokens after revoking all: %+v", list)
+	// Revoked tokens stay listed, marked, so the account page can show
+	// what was revoked and when; none of them signs in any more.
+	list, err = s.Tokens(ctx, u.ID)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("tokens after revoking all: %+v %v", list, err)
+	}
+	for _, tk := range list {
+		if tk.RevokedAt == nil {
+			t.Fatalf("token %q is not marked revoked", tk.Name)
+		}
 	}
 	for _, h := range []string{"keep", "drop1", "drop2"} {
 		if err := s.CreateSession(ctx, &certlab.Session{TokenHash: h, UserID: u.ID, CSRF: "c", CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}); err != nil {

@@ -82,7 +82,7 @@ func TestAccountPasswordAndTokens(t *testing.T) {
 	b := newBrowser(t, ts.URL)
 	b.register("acct@example.com")
 	other := newBrowser(t, ts.URL) // a second session of the same account
-	if p := other.post("/signin", url.Values{"email": {"acct@example.com"}, "password": {"correct horse"}}, ""); p.URL != "/" {
+	if p := other.post("/signin", url.Values{"email": {"acct@example.com"}, "password": {"correct horse battery"}}, ""); p.URL != "/" {
 		t.Fatalf("second sign-in: %s", p.URL)
 	}
 	acct := b.get("/account")
@@ -144,8 +144,8 @@ func TestAccountPasswordAndTokens(t *testing.T) {
 		message string
 	}{
 		{"wrong current", url.Values{"current": {"not my password"}, "password": {"brand new secret"}, "password2": {"brand new secret"}}, http.StatusForbidden, "The current password is wrong."},
-		{"differ", url.Values{"current": {"correct horse"}, "password": {"brand new secret"}, "password2": {"brand new secreT"}}, http.StatusBadRequest, "The two new passwords differ."},
-		{"too short", url.Values{"current": {"correct horse"}, "password": {"short"}, "password2": {"short"}}, http.StatusBadRequest, "at least"},
+		{"differ", url.Values{"current": {"correct horse battery"}, "password": {"brand new secret"}, "password2": {"brand new secreT"}}, http.StatusBadRequest, "The two new passwords differ."},
+		{"too short", url.Values{"current": {"correct horse battery"}, "password": {"short"}, "password2": {"short"}}, http.StatusBadRequest, "at least"},
 	}
 	for _, c := range cases {
 		t.Run("password/"+c.name, func(t *testing.T) {
@@ -155,7 +155,7 @@ func TestAccountPasswordAndTokens(t *testing.T) {
 			}
 		})
 	}
-	p := b.post("/account/password", url.Values{"current": {"correct horse"}, "password": {"brand new secret"}, "password2": {"brand new secret"}}, csrf)
+	p := b.post("/account/password", url.Values{"current": {"correct horse battery"}, "password": {"brand new secret"}, "password2": {"brand new secret"}}, csrf)
 	if p.URL != "/account?done=password" || !strings.Contains(p.Body, "Your password is changed") {
 		t.Fatalf("change password: %d at %s\n%s", p.Status, p.URL, text(p.Body))
 	}

@@ -53,9 +53,9 @@ func (m *sentLog) Send(_ context.Context, to, subject, body string) error {
 }
 
 const (
-	adminPassword   = "admin-password-123"
-	proctorPassword = "proctor-password-123"
-	candPassword    = "candidate-password-123"
+	adminPassword   = "granite-harbour-kite-123"
+	proctorPassword = "watchful-eyes-in-the-room-123"
+	candPassword    = "kestrel-orchard-lamp-123"
 )
 
 func startConsoleServer(t *testing.T, now time.Time) *consoleServer {
@@ -190,9 +190,9 @@ func TestConsoleFormsRefuseBadInput(t *testing.T) {
 		msg    string
 	}{
 		{"new account: not an address", admin, "POST", "/admin/users", url.Values{"email": {"nobody"}, "role": {"candidate"}}, 400, `"nobody" is not an e-mail address`},
-		{"new account: unknown role", admin, "POST", "/admin/users", url.Values{"email": {"x@example.org"}, "role": {"superuser"}, "password": {"long enough pw"}}, 400, `role "superuser" must be`},
-		{"new account: taken address", admin, "POST", "/admin/users", url.Values{"email": {"cand@example.org"}, "role": {"candidate"}, "password": {"long enough pw"}}, 409, "exists already"},
-		{"new account: short password", admin, "POST", "/admin/users", url.Values{"email": {"x@example.org"}, "role": {"candidate"}, "password": {"short"}}, 400, "at least 10 characters"},
+		{"new account: unknown role", admin, "POST", "/admin/users", url.Values{"email": {"x@example.org"}, "role": {"superuser"}, "password": {"long enough passphrase"}}, 400, `role "superuser" must be`},
+		{"new account: taken address", admin, "POST", "/admin/users", url.Values{"email": {"cand@example.org"}, "role": {"candidate"}, "password": {"long enough passphrase"}}, 409, "exists already"},
+		{"new account: short password", admin, "POST", "/admin/users", url.Values{"email": {"x@example.org"}, "role": {"candidate"}, "password": {"short"}}, 400, "at least 15 characters"},
 		{"role: unknown role", admin, "POST", user(cand, "role"), url.Values{"role": {"superuser"}, "reason": {"why not"}}, 400, `role "superuser": no such role`},
 		{"role: no reason", admin, "POST", user(cand, "role"), url.Values{"role": {"proctor"}, "reason": {" "}}, 400, "reason: say why the role changes"},
 		{"role: unknown account", admin, "POST", user(9999, "role"), url.Values{"role": {"proctor"}, "reason": {"x"}}, 404, "user 9999 not found"},

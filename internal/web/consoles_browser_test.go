@@ -117,7 +117,9 @@ func TestBrowserAuthorDay(t *testing.T) {
 	do(t, ctx, "flag with a note",
 		chromedp.SendKeys(css("#note"), "Two options are defensible since the portal change"),
 		chromedp.Click(css(`form[action$="/flag"] button[value=on]`)),
-		chromedp.WaitVisible(css("#status")),
+		// Only the flagged item's page has "Clear the flag": the form
+		// below is then the new page's, not the one being left.
+		chromedp.WaitVisible(css(`form[action$="/flag"] button[value=off]`)),
 		chromedp.SendKeys(css("#reason"), "Replaced by a rewritten item"),
 		chromedp.Click(css(`form[action$="/retire"] button`)),
 		chromedp.WaitVisible(css(`form[action$="/retire"] button[value=reinstate]`)),

@@ -57,7 +57,7 @@ func TestBrowserAppointmentsAndPathway(t *testing.T) {
 	a := apptest.Start(t, app.Config{Now: clk.Now, Seed: func() int64 { return 7 }, Mailer: box, BookingCutoff: 2 * time.Hour,
 		Credentials: &credential.Config{IssuerName: "certlab browser test", KeySecret: []byte("browser-test-secret-0123456789")}})
 	bg := context.Background()
-	admin, err := a.Accounts.Register(bg, "admin@example.org", "Admin", "admin-password-1234567")
+	admin, err := a.Accounts.Register(bg, "admin@example.org", "Admin", "granite-harbour-kite-1234567")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestBrowserAppointmentsAndPathway(t *testing.T) {
 		t.Fatalf("appointment %s after check-in", got.Status)
 	}
 	auditPage(t, ctx, "appointments, checked in")
-	proctor, err := a.Accounts.Create(bg, "proctor@example.org", "Proctor", "proctor-password-123456", certlab.RoleProctor)
+	proctor, err := a.Accounts.Create(bg, "proctor@example.org", "Proctor", "watchful-eyes-in-the-room-7", certlab.RoleProctor)
 	if err != nil {
 		t.Fatal(err)
 	}

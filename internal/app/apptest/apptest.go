@@ -148,7 +148,7 @@ func Admit(tb testing.TB, a *app.App, now time.Time, candidate *certlab.User, ex
 		Delivery: "online", Proctored: true, CreatedAt: now}
 	proctor, err := a.Store.UserByEmail(ctx, "proctor@apptest.invalid")
 	if err != nil {
-		if proctor, err = a.Accounts.Create(ctx, "proctor@apptest.invalid", "Test Proctor", "proctor-password-123456", certlab.RoleProctor); err != nil {
+		if proctor, err = a.Accounts.Create(ctx, "proctor@apptest.invalid", "Test Proctor", "watchful-eyes-in-the-room-7", certlab.RoleProctor); err != nil {
 			tb.Fatalf("proctor: %v", err)
 		}
 	}
