@@ -67,11 +67,11 @@ func commands() map[string]command {
 		"calibrate":   {"calibrate item parameters with IRT", runCalibrate},
 		"items":       {"item analysis (items analyze)", runItems},
 		"badge":       {"verify Open Badges 3.0 credentials (badge verify)", runBadge},
-		"lab":         {"hands-on labs: list, start, check, hint, reset, solution, pack", runLab},
+		"lab":         {"hands-on labs: list, start, check, hint, reset, solution, pack, submit", runLab},
 		"backup":      {"copy the SQLite database while the server runs (backup --out FILE)", runBackup},
 		"healthcheck": {"exit 0 if the server on this machine answers /healthz (container health check)", runHealthcheck},
 		"restore":     {"replace the SQLite database with a backup (restore --from FILE)", runRestore},
-		"loadtest":    {"load a server with simulated candidates (loadtest run|seed|flood)", runLoadtest},
+		"loadtest":    {"load a server with simulated candidates (loadtest run|seed|flood|verify)", runLoadtest},
 	}
 }
 
@@ -101,6 +101,6 @@ func usage(w io.Writer, cmds map[string]command) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+		fmt.Fprintf(w, "  %-11s %s\n", n, cmds[n].summary)
 	}
 }
