@@ -21,7 +21,7 @@ import (
 // works in another terminal and submits there (certlab lab submit) or
 // here (submit DIR), sees the verdicts (an acknowledgement in an exam),
 // and moves on. The section is then completed.
-func (s *Session) labSection(ctx context.Context, v *exam.AttemptView) (*exam.AttemptView, error) {
+func (s *UI) labSection(ctx context.Context, v *exam.AttemptView) (*exam.AttemptView, error) {
 	sec := v.Sections[v.Section]
 	if sec.Kind == certlab.SectionLab && v.SecondsLeft != nil && v.Mode == certlab.ModeExam {
 		fmt.Fprintf(s.Out, "This section has its own time:%s. Submit each lab's workspace before it ends; the last submission counts.\n", s.timeLeft(v))
@@ -34,7 +34,7 @@ func (s *Session) labSection(ctx context.Context, v *exam.AttemptView) (*exam.At
 	return s.Client.CompleteSection(ctx, v.ID, v.Section+1)
 }
 
-func (s *Session) lab(ctx context.Context, v *exam.AttemptView, q exam.QuestionView) error {
+func (s *UI) lab(ctx context.Context, v *exam.AttemptView, q exam.QuestionView) error {
 	al, err := s.Client.AttemptLab(ctx, v.ID, q.Key)
 	if err != nil {
 		return err

@@ -22,8 +22,8 @@ import (
 
 var errTimeUp = errors.New("time is up")
 
-// Session is one run of the terminal client.
-type Session struct {
+// UI is one run of the terminal client: its questions, prompts and answers.
+type UI struct {
 	Client *client.Client
 	In     *bufio.Reader
 	Out    io.Writer
@@ -33,13 +33,13 @@ type Session struct {
 }
 
 // New returns a session reading answers from in and writing to out.
-func New(c *client.Client, in io.Reader, out io.Writer) *Session {
-	return &Session{Client: c, In: bufio.NewReader(in), Out: out, md: newMarkdown(out)}
+func New(c *client.Client, in io.Reader, out io.Writer) *UI {
+	return &UI{Client: c, In: bufio.NewReader(in), Out: out, md: newMarkdown(out)}
 }
 
 // ask prints a prompt and reads one trimmed line; at end of input it
 // returns "" from then on (every remaining question is skipped).
-func (s *Session) ask(prompt string) string {
+func (s *UI) ask(prompt string) string {
 	fmt.Fprint(s.Out, prompt)
 	if s.eof {
 		fmt.Fprintln(s.Out)
@@ -57,7 +57,7 @@ func (s *Session) ask(prompt string) string {
 
 // Run takes the attempt: sections in order, questions one by one, then the
 // report. Practice attempts show feedback after every answer.
-func (s *Session) Run(ctx context.Context, v *exam.AttemptView) (*certlab.Report, error) {
+func (s *UI) Run(ctx context.Context, v *exam.AttemptView) (*certlab.Report, error) {
 	fmt.Fprintf(s.Out, "%s — %s, %d questions\n", v.ExamTitle, v.Mode, v.Questions)
 	for v.Status == certlab.StatusStarted {
 		sec := v.Sections[v.Section]
@@ -93,7 +93,7 @@ func (s *Session) Run(ctx context.Context, v *exam.AttemptView) (*certlab.Report
 	return rep, nil
 }
 
-func (s *Session) timeLeft(v *exam.AttemptView) string {
+func (s *UI) timeLeft(v *exam.AttemptView) string {
 	if v.SecondsLeft == nil {
 		return ""
 	}
@@ -103,7 +103,7 @@ func (s *Session) timeLeft(v *exam.AttemptView) string {
 
 // section asks every question of a free-navigation section, offers a
 // second pass over the marked and unanswered ones, then completes it.
-func (s *Session) section(ctx context.Context, v *exam.AttemptView) (*exam.AttemptView, error) {
+func (s *UI) section(ctx context.Context, v *exam.AttemptView) (*exam.AttemptView, error) {
 	sec := v.Sections[v.Section]
 	for _, q := range sec.Questions {
 		if err := s.question(ctx, v, q); err != nil {
@@ -135,7 +135,7 @@ func (s *Session) section(ctx context.Context, v *exam.AttemptView) (*exam.Attem
 }
 
 // series shows a yes/no series one statement at a time, never going back.
-func (s *Session) series(ctx context.Context, v *exam.AttemptView) (*exam.AttemptView, error) {
+func (s *UI) series(ctx context.Context, v *exam.AttemptView) (*exam.AttemptView, error) {
 	for {
 		sec := v.Sections[v.Section]
 		if len(sec.Questions) == 0 {
@@ -158,7 +158,7 @@ func (s *Session) series(ctx context.Context, v *exam.AttemptView) (*exam.Attemp
 
 // question shows one question and saves the answer given. An empty answer
 // skips; "?" marks the question for review.
-func (s *Session) question(ctx context.Context, v *exam.AttemptView, q exam.QuestionView) error {
+func (s *UI) question(ctx context.Context, v *exam.AttemptView, q exam.QuestionView) error {
 	it := q.Item
 	fmt.Fprintf(s.Out, "\nQuestion %d%s\n%s\n", q.Number, s.timeLeft(v), s.md.Render(it.Stem))
 	if q.Statement != "" {
@@ -214,7 +214,7 @@ func (s *Session) question(ctx context.Context, v *exam.AttemptView, q exam.Ques
 // feedback shows practice feedback: the verdict, the answer marked part
 // by part against the key (choices in letter order, matching as pairs),
 // the explanation and the references.
-func (s *Session) feedback(kind item.Kind, v *item.View, given json.RawMessage, f *exam.Feedback) {
+func (s *UI) feedback(kind item.Kind, v *item.View, given json.RawMessage, f *exam.Feedback) {
 	verdict := "Incorrect"
 	if f.Correct {
 		verdict = "Correct"
@@ -261,7 +261,7 @@ func markLine(m item.Mark) string {
 var errMark = errors.New("marked for review")
 
 // prompter lets an item kind ask for its answer in the terminal.
-type prompter struct{ s *Session }
+type prompter struct{ s *UI }
 
 func (p prompter) Print(markdown string) { fmt.Fprintln(p.s.Out, p.s.md.Render(markdown)) }
 
@@ -275,7 +275,7 @@ func (p prompter) Ask(prompt string) (string, error) {
 
 // ShowFacts prints an exam's start page: facts, prerequisites, the
 // retake status and the candidate's appointments.
-func (s *Session) ShowFacts(info *examstart.Info) {
+func (s *UI) ShowFacts(info *examstart.Info) {
 	f := info.Facts
 	fmt.Fprintf(s.Out, "%s\n", f.Title)
 	if f.Earns {
@@ -312,7 +312,7 @@ func (s *Session) ShowFacts(info *examstart.Info) {
 
 // ShowStart prints the start page and the candidate agreement and asks
 // the candidate to accept it; it reports whether they did.
-func (s *Session) ShowStart(info *examstart.Info) bool {
+func (s *UI) ShowStart(info *examstart.Info) bool {
 	s.ShowFacts(info)
 	fmt.Fprintf(s.Out, "\nCandidate agreement\n\n%s\n\n", info.Facts.Agreement)
 	line := s.ask("Type accept to accept the agreement and start the clock: ")
