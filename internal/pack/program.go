@@ -245,9 +245,19 @@ func (l *loader) loadExam(p *certlab.Program, file string) *certlab.Exam {
 		r.errorf(line(r, root, "outlines"), "exam has no outline")
 		return nil
 	}
+	ex.Outlines = l.loadOutlines(r, root, ef.Outlines, ex.Bank)
+	ex.Policy = l.loadPolicy(r, root, ef.Policy)
+	return ex
+}
+
+// loadOutlines reads an exam's skills outlines: domains with their weight
+// ranges and objectives; exactly one is current unless the exam takes its
+// outlines from another exam's bank.
+func (l *loader) loadOutlines(r *reporter, root *yaml.Node, files []outlineFile, bank string) []*certlab.Outline {
 	current := 0
 	versions := map[string]bool{}
-	for oi, of := range ef.Outlines {
+	var outlines []*certlab.Outline
+	for oi, of := range files {
 		on := child(root, "outlines", fmt.Sprint(oi))
 		o := &certlab.Outline{Version: of.Version, Current: of.Current, Title: of.Title}
 		if o.Version == "" {
@@ -297,16 +307,22 @@ func (l *loader) loadExam(p *certlab.Program, file string) *certlab.Exam {
 		} else if sumMin > 100 || sumMax < 100 {
 			r.errorf(line(r, on, "domains"), "outline %s: domain weight ranges cannot sum to 100%% (minimums add to %d%%, maximums to %d%%)", o.Version, sumMin, sumMax)
 		}
-		ex.Outlines = append(ex.Outlines, o)
+		outlines = append(outlines, o)
 	}
-	if current != 1 && ex.Bank == "" {
+	if current != 1 && bank == "" {
 		r.errorf(line(r, root, "outlines"), "exactly one outline must be current (found %d)", current)
 		if current == 0 {
-			ex.Outlines[0].Current = true
+			outlines[0].Current = true
 		}
 	}
+	return outlines
 
-	pf := ef.Policy
+}
+
+// loadPolicy reads an exam's policy: counts, time, the passing score and
+// scaling, and its sections (a general section is added when none is
+// given, before the sections with a time of their own).
+func (l *loader) loadPolicy(r *reporter, root *yaml.Node, pf policyFile) certlab.Policy {
 	pol := certlab.Policy{
 		Items: pf.Items, PilotItems: pf.PilotItems, TimeLimit: pf.TimeLimit, PassingScore: pf.PassingScore,
 		Scaling: pf.Scaling, CutPercent: pf.CutPercent,
@@ -372,8 +388,7 @@ func (l *loader) loadExam(p *certlab.Program, file string) *certlab.Exam {
 		}
 		pol.Sections = append(pol.Sections[:at], append([]certlab.PolicySection{{Kind: certlab.SectionGeneral}}, pol.Sections[at:]...)...)
 	}
-	ex.Policy = pol
-	return ex
+	return pol
 }
 
 // ownBankExam is the exam an item, case study or path belongs to when it
