@@ -111,6 +111,7 @@ var allowedImports = map[string][]string{
 	"internal/loadtest":       {"internal/exam", "internal/item"},
 	"internal/clientip":       nil,
 	"internal/metrics":        nil,
+	"internal/tracing":        nil,
 
 	// HTTP: shared pieces below both front ends, the two front ends side by
 	// side, and the server that composes them.
@@ -121,7 +122,7 @@ var allowedImports = map[string][]string{
 	"internal/web": {".", "internal/account", "internal/chart", "internal/credential", "internal/exam", "internal/examstart",
 		"internal/httperror", "internal/item", "internal/schedule", "internal/session", "internal/study", "internal/pathway", "internal/sandbox", "internal/authoring", "internal/lab", "internal/cohort", "internal/mail", "internal/overview", "internal/audit", "internal/proctor", "internal/labrun"},
 	"internal/obapi":  {".", "internal/auth", "internal/credential", "internal/httperror", "internal/session"},
-	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session", "internal/clientip", "internal/metrics"},
+	"internal/server": {".", "internal/api", "internal/httperror", "internal/obapi", "internal/session", "internal/clientip", "internal/metrics", "internal/tracing"},
 
 	// Clients: the API client and the terminal UI on it.
 	"internal/client":   {".", "internal/exam", "internal/examstart", "internal/pathway", "internal/labrun"},
@@ -130,11 +131,11 @@ var allowedImports = map[string][]string{
 	// Wiring: the only places that choose concrete databases.
 	"internal/app": {".", "content", "internal/account", "internal/api", "internal/audit", "internal/auth", "internal/credential",
 		"internal/exam", "internal/mail", "internal/obapi", "internal/pack", "internal/postgres", "internal/proctor",
-		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web", "internal/cohort", "internal/authoring", "internal/lab", "internal/labrun", "internal/metrics", "internal/clientip"},
+		"internal/schedule", "internal/server", "internal/session", "internal/sqlite", "internal/sqlstore", "internal/study", "internal/web", "internal/cohort", "internal/authoring", "internal/lab", "internal/labrun", "internal/metrics", "internal/clientip", "internal/tracing"},
 	"internal/app/apptest": {".", "content", "internal/app", "internal/auth", "internal/badge", "internal/pack", "internal/lab"},
 	"cmd/certlab": {".", "content", "internal/account", "internal/app", "internal/auth", "internal/badge", "internal/client",
 		"internal/credential", "internal/exam", "internal/irt", "internal/irt/itemreport", "internal/item", "internal/lab",
-		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway", "internal/authoring", "internal/labrun", "internal/loadtest", "internal/sqlite", "internal/server", "internal/clientip"},
+		"internal/mail", "internal/pack", "internal/pipelines", "internal/pipelines/lsp", "internal/sqlstore", "internal/terminal", "internal/pathway", "internal/authoring", "internal/labrun", "internal/loadtest", "internal/sqlite", "internal/server", "internal/clientip", "internal/tracing"},
 }
 
 // TestLayout holds every package to its entry in allowedImports.

@@ -20,6 +20,7 @@ import (
 	"github.com/certlab/certlab/internal/auth"
 	"github.com/certlab/certlab/internal/clientip"
 	"github.com/certlab/certlab/internal/sqlstore"
+	"github.com/certlab/certlab/internal/tracing"
 )
 
 // Config is certlab's configuration, read once from flags, CERTLAB_*
@@ -52,6 +53,8 @@ type Config struct {
 	PasswordHash    auth.Params    // argon2id costs of new password hashes
 	HashConcurrency int            // password hashes at once; 0 for the number of CPUs
 	ShutdownTimeout time.Duration  // how long shutdown waits for requests in flight
+	TraceEndpoint   string         // OTLP/HTTP traces URL of a collector; "" for no tracing
+	TraceSample     float64        // fraction of new traces recorded
 }
 
 // setting is one configuration value: its flag, its CERTLAB_* variable,
@@ -210,6 +213,29 @@ var serveSettings = []setting{
 				}
 			}
 			c.MetricsAddr = v
+			return nil
+		}},
+	{Flag: "trace-endpoint", Env: "CERTLAB_TRACE_ENDPOINT", Arg: "URL", Usage: "send a span per request to this OpenTelemetry collector (OTLP/HTTP, e.g. http://collector:4318/v1/traces); OTEL_EXPORTER_OTLP_HEADERS and the other OTLP variables apply",
+		Default: literal(""), DefaultDoc: "none: no tracing",
+		set: func(c *Config, v string) error {
+			if v != "" {
+				u, err := tracing.CheckEndpoint(v)
+				if err != nil {
+					return err
+				}
+				v = u
+			}
+			c.TraceEndpoint = v
+			return nil
+		}},
+	{Flag: "trace-sample", Env: "CERTLAB_TRACE_SAMPLE", Arg: "FRACTION", Usage: "fraction of new traces recorded, more than 0 and at most 1 (a caller's sampled or unsampled trace is followed)",
+		Default: literal("1"), DefaultDoc: "1",
+		set: func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 || f > 1 {
+				return fmt.Errorf("%q must be a number more than 0 and at most 1", v)
+			}
+			c.TraceSample = f
 			return nil
 		}},
 	{Flag: "trusted-proxies", Env: "CERTLAB_TRUSTED_PROXIES", Arg: "CIDRS", Usage: "comma-separated addresses or networks of proxies (load balancer, ingress) whose X-Forwarded-For names the client, for per-address limits",

@@ -13,6 +13,7 @@ import (
 	"github.com/certlab/certlab/internal/account"
 	"github.com/certlab/certlab/internal/app"
 	"github.com/certlab/certlab/internal/server"
+	"github.com/certlab/certlab/internal/tracing"
 )
 
 // runServe: certlab serve — the web UI and JSON API, with the sweeps.
@@ -39,7 +40,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	a, err := app.New(context.WithoutCancel(ctx), app.Config{DB: cfg.DB, Migrate: cfg.Migrate, ContentDir: cfg.Content, Logger: logger,
 		SecureCookies: cfg.SecureCookies, Retention: cfg.Retention, Credentials: creds, Mailer: mailer(cfg, logger),
 		PasswordParams: cfg.PasswordHash, Hashes: account.HashLimit{Running: cfg.HashConcurrency},
-		TrustedProxies: cfg.TrustedProxies, Pool: app.PoolConfig{MaxConns: cfg.DBMaxConns}, Metrics: true, BaseURL: publicURL(cfg)})
+		TrustedProxies: cfg.TrustedProxies, Pool: app.PoolConfig{MaxConns: cfg.DBMaxConns}, Metrics: true, BaseURL: publicURL(cfg),
+		Tracing: traceConfig(cfg)})
 	if err != nil {
 		return err
 	}
@@ -121,6 +123,15 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, ops ne
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// traceConfig is the tracing of the settings, or nil when no collector
+// is named.
+func traceConfig(c Config) *tracing.Config {
+	if c.TraceEndpoint == "" {
+		return nil
+	}
+	return &tracing.Config{Endpoint: c.TraceEndpoint, Sample: c.TraceSample}
 }
 
 // publicURL is the server's public URL: --base-url, else http:// and the

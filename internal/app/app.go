@@ -42,6 +42,7 @@ import (
 	"github.com/certlab/certlab/internal/sqlite"
 	"github.com/certlab/certlab/internal/sqlstore"
 	"github.com/certlab/certlab/internal/study"
+	"github.com/certlab/certlab/internal/tracing"
 	"github.com/certlab/certlab/internal/web"
 )
 
@@ -113,6 +114,9 @@ type Config struct {
 	// Instance names this server in the jobs table; "" uses the host name
 	// and process id.
 	Instance string
+	// Tracing, when set, sends a span per request to an OpenTelemetry
+	// collector (internal/tracing); its Instance defaults to Instance.
+	Tracing *tracing.Config
 }
 
 // PoolConfig sizes the database connections.
@@ -159,6 +163,7 @@ type App struct {
 
 	handler  http.Handler
 	instance string
+	tracer   *tracing.Provider
 }
 
 // New builds the application. The order is the order of dependencies:
@@ -290,6 +295,20 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	}
 	a.Server = &server.Server{API: a.API, Web: a.Web, OB: a.OB, Sessions: a.Sessions, Logger: logger, Ready: a.Ready,
 		Metrics: a.Metrics, ClientIP: clientip.Resolver{Trusted: cfg.TrustedProxies}}
+	if cfg.Tracing != nil {
+		tc := *cfg.Tracing
+		if tc.Service == "" {
+			tc.Service = "certlab"
+		}
+		if tc.Instance == "" {
+			tc.Instance = a.instance
+		}
+		if a.tracer, err = tracing.New(ctx, tc); err != nil {
+			return err
+		}
+		a.Server.Tracer = a.tracer
+		logger.Info("tracing", "endpoint", tc.Endpoint, "sample", tc.Sample)
+	}
 	a.handler = a.Server.Handler()
 	return nil
 }
@@ -324,7 +343,15 @@ func (a *App) Close() error {
 	if a.Authoring != nil {
 		a.Authoring.Close()
 	}
-	return a.Store.Close()
+	var traced error
+	if a.tracer != nil {
+		// The spans still buffered go to the collector, for a few
+		// seconds at most.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		traced = a.tracer.Shutdown(ctx)
+		cancel()
+	}
+	return errors.Join(a.Store.Close(), traced)
 }
 
 // Sweep intervals: deadlines are enforced within seconds; credential work

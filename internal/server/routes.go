@@ -21,6 +21,8 @@ import (
 	"github.com/certlab/certlab/internal/metrics"
 	"github.com/certlab/certlab/internal/obapi"
 	"github.com/certlab/certlab/internal/session"
+	"github.com/certlab/certlab/internal/tracing"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Server is the composed HTTP server.
@@ -47,6 +49,9 @@ type Server struct {
 	// InFlight bounds the requests handled at once; zero values mean
 	// defaults.
 	InFlight InFlightLimit
+	// Tracer, when set, gives every request an OpenTelemetry server span
+	// named by its route (internal/tracing).
+	Tracer trace.TracerProvider
 
 	limiter *inFlight
 
@@ -169,7 +174,14 @@ func (s *Server) Handler() http.Handler {
 			return pattern
 		}, h)
 	}
-	return s.recoverPanics(s.logRequests(h))
+	h = s.logRequests(h)
+	if s.Tracer != nil {
+		h = tracing.Middleware(s.Tracer, func(r *http.Request) string {
+			_, pattern := mux.Handler(r)
+			return pattern
+		}, h)
+	}
+	return s.recoverPanics(h)
 }
 
 // publicPages are the web UI's pages of public documents, by the API's
@@ -223,7 +235,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		s.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start)}
+		if id := tracing.TraceID(r.Context()); id != "" {
+			attrs = append(attrs, "trace_id", id)
+		}
+		s.Logger.Debug("request", attrs...)
 	})
 }
 
