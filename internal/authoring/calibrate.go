@@ -85,6 +85,8 @@ func (s *Service) StartCalibration(ctx context.Context, u *certlab.User, req Cal
 		"%s, model %s, items with at least %d responses", ex.ID, r.Model, req.MinResponses); err != nil {
 		return nil, err
 	}
+	// The caller gets the run as created: the job writes to r from now on.
+	cp := *r
 	jobCtx, cancel := context.WithCancel(s.ctx)
 	s.running[ex.ID] = cancel
 	s.wg.Add(1)
@@ -98,7 +100,6 @@ func (s *Service) StartCalibration(ctx context.Context, u *certlab.User, req Cal
 		}()
 		s.runCalibration(jobCtx, r, ex, opt, req.MinResponses)
 	}()
-	cp := *r
 	return &cp, nil
 }
 
