@@ -459,14 +459,15 @@ func (c *candidate) signIn(ctx context.Context) {
 	c.r.signedIn.Add(1)
 }
 
-// sit starts (or resumes) an attempt and answers until end, then submits.
+// sit reads the exam's start page (facts and agreement), starts (or resumes)
+// an attempt accepting the agreement, and answers until end, then submits.
 func (c *candidate) sit(ctx context.Context, end time.Time) {
 	cfg := c.r.cfg
-	if st, code := c.call(ctx, "page", "GET", "/api/v1/exams/"+url.PathEscape(cfg.Exam), nil, nil); st >= 300 {
+	if st, code := c.call(ctx, "page", "GET", "/api/v1/exams/"+url.PathEscape(cfg.Exam)+"/start", nil, nil); st >= 300 {
 		c.fail("page", st, code)
 	}
 	var v exam.AttemptView
-	st, code := c.call(ctx, "start", "POST", "/api/v1/attempts", map[string]any{"exam": cfg.Exam, "mode": cfg.Mode, "start": true}, &v)
+	st, code := c.call(ctx, "start", "POST", "/api/v1/attempts", map[string]any{"exam": cfg.Exam, "mode": cfg.Mode, "start": true, "accept_agreement": cfg.Mode == "exam"}, &v)
 	if st == http.StatusConflict && code == "exam_in_progress" {
 		// An exam from an earlier run is open: resume it, as a candidate
 		// whose browser restarted would.
@@ -481,7 +482,7 @@ func (c *candidate) sit(ctx context.Context, end time.Time) {
 		}
 		for _, a := range list {
 			if a.Mode == "exam" && (a.Status == "created" || a.Status == "started") {
-				st, code = c.call(ctx, "start", "POST", fmt.Sprintf("/api/v1/attempts/%d/start", a.ID), nil, &v)
+				st, code = c.call(ctx, "start", "POST", fmt.Sprintf("/api/v1/attempts/%d/start", a.ID), map[string]any{"accept_agreement": true}, &v)
 				break
 			}
 		}
