@@ -33,6 +33,11 @@ func localKeySecret(dbPath string) (string, string, error) {
 		return "", path, err
 	}
 	secret := base64.RawURLEncoding.EncodeToString(buf)
+	// On a first start the data folder may not exist yet (the database,
+	// opened later, would create it the same way).
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", path, err
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return "", path, fmt.Errorf("create %s: %w", path, err)

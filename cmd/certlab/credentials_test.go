@@ -9,7 +9,8 @@ import (
 // The default SQLite set-up keeps a generated key secret beside the
 // database, readable only by its owner, and reuses it on the next start.
 func TestLocalKeySecret(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "certlab.db")
+	// A first start: the data folder does not exist yet.
+	db := filepath.Join(t.TempDir(), "data", "certlab", "certlab.db")
 	first, path, err := localKeySecret(db)
 	if err != nil {
 		t.Fatal(err)
