@@ -255,11 +255,11 @@ var serveSettings = []setting{
 		Default: literal(auth.DefaultParams.String()), DefaultDoc: auth.DefaultParams.String(),
 		set: func(c *Config, v string) (err error) { c.PasswordHash, err = auth.ParseParams(v); return err }},
 	{Flag: "hash-concurrency", Env: "CERTLAB_HASH_CONCURRENCY", Arg: "N", Usage: "password hashes computed at once (each takes the hash's memory); more wait, then get 503",
-		Default: literal("0"), DefaultDoc: "the number of CPUs",
+		Default: literal("0"), DefaultDoc: "the number of CPUs less one (at least 1)",
 		set: func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 || n > 256 {
-				return fmt.Errorf("%q must be a number from 0 (the number of CPUs) to 256", v)
+				return fmt.Errorf("%q must be a number from 0 (the number of CPUs less one) to 256", v)
 			}
 			c.HashConcurrency = n
 			return nil

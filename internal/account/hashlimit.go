@@ -15,7 +15,9 @@ import (
 // wait in line; when the line is full, or a request has waited MaxWait,
 // it is refused with EBUSY and a Retry-After.
 type HashLimit struct {
-	// Running is how many hashes run at once (0: the number of CPUs).
+	// Running is how many hashes run at once (0: the number of CPUs less
+	// one, at least one: a flood of sign-ins then leaves a core to the
+	// candidates who are sitting an exam).
 	Running int
 	// Waiting is how many requests may wait for a slot (0: 64 per slot).
 	Waiting int
@@ -34,7 +36,7 @@ type hashLimiter struct {
 
 func newHashLimiter(l HashLimit) *hashLimiter {
 	if l.Running <= 0 {
-		l.Running = runtime.GOMAXPROCS(0)
+		l.Running = max(1, runtime.GOMAXPROCS(0)-1)
 	}
 	if l.Waiting <= 0 {
 		l.Waiting = 64 * l.Running
