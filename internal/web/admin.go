@@ -279,8 +279,8 @@ type queueRow struct {
 }
 
 func (h *Handler) adminReviews(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	if h.cfg.Credentials == nil {
-		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "credentials are not enabled on this server"))
+	if err := h.requireCredentials(); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	status := r.URL.Query().Get("status")
@@ -337,8 +337,8 @@ func (h *Handler) adminReview(w http.ResponseWriter, r *http.Request, u *certlab
 }
 
 func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, u *certlab.User, status int, msg string) {
-	if h.cfg.Credentials == nil {
-		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "credentials are not enabled on this server"))
+	if err := h.requireCredentials(); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	id, err := pathInt64(r, "id")
@@ -366,8 +366,8 @@ func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, u *certla
 }
 
 func (h *Handler) adminDecide(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	if h.cfg.Credentials == nil {
-		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "credentials are not enabled on this server"))
+	if err := h.requireCredentials(); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	id, err := pathInt64(r, "id")
@@ -408,8 +408,8 @@ type credentialsData struct {
 }
 
 func (h *Handler) adminCredentials(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	if h.cfg.Credentials == nil {
-		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "credentials are not enabled on this server"))
+	if err := h.requireCredentials(); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	d := credentialsData{console: console{Nav: "credentials", Notice: notice(r)}, Programs: h.cfg.Catalog.Programs}
@@ -444,8 +444,8 @@ func (h *Handler) adminCredential(w http.ResponseWriter, r *http.Request, u *cer
 }
 
 func (h *Handler) renderCredential(w http.ResponseWriter, r *http.Request, u *certlab.User, status int, msg string) {
-	if h.cfg.Credentials == nil {
-		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "credentials are not enabled on this server"))
+	if err := h.requireCredentials(); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	id, err := pathInt64(r, "id")
@@ -476,8 +476,8 @@ func (h *Handler) renderCredential(w http.ResponseWriter, r *http.Request, u *ce
 }
 
 func (h *Handler) adminCredentialAction(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	if h.cfg.Credentials == nil {
-		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "credentials are not enabled on this server"))
+	if err := h.requireCredentials(); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	id, err := pathInt64(r, "id")
@@ -517,8 +517,8 @@ func (h *Handler) adminKeys(w http.ResponseWriter, r *http.Request, u *certlab.U
 }
 
 func (h *Handler) renderKeys(w http.ResponseWriter, r *http.Request, u *certlab.User, status int, msg string) {
-	if h.cfg.Credentials == nil {
-		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "credentials are not enabled on this server"))
+	if err := h.requireCredentials(); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	ks, err := h.cfg.Credentials.Keys(r.Context(), u)
@@ -531,8 +531,8 @@ func (h *Handler) renderKeys(w http.ResponseWriter, r *http.Request, u *certlab.
 }
 
 func (h *Handler) adminKeyAction(w http.ResponseWriter, r *http.Request, u *certlab.User) {
-	if h.cfg.Credentials == nil {
-		h.fail(w, r, certlab.Errorf(certlab.ENOTFOUND, "credentials are not enabled on this server"))
+	if err := h.requireCredentials(); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	var err error
